@@ -1,0 +1,45 @@
+# The two set-up commands are `make run` and `make test`; both install what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+.PHONY: run test lint typecheck unit bench bench-quick clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the project's metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+## run: chat with the assistant (console when no platform token is set)
+run: $(VENV)/.installed
+	@$(BIN)/clusterbot run
+
+## test: lint, type-check and run the test suite
+test: lint typecheck unit
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check bot storage tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy --strict bot storage
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+## bench: run the benchmarks and print medians and ratios
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks
+
+bench-quick: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks --quick
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

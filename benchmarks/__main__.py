@@ -1,0 +1,24 @@
+"""Run every benchmark, print the tables and write the figures as JSON (``BENCH_JSON``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+
+from benchmarks import core
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpus")
+    figures = core.run(quick=quick)
+    path = os.environ.get("BENCH_JSON", "bench-results.json")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(figures, fh, indent=2, sort_keys=True)
+    print(f"figures written to {path}")
+
+
+if __name__ == "__main__":
+    main()

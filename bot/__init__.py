@@ -1,0 +1,1 @@
+"""Chat assistant for Polish cluster coordinators."""

@@ -1,0 +1,1 @@
+"""Platform adapters: pure converters, a messenger and a runner per platform."""

@@ -1,0 +1,1 @@
+"""Platform-neutral core: events, the dispatcher, ports and texts."""

@@ -1,0 +1,255 @@
+"""The dispatcher: one incoming message in, an ordered list of replies out.
+
+It checks the input, drops redeliveries, serialises each user's updates, loads the user and
+their conversation state, routes to a feature, commits the state and only then returns the
+replies (an answer the user sees acknowledged is on disk).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.core.events import Action, Button, Command, FileUpload, Incoming, Reply, Text, UserKey
+from bot.core.i18n import Texts, normalize_locale
+from bot.core.inputs import COMMAND_NAME, Rejection, check_payload, check_text, clean_text
+from bot.core.markup import escape
+from bot.core.ordering import KeyedLocks
+from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["Turn"], Awaitable[list[Reply]]]
+ButtonRows = tuple[tuple[Button, ...], ...]
+
+#: How long a delivery id is remembered. Telegram keeps undelivered updates for 24 hours and
+#: Slack retries within minutes, so two days covers every redelivery.
+UPDATE_MEMORY = timedelta(days=2)
+_PRUNE_EVERY = 1000
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything a feature needs to answer one incoming message."""
+
+    incoming: Incoming
+    user: User
+    session: SessionState
+    texts: Texts
+    now: datetime
+    menu: Callable[[Turn], ButtonRows]
+    args: tuple[str, ...] = field(default=())
+
+    @property
+    def locale(self) -> str:
+        """The user's language."""
+        return self.user.locale
+
+    def t(self, key: str, **params: object) -> str:
+        """Return the text ``key`` in the user's language."""
+        return self.texts.get(self.user.locale, key, **params)
+
+    def menu_reply(self, key: str, **params: object) -> Reply:
+        """Return the text ``key`` with the main menu's buttons under it."""
+        return Reply(self.t(key, **params), buttons=self.menu(self))
+
+
+class Feature(Protocol):
+    """A feature service plugged into the dispatcher.
+
+    ``name`` prefixes the feature's conversation steps (``"assess.note"``); ``action_prefix``
+    is the versioned first field of its button payloads (``"a1"`` in ``"a1:42:2.1.1:y"``).
+    """
+
+    name: str
+    action_prefix: str
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return the command handlers by name, aliases included (``ocena`` and ``assess``)."""
+        ...
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """Return this feature's entries of the main menu (may be empty)."""
+        ...
+
+    def help_key(self) -> str | None:
+        """Return the text key of this feature's section of the help, if it has one."""
+        ...
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """Handle a button press; ``fields`` are the payload split on ``:`` after the prefix."""
+        ...
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """Handle free text while one of this feature's steps waits for it."""
+        ...
+
+
+class Dispatcher:
+    """Routes incoming messages to features, one at a time per user."""
+
+    def __init__(
+        self,
+        *,
+        texts: Texts,
+        users: UserStore,
+        sessions: SessionStore,
+        updates: UpdateLog,
+        clock: Clock,
+        features: Sequence[Feature],
+        free_text: Handler,
+        max_input_chars: int = 4000,
+    ) -> None:
+        self.texts = texts
+        self._users = users
+        self._sessions = sessions
+        self._updates = updates
+        self._clock = clock
+        self.features = tuple(features)
+        self._free_text = free_text
+        self._max_input_chars = max_input_chars
+        self._locks = KeyedLocks()
+        self._remembered = 0
+        self._commands: dict[str, tuple[Feature, Handler]] = {}
+        self._by_prefix: dict[str, Feature] = {}
+        self._by_name: dict[str, Feature] = {}
+        for feature in self.features:
+            self._by_name[feature.name] = feature
+            if feature.action_prefix in self._by_prefix:
+                raise ValueError(f"action prefix {feature.action_prefix!r} used twice")
+            self._by_prefix[feature.action_prefix] = feature
+            for name, handler in feature.commands().items():
+                if name in self._commands:
+                    raise ValueError(f"command /{name} registered twice")
+                self._commands[name] = (feature, handler)
+
+    @property
+    def command_names(self) -> frozenset[str]:
+        """Every command the dispatcher understands."""
+        return frozenset(self._commands)
+
+    def main_menu(self, turn: Turn) -> ButtonRows:
+        """Return the main menu: each feature's entries, one button per row."""
+        return tuple((button,) for f in self.features for button in f.menu_buttons(turn))
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Process one message and return the replies to show, in order.
+
+        Never raises for anything a user can send: a failing feature becomes a polite reply
+        and a log line with the address.
+        """
+        key = incoming.address.user_key
+        async with self._locks.hold(key):
+            try:
+                return await self._handle_locked(key, incoming)
+            except Exception:
+                log.exception("handling an update failed for %s", incoming.address)
+                locale = normalize_locale(incoming.locale_hint) or self.texts.default_locale
+                try:
+                    user = await self._users.get_user(key)
+                    locale = user.locale if user else locale
+                except Exception:
+                    log.exception("user lookup failed while reporting an error")
+                return [Reply(self.texts.get(locale, "errors.internal"))]
+
+    async def _handle_locked(self, key: UserKey, incoming: Incoming) -> list[Reply]:
+        update_key = self._update_key(incoming)
+        if update_key is not None and await self._updates.seen(update_key):
+            log.debug("dropping redelivered update %s", update_key)
+            return []
+        incoming, rejection = self._check(incoming)
+        now = self._clock.now()
+        user = await self._users.get_user(key)
+        if rejection is not None:
+            # Nothing is stored for refused input, not even a first-contact user record.
+            guest = user or User(key=key, locale=self._first_locale(incoming), created_at=now)
+            turn = Turn(incoming, guest, SessionState(), self.texts, now, self.main_menu)
+            replies = [self._rejection_reply(turn, rejection)]
+        else:
+            if user is None:
+                user = User(key=key, locale=self._first_locale(incoming), created_at=now)
+                await self._users.save_user(user)
+            session = await self._sessions.load_session(key)
+            before = copy.deepcopy(session)
+            turn = Turn(incoming, user, session, self.texts, now, self.main_menu)
+            replies = await self._route(turn)
+            if turn.session != before:
+                await self._sessions.save_session(key, turn.session)
+        if update_key is not None:
+            await self._remember(update_key, now)
+        return replies
+
+    def _first_locale(self, incoming: Incoming) -> str:
+        return normalize_locale(incoming.locale_hint) or self.texts.default_locale
+
+    def _update_key(self, incoming: Incoming) -> str | None:
+        if incoming.update_id is None:
+            return None
+        a = incoming.address
+        return f"{a.platform}:{a.workspace_id or ''}:{incoming.update_id}"
+
+    async def _remember(self, update_key: str, now: datetime) -> None:
+        await self._updates.remember(update_key, now)
+        self._remembered += 1
+        if self._remembered % _PRUNE_EVERY == 0:
+            await self._updates.forget_before(now - UPDATE_MEMORY)
+
+    def _check(self, incoming: Incoming) -> tuple[Incoming, Rejection | None]:
+        content = incoming.content
+        if isinstance(content, Text):
+            text = clean_text(content.text)
+            return replace(incoming, content=Text(text)), check_text(text, self._max_input_chars)
+        if isinstance(content, Command):
+            name = content.name.lower()
+            args = tuple(a for a in (clean_text(x) for x in content.args) if a)
+            if not COMMAND_NAME.fullmatch(name) or name not in self._commands:
+                shown = clean_text(content.name)[:32] or "?"
+                return incoming, Rejection("errors.unknown_command", (("command", shown),))
+            if sum(len(a) for a in args) > self._max_input_chars:
+                return incoming, Rejection("errors.too_long", (("limit", self._max_input_chars),))
+            return replace(incoming, content=Command(name, args)), None
+        if isinstance(content, Action):
+            if not check_payload(content.payload):
+                return incoming, Rejection("errors.stale_button")
+            if content.payload.split(":", 1)[0] not in self._by_prefix:
+                return incoming, Rejection("errors.stale_button")
+            return incoming, None
+        if isinstance(content, FileUpload):
+            return incoming, Rejection("errors.file_not_expected")
+        return incoming, Rejection("errors.unknown_input")  # pragma: no cover - exhaustive
+
+    def _rejection_reply(self, turn: Turn, rejection: Rejection) -> Reply:
+        params = {k: escape(str(v)) for k, v in rejection.params}
+        text = f"{turn.t(rejection.key, **params)}\n{turn.t('errors.what_now')}"
+        return Reply(text, buttons=self.main_menu(turn))
+
+    async def _route(self, turn: Turn) -> list[Reply]:
+        content = turn.incoming.content
+        step_owner = turn.session.step.split(".", 1)[0] if turn.session.step else None
+        if isinstance(content, Command):
+            feature, handler = self._commands[content.name]
+            self._leave_foreign_step(turn, feature, step_owner)
+            turn.args = content.args
+            return await handler(turn)
+        if isinstance(content, Action):
+            prefix, *fields = content.payload.split(":")
+            feature = self._by_prefix[prefix]
+            self._leave_foreign_step(turn, feature, step_owner)
+            return await feature.on_action(turn, fields)
+        if step_owner is not None and step_owner in self._by_name:
+            return await self._by_name[step_owner].on_text(turn)
+        if step_owner is not None:
+            turn.session.step = None
+        return await self._free_text(turn)
+
+    @staticmethod
+    def _leave_foreign_step(turn: Turn, feature: Feature, step_owner: str | None) -> None:
+        # Choosing something from another feature abandons the step that waited for text,
+        # so the next free text is not taken as, say, a cluster name.
+        if step_owner is not None and step_owner != feature.name:
+            turn.session.step = None
+            turn.session.data.clear()

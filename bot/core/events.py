@@ -1,0 +1,129 @@
+"""Platform-neutral events: what comes in from a chat and what goes back out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a message came from and where replies go.
+
+    ``workspace_id`` separates Slack workspaces; it is ``None`` on Telegram and the console.
+    """
+
+    platform: str
+    chat_id: str
+    user_id: str
+    workspace_id: str | None = None
+
+    @property
+    def user_key(self) -> UserKey:
+        """The identity of the person behind this address (chat-independent)."""
+        return UserKey(self.platform, self.workspace_id or "", self.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class UserKey:
+    """A person on one platform account: (platform, workspace or "", user id)."""
+
+    platform: str
+    workspace: str
+    user_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text typed by the user."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command: ``/name arg1 arg2`` (name lower-case, without the slash)."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button press, carrying the button's payload string."""
+
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpload:
+    """A file the user sent."""
+
+    name: str
+    data: bytes
+    mime: str
+
+
+Content = Text | Command | Action | FileUpload
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from a user, converted by an adapter.
+
+    ``update_id`` is the platform's delivery id (Telegram ``update_id``, Slack ``event_id``);
+    a second delivery with the same id is dropped. ``locale_hint`` is the language the
+    platform reports for the user (``"pl"``, ``"en-US"``), used when we first meet them.
+    """
+
+    address: Address
+    content: Content
+    update_id: str | None = None
+    locale_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button: pressing it sends ``payload`` back, or opens ``url`` when that is set."""
+
+    label: str
+    payload: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A PNG picture with an optional caption in plain text."""
+
+    png: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to send: name, bytes and MIME type."""
+
+    name: str
+    data: bytes
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to show the user.
+
+    ``text`` uses the small markup of :mod:`bot.core.markup`; each adapter renders it for its
+    platform and splits it where the platform's limits demand.
+    """
+
+    text: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    image: Image | None = None
+    document: Document | None = None
+
+    @property
+    def all_buttons(self) -> tuple[Button, ...]:
+        """Every button of every row, in reading order."""
+        return tuple(b for row in self.buttons for b in row)

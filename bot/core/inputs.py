@@ -1,0 +1,44 @@
+"""Checks on raw user input before any feature sees it (pure functions)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+MAX_PAYLOAD_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why an input was refused: a text key and its parameters."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping newlines and tabs) and surrounding whitespace."""
+    kept = (
+        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs", "Cn", "Co")
+    )
+    return "".join(kept).strip()
+
+
+def check_text(text: str, max_chars: int) -> Rejection | None:
+    """Return why a cleaned text cannot be used, or ``None`` when it can."""
+    if not text:
+        return Rejection("errors.empty")
+    if len(text) > max_chars:
+        return Rejection("errors.too_long", (("limit", max_chars),))
+    return None
+
+
+def check_payload(payload: str) -> bool:
+    """Return whether a button payload is well-formed enough to route."""
+    return (
+        0 < len(payload.encode("utf-8", "surrogatepass")) <= MAX_PAYLOAD_BYTES
+        and payload.isprintable()
+        and ":" in payload
+    )

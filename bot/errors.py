@@ -1,0 +1,83 @@
+"""The one exception tree of the assistant.
+
+::
+
+    BotError
+    ├── ConfigError            settings from the environment are unusable
+    ├── ContentError           a file under content/ is missing or invalid (file, field)
+    ├── StorageError           the database misbehaves
+    │   └── StorageUnavailable the database cannot be opened (path, reason)
+    └── DeliveryError          a platform refused to take a message
+        ├── RecipientUnavailable  the user blocked the bot or left (do not retry)
+        └── RateLimited           the platform asked us to wait (retry_after seconds)
+
+SDK errors are translated into these at the adapter boundary (``raise ... from exc``).
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Root of every error the assistant raises on purpose."""
+
+
+class ConfigError(BotError):
+    """The settings taken from the environment cannot be used."""
+
+
+class ContentError(BotError):
+    """A content file is missing or invalid.
+
+    Attributes:
+        file: path of the offending file, relative to the content directory when possible.
+        field: dotted location of the bad value inside the file ("" for the whole file).
+        reason: what is wrong, in words a content editor understands.
+
+    """
+
+    def __init__(self, file: str, field: str, reason: str) -> None:
+        self.file = file
+        self.field = field
+        self.reason = reason
+        where = f"{file}: {field}" if field else file
+        super().__init__(f"{where}: {reason}")
+
+
+class StorageError(BotError):
+    """The database failed in a way the caller cannot fix."""
+
+
+class StorageUnavailable(StorageError):
+    """The database cannot be opened.
+
+    Attributes:
+        path: the database path from the settings.
+        reason: the operating system's or SQLite's explanation.
+
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot open the database at {path}: {reason}")
+
+
+class DeliveryError(BotError):
+    """A platform did not accept a message we tried to send."""
+
+
+class RecipientUnavailable(DeliveryError):
+    """The recipient blocked the bot, left, or no longer exists; retrying will not help."""
+
+
+class RateLimited(DeliveryError):
+    """The platform asked us to slow down.
+
+    Attributes:
+        retry_after: seconds to wait before the next attempt.
+
+    """
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"rate limited, retry after {retry_after:g} s")

@@ -1,0 +1,144 @@
+"""Reads everything under ``content/`` and validates it, naming the file and field of errors.
+
+Each content kind (locales now; questionnaires, instrument cards and events with their
+features) is a set of file paths and a function that turns parsed YAML into validated
+objects. :func:`load_content` stops at the first error (start-up); :func:`check_content`
+collects them all (``clusterbot check-content``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.core.i18n import SUPPORTED_LOCALES, Texts
+from bot.errors import ContentError
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key written twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path, root: Path) -> Any:
+    """Parse one YAML file.
+
+    Raises:
+        ContentError: the file is missing, unreadable or not valid YAML (with the line).
+
+    """
+    name = display_name(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ContentError(name, "", "file is missing") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(name, "", f"cannot be read: {exc}") from exc
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(name, where, f"invalid YAML: {problem}") from exc
+
+
+def display_name(path: Path, root: Path) -> str:
+    """Name a content file relative to the content directory when possible."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def validation_error(file: str, exc: ValidationError) -> ContentError:
+    """Turn pydantic's first error into a :class:`ContentError` with a dotted field path."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    return ContentError(file, field, first["msg"])
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything loaded from ``content/``."""
+
+    texts: Texts
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """A kind of content file: which paths belong to it and how to check one."""
+
+    matches: Callable[[str], bool]
+    describe: str
+
+
+_KINDS = (
+    _Kind(
+        lambda rel: rel in {f"locales/{loc}.yaml" for loc in SUPPORTED_LOCALES},
+        "locales/<pl|en>.yaml",
+    ),
+)
+
+
+def load_texts(root: Path, default_locale: str) -> Texts:
+    """Load and cross-check the locale files."""
+    tables: dict[str, Mapping[str, Any]] = {}
+    for locale in SUPPORTED_LOCALES:
+        path = root / "locales" / f"{locale}.yaml"
+        tree = read_yaml(path, root)
+        if not isinstance(tree, Mapping):
+            raise ContentError(display_name(path, root), "", "expected a mapping of keys to texts")
+        tables[locale] = tree
+    return Texts(tables, default_locale)
+
+
+def load_content(root: Path, default_locale: str = "pl") -> Content:
+    """Load every content file; the first problem raises.
+
+    Raises:
+        ContentError: naming the file and the field.
+
+    """
+    if not root.is_dir():
+        raise ContentError(str(root), "", "content directory does not exist")
+    _check_unknown_files(root)
+    return Content(texts=load_texts(root, default_locale))
+
+
+def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
+    """Validate every content file and return all problems found (empty when valid)."""
+    problems: list[ContentError] = []
+    if not root.is_dir():
+        return [ContentError(str(root), "", "content directory does not exist")]
+    for check in (_check_unknown_files, lambda r: load_texts(r, default_locale)):
+        try:
+            check(root)
+        except ContentError as exc:
+            problems.append(exc)
+    return problems
+
+
+def _check_unknown_files(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in {".yaml", ".yml"} or not path.is_file():
+            continue
+        rel = display_name(path, root)
+        if not any(kind.matches(rel) for kind in _KINDS):
+            expected = ", ".join(kind.describe for kind in _KINDS)
+            raise ContentError(rel, "", f"not a known content file (expected: {expected})")

@@ -1,0 +1,1 @@
+"""Implementations of the core's store protocols: in memory and in SQLite."""

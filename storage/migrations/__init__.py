@@ -1,0 +1,1 @@
+"""Numbered SQL migration files (``0001_initial.sql``, ...)."""

@@ -1,0 +1,133 @@
+"""SQLite stores on one aiosqlite connection, in WAL mode, migrated at start-up."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.core.events import UserKey
+from bot.core.ports import SessionState, User
+from bot.errors import StorageUnavailable
+from storage.codec import dump_object, dump_time, load_object, load_time
+from storage.migrate import apply_migrations, bundled_migrations
+
+log = logging.getLogger(__name__)
+
+
+class SqliteStorage:
+    """Users, sessions and the update log in one SQLite file.
+
+    Every write is its own committed statement (autocommit), so when a method returns the
+    data survives a killed process. WAL lets readers proceed while a write commits.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str) -> SqliteStorage:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Raises:
+            StorageUnavailable: the file or its directory cannot be created or read, or the
+                file is not a SQLite database.
+
+        """
+        conn: aiosqlite.Connection | None = None
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(path, isolation_level=None)
+            await conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: a commit survives a killed process; only a power cut can
+            # lose the last transactions.
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await apply_migrations(conn, bundled_migrations())
+        except (OSError, sqlite3.Error) as exc:
+            if conn is not None:
+                await conn.close()
+            raise StorageUnavailable(path, str(exc) or type(exc).__name__) from exc
+        log.info("database ready at %s", path)
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        """Checkpoint and close the connection."""
+        await self._conn.close()
+
+    async def schema_version(self) -> int:
+        """Return ``PRAGMA user_version`` (the number of the last applied migration)."""
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def get_user(self, key: UserKey) -> User | None:
+        """Return the user or ``None``."""
+        async with self._conn.execute(
+            "SELECT locale, created_at FROM users "
+            "WHERE platform = ? AND workspace = ? AND user_id = ?",
+            (key.platform, key.workspace, key.user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return User(key=key, locale=row[0], created_at=load_time(row[1]))
+
+    async def save_user(self, user: User) -> None:
+        """Insert the user, or update the locale of a known one."""
+        k = user.key
+        await self._conn.execute(
+            "INSERT INTO users (platform, workspace, user_id, locale, created_at) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, workspace, user_id) DO UPDATE SET locale = excluded.locale",
+            (k.platform, k.workspace, k.user_id, user.locale, dump_time(user.created_at)),
+        )
+
+    async def load_session(self, key: UserKey) -> SessionState:
+        """Return the stored state or an empty one."""
+        async with self._conn.execute(
+            "SELECT step, data FROM sessions WHERE platform = ? AND workspace = ? AND user_id = ?",
+            (key.platform, key.workspace, key.user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return SessionState()
+        return SessionState(step=row[0], data=load_object(row[1]))
+
+    async def save_session(self, key: UserKey, state: SessionState) -> None:
+        """Replace the stored state."""
+        await self._conn.execute(
+            "INSERT INTO sessions (platform, workspace, user_id, step, data) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, workspace, user_id) "
+            "DO UPDATE SET step = excluded.step, data = excluded.data",
+            (key.platform, key.workspace, key.user_id, state.step, dump_object(state.data)),
+        )
+
+    async def seen(self, update_key: str) -> bool:
+        """Return whether the id was remembered."""
+        async with self._conn.execute(
+            "SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,)
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def remember(self, update_key: str, at: datetime) -> None:
+        """Remember the id (first time wins)."""
+        await self._conn.execute(
+            "INSERT INTO processed_updates (update_key, seen_at) VALUES (?, ?) "
+            "ON CONFLICT (update_key) DO NOTHING",
+            (update_key, dump_time(at)),
+        )
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Drop ids older than ``cutoff``."""
+        cursor = await self._conn.execute(
+            "DELETE FROM processed_updates WHERE seen_at < ?", (dump_time(cutoff),)
+        )
+        return cursor.rowcount

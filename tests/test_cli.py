@@ -1,0 +1,105 @@
+"""The ``clusterbot`` command as a user runs it, in a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CLUSTERBOT_", "TELEGRAM_", "SLACK_"))
+    }
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_the_subcommands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "run" in result.stdout and "check-content" in result.stdout
+
+
+def test_piped_script_prints_the_conversation_and_exits_0(tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    result = run("run", stdin="/start\n2\n", env={"CLUSTERBOT_DB_PATH": str(db)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "> /start"
+    assert "  [1] ❓ Pomoc" in lines and "  [2] 🌐 English" in lines
+    assert "All right, we will talk in English." in result.stdout
+    # The choice is remembered by the next run on the same database.
+    again = run("run", stdin="/start\n", env={"CLUSTERBOT_DB_PATH": str(db)})
+    assert "Hello!" in again.stdout
+
+
+def test_check_content_passes_on_the_repository() -> None:
+    result = run("check-content")
+    assert result.returncode == 0, result.stderr
+    assert "content OK" in result.stdout
+
+
+def test_check_content_names_file_and_field(tmp_content: Path) -> None:
+    en = tmp_content / "locales" / "en.yaml"
+    en.write_text(en.read_text("utf-8").replace("  empty:", "  emptyy:"), "utf-8")
+    (tmp_content / "stray.yaml").write_text("a: 1\n", "utf-8")
+    result = run("check-content", env={"CLUSTERBOT_CONTENT_DIR": str(tmp_content)})
+    assert result.returncode == 1
+    assert "locales/en.yaml: errors.empty: missing" in result.stderr
+    assert "stray.yaml: not a known content file" in result.stderr
+
+
+def test_invalid_yaml_is_reported_with_its_line(tmp_content: Path) -> None:
+    pl = tmp_content / "locales" / "pl.yaml"
+    pl.write_text(pl.read_text("utf-8") + "\nbroken: [unclosed\n", "utf-8")
+    result = run("check-content", env={"CLUSTERBOT_CONTENT_DIR": str(tmp_content)})
+    assert result.returncode == 1
+    assert "locales/pl.yaml: line" in result.stderr
+
+
+def test_invalid_content_stops_start_up(tmp_content: Path, tmp_path: Path) -> None:
+    (tmp_content / "locales" / "en.yaml").unlink()
+    result = run(
+        "run",
+        stdin="/start\n",
+        env={
+            "CLUSTERBOT_CONTENT_DIR": str(tmp_content),
+            "CLUSTERBOT_DB_PATH": str(tmp_path / "d.sqlite3"),
+        },
+    )
+    assert result.returncode == 2
+    assert "locales/en.yaml" in result.stderr and "missing" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unopenable_database_stops_start_up_naming_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    path = blocker / "db.sqlite3"
+    result = run("run", stdin="/start\n", env={"CLUSTERBOT_DB_PATH": str(path)})
+    assert result.returncode == 2
+    assert str(path) in result.stderr
+    assert "Dzień dobry" not in result.stdout
+
+
+def test_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    result = run("run", env={"CLUSTERBOT_TIMEZONE": "Mars/Olympus"})
+    assert result.returncode == 2
+    assert "CLUSTERBOT_TIMEZONE" in result.stderr

@@ -1,0 +1,40 @@
+"""Settings from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import ConfigError
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert settings.db_path == "./data/clusterbot.sqlite3"
+    assert settings.locale == "pl"
+    assert settings.timezone == "Europe/Warsaw"
+    assert settings.admins == frozenset()
+    assert (settings.content_dir / "locales" / "pl.yaml").is_file()
+
+
+def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLUSTERBOT_ADMINS", "telegram:123, slack:U42 ,")
+    assert load_settings().admins == {"telegram:123", "slack:U42"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CLUSTERBOT_ADMINS", "123"),
+        ("CLUSTERBOT_ADMINS", "fax:1"),
+        ("CLUSTERBOT_LOCALE", "de"),
+        ("CLUSTERBOT_TIMEZONE", "Europe/Atlantis"),
+        ("CLUSTERBOT_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
