@@ -104,5 +104,7 @@ def run(quick: bool = False) -> dict[str, float]:
             f"  {name:<8} {med(results, 'turns_per_s'):>10.0f} "
             f"{med(results, 'p50_ms'):>8.2f} {med(results, 'p99_ms'):>8.2f}"
         )
-    print(f"  sqlite/memory throughput ratio: {figures['core_home_sqlite_vs_memory_throughput']:.2f}")
+    print(
+        f"  sqlite/memory throughput ratio: {figures['core_home_sqlite_vs_memory_throughput']:.2f}"
+    )
     return figures
