@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from bot.adapters.console.runner import ConsoleChat
+from bot.assessment.service import AssessmentFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher, Feature
@@ -39,7 +40,9 @@ def wire_services(
     content: Content, store: MemoryStorage | SqliteStorage, clock: Clock, settings: Settings
 ) -> Dispatcher:
     """Create the feature services and the dispatcher over one store."""
-    features: list[Feature] = []
+    features: list[Feature] = [
+        AssessmentFeature(store, content.questionnaires, content.profile),
+    ]
     home = HomeFeature(store, others=features)
     return Dispatcher(
         texts=content.texts,

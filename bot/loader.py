@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.errors import ContentError
 
@@ -73,11 +75,16 @@ def validation_error(file: str, exc: ValidationError) -> ContentError:
     return ContentError(file, field, first["msg"])
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 @dataclass(frozen=True, slots=True)
 class Content:
     """Everything loaded from ``content/``."""
 
     texts: Texts
+    questionnaires: tuple[Questionnaire, ...]
+    profile: ProfileSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +100,58 @@ _KINDS = (
         lambda rel: rel in {f"locales/{loc}.yaml" for loc in SUPPORTED_LOCALES},
         "locales/<pl|en>.yaml",
     ),
+    _Kind(
+        lambda rel: rel.startswith("questionnaires/") and rel.count("/") == 1,
+        "questionnaires/*.yaml",
+    ),
+    _Kind(lambda rel: rel == "profile.yaml", "profile.yaml"),
 )
+
+
+def load_model(path: Path, root: Path, model: type[M]) -> M:
+    """Parse a YAML file and validate it against ``model``.
+
+    Raises:
+        ContentError: naming the file and the dotted field of the first problem.
+
+    """
+    tree = read_yaml(path, root)
+    try:
+        return model.model_validate(tree)
+    except ValidationError as exc:
+        raise validation_error(display_name(path, root), exc) from exc
+
+
+def load_questionnaires(root: Path) -> tuple[Questionnaire, ...]:
+    """Load every questionnaire file; at least one must exist and ids must be unique."""
+    paths = _questionnaire_files(root)
+    if not paths:
+        raise ContentError("questionnaires/", "", "no questionnaire file found")
+    loaded: dict[str, Questionnaire] = {}
+    for path in paths:
+        questionnaire = load_model(path, root, Questionnaire)
+        if questionnaire.id in loaded:
+            raise ContentError(display_name(path, root), "id", f"{questionnaire.id!r} used twice")
+        loaded[questionnaire.id] = questionnaire
+    return tuple(loaded.values())
+
+
+def _check_questionnaire(path: Path, root: Path) -> Questionnaire:
+    return load_model(path, root, Questionnaire)
+
+
+def _questionnaire_files(root: Path) -> list[Path]:
+    folder = root / "questionnaires"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def load_profile(root: Path) -> ProfileSpec:
+    """Load the cluster-profile questions."""
+    spec = load_model(root / "profile.yaml", root, ProfileSpec)
+    for field in spec.fields:
+        if field.id in {"phase", "reuse", "menu"}:
+            raise ContentError("profile.yaml", "fields", f"{field.id!r} is a reserved name")
+    return spec
 
 
 def load_texts(root: Path, default_locale: str) -> Texts:
@@ -118,7 +176,11 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
     if not root.is_dir():
         raise ContentError(str(root), "", "content directory does not exist")
     _check_unknown_files(root)
-    return Content(texts=load_texts(root, default_locale))
+    return Content(
+        texts=load_texts(root, default_locale),
+        questionnaires=load_questionnaires(root),
+        profile=load_profile(root),
+    )
 
 
 def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
@@ -126,7 +188,17 @@ def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
     problems: list[ContentError] = []
     if not root.is_dir():
         return [ContentError(str(root), "", "content directory does not exist")]
-    for check in (_check_unknown_files, lambda r: load_texts(r, default_locale)):
+    checks: list[Callable[[Path], object]] = [
+        _check_unknown_files,
+        lambda r: load_texts(r, default_locale),
+        load_profile,
+    ]
+    files = _questionnaire_files(root)
+    # Each questionnaire file is checked on its own, so every broken file is reported.
+    checks += [partial(_check_questionnaire, path) for path in files]
+    if not files:
+        checks.append(load_questionnaires)
+    for check in checks:
         try:
             check(root)
         except ContentError as exc:

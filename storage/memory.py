@@ -6,10 +6,12 @@ it got back sees the same behaviour as with SQLite.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.events import UserKey
-from bot.core.ports import SessionState, User
+from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
 from storage.codec import dump_object, dump_time, load_object, load_time
 
 
@@ -20,6 +22,8 @@ class MemoryStorage:
         self._users: dict[UserKey, tuple[str, str]] = {}
         self._sessions: dict[UserKey, tuple[str | None, str]] = {}
         self._updates: dict[str, str] = {}
+        self._assessments: dict[int, AssessmentRecord] = {}
+        self._answers: dict[int, dict[str, AnswerRecord]] = {}
 
     async def close(self) -> None:
         """Nothing to release."""
@@ -63,3 +67,60 @@ class MemoryStorage:
         for k in old:
             del self._updates[k]
         return len(old)
+
+    async def create_assessment(
+        self, owner: UserKey, questionnaire_id: str, version: str, now: datetime
+    ) -> AssessmentRecord:
+        """Create an in-progress assessment with the next id."""
+        new_id = max(self._assessments, default=0) + 1
+        record = AssessmentRecord(
+            id=new_id,
+            owner=owner,
+            questionnaire_id=questionnaire_id,
+            questionnaire_version=version,
+            status="in_progress",
+            created_at=now,
+            updated_at=now,
+        )
+        self._assessments[new_id] = record
+        self._answers[new_id] = {}
+        return _copy_record(record)
+
+    async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
+        """Return a copy of the assessment or ``None``."""
+        record = self._assessments.get(assessment_id)
+        return None if record is None else _copy_record(record)
+
+    async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
+        """Return the owner's assessments, newest first."""
+        mine = [r for r in self._assessments.values() if r.owner == owner]
+        return [_copy_record(r) for r in sorted(mine, key=lambda r: r.id, reverse=True)]
+
+    async def update_assessment(self, record: AssessmentRecord) -> None:
+        """Replace the stored fields (id, owner and creation time stay)."""
+        stored = self._assessments[record.id]
+        updated = _copy_record(record)
+        updated.owner, updated.created_at = stored.owner, stored.created_at
+        self._assessments[record.id] = updated
+
+    async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
+        """Return copies of the answers."""
+        return copy.deepcopy(self._answers.get(assessment_id, {}))
+
+    async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
+        """Insert or replace one answer."""
+        self._answers.setdefault(assessment_id, {})[answer.standard_id] = copy.deepcopy(answer)
+
+    async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
+        """Drop the answers to these standards."""
+        answers = self._answers.get(assessment_id, {})
+        for standard_id in standard_ids:
+            answers.pop(standard_id, None)
+
+
+def _copy_record(record: AssessmentRecord) -> AssessmentRecord:
+    # JSON round trip for the JSON columns, as SQLite would do.
+    clone = copy.copy(record)
+    clone.profile = load_object(dump_object(record.profile))
+    clone.baseline = {k: str(v) for k, v in load_object(dump_object(record.baseline)).items()}
+    return clone

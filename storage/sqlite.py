@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
 
 from bot.core.events import UserKey
-from bot.core.ports import SessionState, User
+from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
 from bot.errors import StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
@@ -131,3 +132,140 @@ class SqliteStorage:
             "DELETE FROM processed_updates WHERE seen_at < ?", (dump_time(cutoff),)
         )
         return cursor.rowcount
+
+    async def create_assessment(
+        self, owner: UserKey, questionnaire_id: str, version: str, now: datetime
+    ) -> AssessmentRecord:
+        """Create an in-progress assessment and return it with its id."""
+        cursor = await self._conn.execute(
+            "INSERT INTO assessments (platform, workspace, user_id, questionnaire_id, "
+            "questionnaire_version, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)",
+            (
+                owner.platform,
+                owner.workspace,
+                owner.user_id,
+                questionnaire_id,
+                version,
+                dump_time(now),
+                dump_time(now),
+            ),
+        )
+        new_id = cursor.lastrowid
+        assert new_id is not None
+        return AssessmentRecord(
+            id=new_id,
+            owner=owner,
+            questionnaire_id=questionnaire_id,
+            questionnaire_version=version,
+            status="in_progress",
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
+        """Return the assessment or ``None``."""
+        async with self._conn.execute(
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?", (assessment_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _assessment(row)
+
+    async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
+        """Return the owner's assessments, newest first."""
+        async with self._conn.execute(
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments "
+            "WHERE platform = ? AND workspace = ? AND user_id = ? ORDER BY id DESC",
+            (owner.platform, owner.workspace, owner.user_id),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_assessment(row) for row in rows]
+
+    async def update_assessment(self, record: AssessmentRecord) -> None:
+        """Store the mutable fields of the assessment."""
+        await self._conn.execute(
+            "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
+            "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ? "
+            "WHERE id = ?",
+            (
+                record.questionnaire_version,
+                record.status,
+                record.phase,
+                dump_object(record.profile),
+                record.cursor,
+                dump_object(record.baseline),
+                dump_time(record.updated_at),
+                dump_time(record.completed_at) if record.completed_at else None,
+                record.id,
+            ),
+        )
+
+    async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
+        """Return the answers by standard id."""
+        async with self._conn.execute(
+            "SELECT standard_id, answer, note, answered_at FROM answers WHERE assessment_id = ?",
+            (assessment_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {row[0]: AnswerRecord(row[0], row[1], row[2], load_time(row[3])) for row in rows}
+
+    async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
+        """Insert or replace one answer."""
+        await self._conn.execute(
+            "INSERT INTO answers (assessment_id, standard_id, answer, note, answered_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, standard_id) DO UPDATE SET "
+            "answer = excluded.answer, note = excluded.note, answered_at = excluded.answered_at",
+            (
+                assessment_id,
+                answer.standard_id,
+                answer.answer,
+                answer.note,
+                dump_time(answer.answered_at),
+            ),
+        )
+
+    async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
+        """Drop the answers to these standards."""
+        await self._conn.executemany(
+            "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?",
+            [(assessment_id, sid) for sid in standard_ids],
+        )
+
+
+_ASSESSMENT_COLUMNS = (
+    "id, platform, workspace, user_id, questionnaire_id, questionnaire_version, status, "
+    "phase, profile, cursor, baseline, created_at, updated_at, completed_at"
+)
+
+
+def _assessment(row: sqlite3.Row | tuple[object, ...]) -> AssessmentRecord:
+    (
+        aid,
+        platform,
+        workspace,
+        user_id,
+        qid,
+        version,
+        status,
+        phase,
+        profile,
+        cursor,
+        baseline,
+        created,
+        updated,
+        completed,
+    ) = tuple(row)
+    return AssessmentRecord(
+        id=int(str(aid)),
+        owner=UserKey(str(platform), str(workspace), str(user_id)),
+        questionnaire_id=str(qid),
+        questionnaire_version=str(version),
+        status=str(status),
+        phase=None if phase is None else str(phase),
+        profile=load_object(str(profile)),
+        cursor=None if cursor is None else str(cursor),
+        baseline={k: str(v) for k, v in load_object(str(baseline)).items()},
+        created_at=load_time(str(created)),
+        updated_at=load_time(str(updated)),
+        completed_at=None if completed is None else load_time(str(completed)),
+    )

@@ -39,11 +39,13 @@ def test_help_lists_the_subcommands() -> None:
 
 def test_piped_script_prints_the_conversation_and_exits_0(tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
-    result = run("run", stdin="/start\n2\n", env={"CLUSTERBOT_DB_PATH": str(db)})
+    result = run("run", stdin="/start\n2\n3\n", env={"CLUSTERBOT_DB_PATH": str(db)})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "> /start"
-    assert "  [1] ❓ Pomoc" in lines and "  [2] 🌐 English" in lines
+    assert "  [1] 📋 Samoocena według standardów PARP" in lines
+    assert "  [2] ❓ Pomoc" in lines and "  [3] 🌐 English" in lines
+    assert "/ocena" in result.stdout  # the help lists the self-evaluation
     assert "All right, we will talk in English." in result.stdout
     # The choice is remembered by the next run on the same database.
     again = run("run", stdin="/start\n", env={"CLUSTERBOT_DB_PATH": str(db)})
@@ -58,7 +60,7 @@ def test_check_content_passes_on_the_repository() -> None:
 
 def test_check_content_names_file_and_field(tmp_content: Path) -> None:
     en = tmp_content / "locales" / "en.yaml"
-    en.write_text(en.read_text("utf-8").replace("  empty:", "  emptyy:"), "utf-8")
+    en.write_text(en.read_text("utf-8").replace("  empty:", "  emptyy:", 1), "utf-8")
     (tmp_content / "stray.yaml").write_text("a: 1\n", "utf-8")
     result = run("check-content", env={"CLUSTERBOT_CONTENT_DIR": str(tmp_content)})
     assert result.returncode == 1

@@ -88,6 +88,10 @@ class Feature(Protocol):
         """Handle free text while one of this feature's steps waits for it."""
         ...
 
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Repeat what this feature's waiting step asks, after input that was refused."""
+        ...
+
 
 class Dispatcher:
     """Routes incoming messages to features, one at a time per user."""
@@ -167,8 +171,9 @@ class Dispatcher:
         if rejection is not None:
             # Nothing is stored for refused input, not even a first-contact user record.
             guest = user or User(key=key, locale=self._first_locale(incoming), created_at=now)
-            turn = Turn(incoming, guest, SessionState(), self.texts, now, self.main_menu)
-            replies = [self._rejection_reply(turn, rejection)]
+            session = await self._sessions.load_session(key) if user else SessionState()
+            turn = Turn(incoming, guest, session, self.texts, now, self.main_menu)
+            replies = await self._rejection_replies(turn, rejection)
         else:
             if user is None:
                 user = User(key=key, locale=self._first_locale(incoming), created_at=now)
@@ -222,10 +227,22 @@ class Dispatcher:
             return incoming, Rejection("errors.file_not_expected")
         return incoming, Rejection("errors.unknown_input")  # pragma: no cover - exhaustive
 
-    def _rejection_reply(self, turn: Turn, rejection: Rejection) -> Reply:
+    async def _rejection_replies(self, turn: Turn, rejection: Rejection) -> list[Reply]:
         params = {k: escape(str(v)) for k, v in rejection.params}
-        text = f"{turn.t(rejection.key, **params)}\n{turn.t('errors.what_now')}"
-        return Reply(text, buttons=self.main_menu(turn))
+        refusal = turn.t(rejection.key, **params)
+        owner = self._step_owner(turn)
+        # Input refused while a feature waits for an answer: repeat its question, so the
+        # user sees what is still expected (e.g. the standard on screen).
+        if owner is not None and not isinstance(turn.incoming.content, Command):
+            again = await owner.prompt(turn)
+            if again:
+                return [Reply(refusal), *again]
+        text = f"{refusal}\n{turn.t('errors.what_now')}"
+        return [Reply(text, buttons=self.main_menu(turn))]
+
+    def _step_owner(self, turn: Turn) -> Feature | None:
+        step = turn.session.step
+        return self._by_name.get(step.split(".", 1)[0]) if step else None
 
     async def _route(self, turn: Turn) -> list[Reply]:
         content = turn.incoming.content

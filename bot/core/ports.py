@@ -95,3 +95,71 @@ class Messenger(Protocol):
 
         """
         ...
+
+
+@dataclass(slots=True)
+class AssessmentRecord:
+    """One self-evaluation of one owner over one questionnaire.
+
+    ``status`` is ``in_progress``, ``completed`` or ``abandoned``. ``cursor`` names the
+    question on screen (a profile field id, ``"phase"``, a standard id, or ``None``), so a
+    button from any other question is recognised as stale. ``baseline`` holds the answers of
+    a previous assessment copied for review (standard id -> answer code).
+    """
+
+    id: int
+    owner: UserKey
+    questionnaire_id: str
+    questionnaire_version: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    phase: str | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+    cursor: str | None = None
+    baseline: dict[str, str] = field(default_factory=dict)
+    completed_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class AnswerRecord:
+    """The answer to one standard: code ``y``/``n``/``u``/``s`` (or ``None``) and a note."""
+
+    standard_id: str
+    answer: str | None
+    note: str
+    answered_at: datetime
+
+
+class AssessmentStore(Protocol):
+    """Assessments and their answers; every write is committed when the call returns."""
+
+    async def create_assessment(
+        self, owner: UserKey, questionnaire_id: str, version: str, now: datetime
+    ) -> AssessmentRecord:
+        """Create an ``in_progress`` assessment and return it with its new id."""
+        ...
+
+    async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
+        """Return the assessment, or ``None`` if there is no such id."""
+        ...
+
+    async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
+        """Return the owner's assessments, newest first (empty list when none)."""
+        ...
+
+    async def update_assessment(self, record: AssessmentRecord) -> None:
+        """Store every field of ``record`` except ``id``, ``owner`` and ``created_at``."""
+        ...
+
+    async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
+        """Return the answers by standard id (empty when none)."""
+        ...
+
+    async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
+        """Insert or replace the answer to ``answer.standard_id``."""
+        ...
+
+    async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
+        """Remove the answers to these standards (unknown ids are ignored)."""
+        ...

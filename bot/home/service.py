@@ -93,6 +93,10 @@ class HomeFeature:
         """Home has no steps that wait for text; treat it as free text."""
         return await self.free_text(turn)
 
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Home never waits for an answer, so there is nothing to repeat."""
+        return []
+
     async def free_text(self, turn: Turn) -> list[Reply]:
         """Greet on a greeting, let the question service try, else say what we understand."""
         content = turn.incoming.content

@@ -22,7 +22,7 @@ async def test_start_greets_in_polish_with_the_menu(dispatcher: Dispatcher) -> N
     replies = await dispatcher.handle(command("start"))
     assert len(replies) == 1
     assert "Dzień dobry" in replies[0].text
-    assert labels(replies) == ["❓ Pomoc", "🌐 English"]
+    assert labels(replies) == ["📋 Samoocena według standardów PARP", "❓ Pomoc", "🌐 English"]
 
 
 async def test_english_phone_starts_in_english(dispatcher: Dispatcher) -> None:

@@ -1,0 +1,1 @@
+"""Self-evaluation over PARP's cluster management standards, as a conversation."""

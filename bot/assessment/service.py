@@ -1,0 +1,520 @@
+"""The self-evaluation conversation: start, resume, profile, phase, standards, report.
+
+Every answer is committed before the next question is returned. Each button payload names
+the assessment and the question on screen (the record's ``cursor``); a press that does not
+match the owner's current question is stale and gets the current question again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.assessment import render
+from bot.assessment.engine import (
+    ANSWER_CODES,
+    FINAL_ANSWERS,
+    SKIPPED,
+    Problem,
+    next_profile_field,
+    next_standard,
+    parse_profile_value,
+    previous_standard,
+)
+from bot.assessment.model import ProfileSpec, Questionnaire
+from bot.assessment.render import BACK, CANCEL, NOTE, PREFIX, payload
+from bot.assessment.scoring import score
+from bot.core.dispatcher import Handler, Turn
+from bot.core.events import Button, Reply, Text
+from bot.core.markup import escape
+from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore
+
+STEP_PROFILE = "assess.profile"
+STEP_BUTTONS = "assess.buttons"
+STEP_NOTE = "assess.note"
+PHASE, REUSE = "phase", "reuse"
+IN_PROGRESS, COMPLETED, ABANDONED = "in_progress", "completed", "abandoned"
+
+
+class AssessmentFeature:
+    """``/ocena``, ``/postep``, ``/zmien``, ``/raport`` and the question buttons."""
+
+    name = "assess"
+    action_prefix = PREFIX
+
+    def __init__(
+        self,
+        store: AssessmentStore,
+        questionnaires: Sequence[Questionnaire],
+        profile: ProfileSpec,
+        max_note_chars: int = 1000,
+    ) -> None:
+        self._store = store
+        if not questionnaires:
+            raise ValueError("at least one questionnaire is needed")
+        self._qs = {q.id: q for q in questionnaires}
+        self._profile = profile
+        self._max_note = max_note_chars
+
+    # -- the Feature protocol ---------------------------------------------------------------
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return the commands in Polish and English."""
+        return {
+            "ocena": self.open,
+            "assess": self.open,
+            "postep": self.progress,
+            "progress": self.progress,
+            "zmien": self.change,
+            "change": self.change,
+            "raport": self.report,
+            "report": self.report,
+        }
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """Offer the self-evaluation in the main menu."""
+        return (Button(turn.t("assess.menu"), f"{PREFIX}:open"),)
+
+    def help_key(self) -> str | None:
+        """Return the key of the self-evaluation's help section."""
+        return "assess.help"
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """Route a button press of the self-evaluation."""
+        match fields:
+            case ["open"]:
+                return await self.open(turn)
+            case ["about"]:
+                current = await self._current(turn)
+                q = self._q(current) if current else next(iter(self._qs.values()))
+                return [render.about(turn, q)]
+            case ["new"]:
+                return await self.open(turn)
+            case ["start", questionnaire_id] if questionnaire_id in self._qs:
+                if await self._current(turn) is not None:
+                    return await self.open(turn)
+                return await self._start(turn, None, self._qs[questionnaire_id])
+        if len(fields) != 3 or not fields[0].isdecimal():
+            return await self._stale(turn)
+        record = await self._store.get_assessment(int(fields[0]))
+        if record is None or record.owner != turn.user.key:
+            return await self._stale(turn)
+        cursor, value = fields[1], fields[2]
+        if cursor == "menu":
+            return await self._record_menu(turn, record, value)
+        if record.status != IN_PROGRESS or record.cursor != cursor:
+            return await self._stale(turn)
+        notice = await self._sync_version(turn, record)
+        if cursor == REUSE:
+            return notice + await self._reuse(turn, record, value)
+        if cursor == PHASE:
+            return notice + await self._choose_phase(turn, record, value)
+        if self._profile.field(cursor) is not None:
+            return notice + await self._profile_choice(turn, record, cursor, value)
+        if self._q(record).standard(cursor) is not None:
+            return notice + await self._standard_action(turn, record, cursor, value)
+        return await self._stale(turn)
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """Take a typed profile value or note; other text gets a hint and the question."""
+        content = turn.incoming.content
+        text = content.text if isinstance(content, Text) else ""
+        record = await self._current(turn)
+        if record is None:
+            turn.session.step = None
+            return [turn.menu_reply("assess.none")]
+        if turn.session.step == STEP_NOTE:
+            return await self._take_note(turn, record, text)
+        if turn.session.step == STEP_PROFILE and record.cursor == turn.session.data.get("field"):
+            return await self._take_profile_text(turn, record, text)
+        return [Reply(turn.t("assess.use_buttons"))] + await self._show_current(turn, record)
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Repeat the question on screen (after input the dispatcher refused)."""
+        record = await self._current(turn)
+        if record is None:
+            return []
+        if turn.session.step == STEP_NOTE:
+            return [self._note_prompt(turn, record, str(turn.session.data.get("standard", "")))]
+        return await self._show_current(turn, record)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def open(self, turn: Turn) -> list[Reply]:
+        """Start a self-evaluation, or offer to continue the one in progress."""
+        record = await self._current(turn)
+        if record is None:
+            return await self._choose_questionnaire(turn)
+        answers = await self._store.list_answers(record.id)
+        done = sum(1 for a in answers.values() if a.answer in FINAL_ANSWERS)
+        name = record.profile.get("name")
+        text = turn.t(
+            "assess.in_progress",
+            name=f" ({escape(str(name))})" if name else "",
+            answered=done,
+            total=len(self._q(record).standards),
+        )
+        return [
+            Reply(
+                text,
+                buttons=self._record_buttons(
+                    turn, record, "continue", "restart", "progress", "about"
+                ),
+            )
+        ]
+
+    async def progress(self, turn: Turn) -> list[Reply]:
+        """Show answered and obligatory-unmet standards per area."""
+        record = await self._current(turn) or await self._latest(turn, COMPLETED)
+        if record is None:
+            return [turn.menu_reply("assess.none")]
+        codes = await self._codes(record)
+        q = self._q(record)
+        result = score(q, record.phase, codes) if record.phase else None
+        buttons = (
+            self._record_buttons(turn, record, "continue", "report")
+            if record.status == IN_PROGRESS
+            else ()
+        )
+        reply = render.progress(turn, record, q, result, codes)
+        return [Reply(reply.text, buttons=buttons)]
+
+    async def change(self, turn: Turn) -> list[Reply]:
+        """Show one standard again so its answer can be changed (reopens a finished one)."""
+        record = await self._current(turn) or await self._latest(turn, COMPLETED)
+        if record is None:
+            return [turn.menu_reply("assess.none")]
+        wanted = turn.args[0] if turn.args else ""
+        if not wanted:
+            return [Reply(turn.t("assess.change.usage"))] + await self._resume_if_open(turn, record)
+        if self._q(record).standard(wanted) is None:
+            text = turn.t("assess.change.unknown", id=escape(wanted[:20]))
+            return [Reply(text)] + await self._resume_if_open(turn, record)
+        if record.phase is None or next_profile_field(self._profile, record.profile) is not None:
+            return [Reply(turn.t("assess.change.not_ready"))] + await self._resume_if_open(
+                turn, record
+            )
+        await self._reopen(turn, record)
+        return await self._ask_standard(turn, record, wanted)
+
+    async def report(self, turn: Turn) -> list[Reply]:
+        """Show the verdict and what to do next for the current or last assessment."""
+        record = await self._current(turn)
+        if record is None or record.phase is None:
+            record = await self._latest(turn, COMPLETED) or record
+        if record is None or record.phase is None:
+            return [turn.menu_reply("assess.none")]
+        return [await self._report_reply(turn, record)]
+
+    # -- flow -------------------------------------------------------------------------------
+
+    async def _choose_questionnaire(self, turn: Turn) -> list[Reply]:
+        if len(self._qs) == 1:
+            return await self._start(turn, None, next(iter(self._qs.values())))
+        buttons = tuple(
+            (Button(q.title.get(turn.locale), f"{PREFIX}:start:{q.id}"),) for q in self._qs.values()
+        )
+        return [Reply(turn.t("assess.choose"), buttons=buttons)]
+
+    async def _start(
+        self, turn: Turn, abandon: AssessmentRecord | None, q: Questionnaire
+    ) -> list[Reply]:
+        if abandon is not None:
+            abandon.status = ABANDONED
+            abandon.cursor = None
+            abandon.updated_at = turn.now
+            await self._store.update_assessment(abandon)
+        history = await self._store.list_assessments(turn.user.key)
+        previous = next(
+            (
+                r
+                for r in history
+                if r.status != IN_PROGRESS and next_profile_field(self._profile, r.profile) is None
+            ),
+            None,
+        )
+        record = await self._store.create_assessment(turn.user.key, q.id, q.version, turn.now)
+        replies = [render.intro(turn, q)]
+        if previous is None:
+            return replies + await self._show_current(turn, record)
+        record.baseline = {
+            sid: a.answer
+            for sid, a in (await self._store.list_answers(previous.id)).items()
+            if a.answer in ANSWER_CODES and q.standard(sid) is not None
+        }
+        record.profile = dict(previous.profile)
+        record.cursor = REUSE
+        await self._save(turn, record)
+        return replies + await self._show_current(turn, record)
+
+    async def _reuse(self, turn: Turn, record: AssessmentRecord, choice: str) -> list[Reply]:
+        if choice not in ("all", "profile", "none") or (choice == "all" and not record.baseline):
+            return await self._stale(turn)
+        if choice != "all":
+            record.baseline = {}
+        if choice == "none":
+            record.profile = {}
+        record.cursor = None
+        await self._save(turn, record)
+        return await self._show_current(turn, record)
+
+    async def _record_menu(self, turn: Turn, record: AssessmentRecord, choice: str) -> list[Reply]:
+        """Handle Continue / Start again / Progress / Report / Answer skipped."""
+        current = await self._current(turn)
+        if choice == "restart" and current is not None and current.id == record.id:
+            return await self._start(turn, record, self._q(record))
+        if choice == "continue" and current is not None and current.id == record.id:
+            return await self._show_current(turn, record)
+        if choice == "progress":
+            return await self.progress(turn)
+        if choice == "report":
+            return await self.report(turn)
+        if (
+            choice == "skipped"
+            and record.status == COMPLETED
+            and (current is None or current.id == record.id)
+        ):
+            codes = await self._codes(record)
+            first = next((sid for sid, code in codes.items() if code == SKIPPED), None)
+            if first is not None:
+                await self._reopen(turn, record)
+                ordered = sorted(
+                    (sid for sid, c in codes.items() if c == SKIPPED),
+                    key=self._q(record).index.__getitem__,
+                )
+                return await self._ask_standard(turn, record, ordered[0])
+        return await self._stale(turn)
+
+    async def _show_current(
+        self, turn: Turn, record: AssessmentRecord, after: str | None = None
+    ) -> list[Reply]:
+        """Ask whatever the assessment needs next and remember it as the cursor."""
+        if record.cursor == REUSE:
+            turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
+            return [render.reuse_question(turn, record)]
+        field = next_profile_field(self._profile, record.profile)
+        if field is not None:
+            record.cursor = field.id
+            await self._save(turn, record)
+            step = STEP_BUTTONS if field.kind == "choice" else STEP_PROFILE
+            turn.session.step, turn.session.data = (
+                step,
+                {"assessment": record.id, "field": field.id},
+            )
+            position = self._profile.fields.index(field) + 1
+            return [
+                render.profile_question(turn, record, field, position, len(self._profile.fields))
+            ]
+        if record.phase is None:
+            record.cursor = PHASE
+            await self._save(turn, record)
+            turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
+            return [render.phase_question(turn, record, self._q(record))]
+        codes = await self._codes(record)
+        nxt = next_standard(self._q(record), codes, after=after)
+        if nxt is None:
+            return await self._complete(turn, record)
+        return await self._ask_standard(turn, record, nxt)
+
+    async def _ask_standard(
+        self, turn: Turn, record: AssessmentRecord, standard_id: str
+    ) -> list[Reply]:
+        record.cursor = standard_id
+        await self._save(turn, record)
+        turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
+        answers = await self._store.list_answers(record.id)
+        return [render.standard_question(turn, record, self._q(record), standard_id, answers)]
+
+    async def _complete(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        record.status = COMPLETED
+        record.cursor = None
+        record.completed_at = turn.now
+        await self._save(turn, record)
+        turn.session.step, turn.session.data = None, {}
+        return [await self._report_reply(turn, record)]
+
+    async def _report_reply(self, turn: Turn, record: AssessmentRecord) -> Reply:
+        assert record.phase is not None  # noqa: S101 - callers check
+        q = self._q(record)
+        result = score(q, record.phase, await self._codes(record))
+        reply = render.report(turn, record, q, result)
+        if record.status == IN_PROGRESS:
+            buttons = self._record_buttons(turn, record, "continue", "progress")
+        else:
+            names = (["skipped"] if result.skipped else []) + ["progress", "new"]
+            buttons = self._record_buttons(turn, record, *names)
+        return Reply(reply.text, buttons=buttons)
+
+    async def _choose_phase(
+        self, turn: Turn, record: AssessmentRecord, phase_id: str
+    ) -> list[Reply]:
+        phase = self._q(record).phase(phase_id)
+        if phase is None:
+            return await self._stale(turn)
+        record.phase = phase.id
+        record.cursor = None
+        await self._save(turn, record)
+        chosen = Reply(turn.t("assess.phase.chosen", phase=phase.title.get(turn.locale)))
+        return [chosen] + await self._show_current(turn, record)
+
+    async def _profile_choice(
+        self, turn: Turn, record: AssessmentRecord, field_id: str, option_id: str
+    ) -> list[Reply]:
+        field = self._profile.field(field_id)
+        if field is None or field.option(option_id) is None:
+            return await self._stale(turn)
+        return await self._store_profile_value(turn, record, field_id, option_id)
+
+    async def _take_profile_text(
+        self, turn: Turn, record: AssessmentRecord, text: str
+    ) -> list[Reply]:
+        field = self._profile.field(str(record.cursor))
+        if field is None:
+            return await self._show_current(turn, record)
+        value = parse_profile_value(field, text, turn.now.year)
+        if isinstance(value, Problem):
+            problem = Reply(turn.t(value.key, **dict(value.params)))
+            return [problem] + await self._show_current(turn, record)
+        return await self._store_profile_value(turn, record, field.id, value)
+
+    async def _store_profile_value(
+        self, turn: Turn, record: AssessmentRecord, field_id: str, value: str | int
+    ) -> list[Reply]:
+        record.profile[field_id] = value
+        record.cursor = None
+        await self._save(turn, record)
+        done = next_profile_field(self._profile, record.profile) is None
+        head = [Reply(turn.t("assess.profile.done"))] if done else []
+        return head + await self._show_current(turn, record)
+
+    async def _standard_action(
+        self, turn: Turn, record: AssessmentRecord, standard_id: str, value: str
+    ) -> list[Reply]:
+        answers = await self._store.list_answers(record.id)
+        existing = answers.get(standard_id)
+        note = existing.note if existing else ""
+        if value in ANSWER_CODES:
+            await self._store.save_answer(
+                record.id, AnswerRecord(standard_id, value, note, turn.now)
+            )
+            if value == SKIPPED:
+                saved = Reply(turn.t("assess.standard.skipped", id=standard_id))
+            else:
+                label = render.answer_label(turn, value)
+                saved = Reply(turn.t("assess.standard.saved", id=standard_id, answer=label))
+            after = standard_id if value == SKIPPED else None
+            return [saved] + await self._show_current(turn, record, after=after)
+        if value == BACK:
+            previous = previous_standard(self._q(record), standard_id)
+            if previous is None:
+                record.phase = None
+                record.cursor = None
+                await self._save(turn, record)
+                return await self._show_current(turn, record)
+            return await self._ask_standard(turn, record, previous)
+        if value == NOTE:
+            turn.session.step = STEP_NOTE
+            turn.session.data = {"assessment": record.id, "standard": standard_id}
+            return [self._note_prompt(turn, record, standard_id)]
+        if value == CANCEL:
+            return await self._ask_standard(turn, record, standard_id)
+        return await self._stale(turn)
+
+    def _note_prompt(self, turn: Turn, record: AssessmentRecord, standard_id: str) -> Reply:
+        text = turn.t("assess.note.prompt", id=standard_id, limit=self._max_note)
+        cancel = Button(turn.t("assess.button.cancel"), payload(record, standard_id, CANCEL))
+        return Reply(text, buttons=((cancel,),))
+
+    async def _take_note(self, turn: Turn, record: AssessmentRecord, text: str) -> list[Reply]:
+        standard_id = str(turn.session.data.get("standard", ""))
+        if record.cursor != standard_id or self._q(record).standard(standard_id) is None:
+            turn.session.step = STEP_BUTTONS
+            return await self._show_current(turn, record)
+        if len(text) > self._max_note:
+            too_long = turn.t("assess.note.too_long", length=len(text), limit=self._max_note)
+            return [Reply(too_long), self._note_prompt(turn, record, standard_id)]
+        answers = await self._store.list_answers(record.id)
+        existing = answers.get(standard_id)
+        answer = existing.answer if existing else None
+        await self._store.save_answer(record.id, AnswerRecord(standard_id, answer, text, turn.now))
+        saved = Reply(turn.t("assess.note.saved", id=standard_id))
+        return [saved] + await self._ask_standard(turn, record, standard_id)
+
+    async def _stale(self, turn: Turn) -> list[Reply]:
+        stale = Reply(turn.t("errors.stale_button"))
+        record = await self._current(turn)
+        if record is None:
+            return [Reply(stale.text, buttons=turn.menu(turn))]
+        return [stale] + await self._show_current(turn, record)
+
+    async def _resume_if_open(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        return await self._show_current(turn, record) if record.status == IN_PROGRESS else []
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _current(self, turn: Turn) -> AssessmentRecord | None:
+        for record in await self._store.list_assessments(turn.user.key):
+            if record.status == IN_PROGRESS and record.questionnaire_id in self._qs:
+                return record
+        return None
+
+    async def _latest(self, turn: Turn, status: str) -> AssessmentRecord | None:
+        for record in await self._store.list_assessments(turn.user.key):
+            if record.status == status and record.questionnaire_id in self._qs:
+                return record
+        return None
+
+    async def _reopen(self, turn: Turn, record: AssessmentRecord) -> None:
+        if record.status == IN_PROGRESS:
+            return
+        current = await self._current(turn)
+        if current is not None and current.id != record.id:
+            current.status = ABANDONED
+            current.cursor = None
+            await self._save(turn, current)
+        record.status = IN_PROGRESS
+        record.completed_at = None
+
+    def _q(self, record: AssessmentRecord) -> Questionnaire:
+        return self._qs[record.questionnaire_id]
+
+    async def _codes(self, record: AssessmentRecord) -> dict[str, str | None]:
+        return {sid: a.answer for sid, a in (await self._store.list_answers(record.id)).items()}
+
+    async def _save(self, turn: Turn, record: AssessmentRecord) -> None:
+        record.updated_at = turn.now
+        await self._store.update_assessment(record)
+
+    async def _sync_version(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        """Adopt a changed questionnaire: keep answers whose standards still exist."""
+        q = self._q(record)
+        if record.questionnaire_version == q.version:
+            return []
+        answers = await self._store.list_answers(record.id)
+        gone = [sid for sid in answers if q.standard(sid) is None]
+        await self._store.delete_answers(record.id, gone)
+        old = record.questionnaire_version
+        record.questionnaire_version = q.version
+        record.baseline = {k: v for k, v in record.baseline.items() if q.standard(k) is not None}
+        await self._save(turn, record)
+        text = turn.t(
+            "assess.version_changed",
+            old=escape(old),
+            new=escape(q.version),
+            kept=len(answers) - len(gone),
+        )
+        return [Reply(text)]
+
+    def _record_buttons(
+        self, turn: Turn, record: AssessmentRecord, *names: str
+    ) -> tuple[tuple[Button, ...], ...]:
+        rows: list[tuple[Button, ...]] = []
+        for name in names:
+            if name == "about":
+                rows.append((Button(turn.t("assess.button.about"), f"{PREFIX}:about"),))
+            elif name == "new":
+                rows.append((Button(turn.t("assess.button.new"), f"{PREFIX}:new"),))
+            else:
+                rows.append(
+                    (Button(turn.t(f"assess.button.{name}"), payload(record, "menu", name)),)
+                )
+        return tuple(rows)
