@@ -44,3 +44,62 @@ def payload_of(replies: list[Reply], label_part: str) -> str:
             if label_part in button.label:
                 return button.payload
     raise AssertionError(f"no button containing {label_part!r} in {labels(replies)}")
+
+
+class Chat:
+    """One user talking to the dispatcher; remembers the last replies to press their buttons."""
+
+    def __init__(self, dispatcher: Dispatcher, address: Address = ALICE) -> None:
+        self.dispatcher = dispatcher
+        self.address = address
+        self.last: list[Reply] = []
+
+    async def send(self, line: str) -> list[Reply]:
+        if line.startswith("/"):
+            name, *args = line[1:].split()
+            content: Command | Text = Command(name, tuple(args))
+        else:
+            content = Text(line)
+        return await self._handle(Incoming(self.address, content))
+
+    async def press(self, label_part: str) -> list[Reply]:
+        return await self._handle(Incoming(self.address, Action(payload_of(self.last, label_part))))
+
+    async def press_payload(self, payload: str) -> list[Reply]:
+        return await self._handle(Incoming(self.address, Action(payload)))
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        self.last = await self.dispatcher.handle(incoming)
+        return self.last
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.last)
+
+    @property
+    def buttons(self) -> list[str]:
+        return labels(self.last)
+
+    def payload(self, label_part: str) -> str:
+        return payload_of(self.last, label_part)
+
+
+PROFILE_ANSWERS = [
+    ("text", "Klaster Testowy"),
+    ("text", "Fundacja Rozwoju"),
+    ("button", "stowarzyszenie"),
+    ("text", "ICT"),
+    ("text", "45"),
+    ("text", "300"),
+    ("text", "2015"),
+    ("button", "mazowieckie"),
+    ("button", "nie"),
+]
+
+
+async def fill_profile(chat: Chat) -> None:
+    for kind, value in PROFILE_ANSWERS:
+        if kind == "text":
+            await chat.send(value)
+        else:
+            await chat.press(value)

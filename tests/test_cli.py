@@ -105,3 +105,44 @@ def test_bad_setting_names_the_variable(tmp_path: Path) -> None:
     result = run("run", env={"CLUSTERBOT_TIMEZONE": "Mars/Olympus"})
     assert result.returncode == 2
     assert "CLUSTERBOT_TIMEZONE" in result.stderr
+
+
+def _assessment_script(answers: list[str]) -> str:
+    profile = [
+        "/ocena",
+        "Klaster Testowy",
+        "Fundacja Rozwoju",
+        "1",
+        "ICT",
+        "45",
+        "300",
+        "2015",
+        "7",
+        "2",
+        "2",
+    ]
+    return "\n".join(profile + answers) + "\n"
+
+
+def test_piped_self_evaluation_ends_with_the_verdict(tmp_path: Path) -> None:
+    db = {"CLUSTERBOT_DB_PATH": str(tmp_path / "bot.sqlite3")}
+    # 36 answers: "1" (meets) for all but the 7th standard, 2.1.1, answered "2" (does not meet).
+    answers = ["1"] * 6 + ["2"] + ["1"] * 29
+    result = run("run", stdin=_assessment_script(answers), env=db)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Faza: faza rozwoju." in out
+    assert "Zapisano 2.1.1: ❌ Nie spełnia" in out
+    assert "Wynik samooceny: NEGATYWNY" in out
+    assert "Spełnione standardy: 35/36 (97%)" in out
+
+
+def test_piped_run_resumes_at_the_right_question(tmp_path: Path) -> None:
+    db = {"CLUSTERBOT_DB_PATH": str(tmp_path / "bot.sqlite3")}
+    first = run("run", stdin=_assessment_script(["1"] * 10), env=db)
+    assert first.returncode == 0, first.stderr
+    second = run("run", stdin="/ocena\n1\n", env=db)
+    assert "Masz rozpoczętą samoocenę (Klaster Testowy): 10/36 odpowiedzi." in second.stdout
+    assert "**" not in second.stdout
+    # Ten answered (1.1.1 … 2.2.2): the 11th standard, 2.3.1, is next.
+    assert "2.3.1 Kadra koordynatora" in second.stdout.split("> 1")[-1]

@@ -284,9 +284,7 @@ class AssessmentFeature:
                 return await self._ask_standard(turn, record, ordered[0])
         return await self._stale(turn)
 
-    async def _show_current(
-        self, turn: Turn, record: AssessmentRecord, after: str | None = None
-    ) -> list[Reply]:
+    async def _show_current(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
         """Ask whatever the assessment needs next and remember it as the cursor."""
         if record.cursor == REUSE:
             turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
@@ -295,11 +293,9 @@ class AssessmentFeature:
         if field is not None:
             record.cursor = field.id
             await self._save(turn, record)
-            step = STEP_BUTTONS if field.kind == "choice" else STEP_PROFILE
-            turn.session.step, turn.session.data = (
-                step,
-                {"assessment": record.id, "field": field.id},
-            )
+            # Choice fields wait for text too: a typed option label is accepted.
+            turn.session.step = STEP_PROFILE
+            turn.session.data = {"assessment": record.id, "field": field.id}
             position = self._profile.fields.index(field) + 1
             return [
                 render.profile_question(turn, record, field, position, len(self._profile.fields))
@@ -309,6 +305,14 @@ class AssessmentFeature:
             await self._save(turn, record)
             turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
             return [render.phase_question(turn, record, self._q(record))]
+        if record.cursor is not None and self._q(record).standard(record.cursor) is not None:
+            return await self._ask_standard(turn, record, record.cursor)
+        return await self._advance(turn, record)
+
+    async def _advance(
+        self, turn: Turn, record: AssessmentRecord, after: str | None = None
+    ) -> list[Reply]:
+        """Ask the next standard without an answer, or finish when there is none."""
         codes = await self._codes(record)
         nxt = next_standard(self._q(record), codes, after=after)
         if nxt is None:
@@ -402,7 +406,7 @@ class AssessmentFeature:
                 label = render.answer_label(turn, value)
                 saved = Reply(turn.t("assess.standard.saved", id=standard_id, answer=label))
             after = standard_id if value == SKIPPED else None
-            return [saved] + await self._show_current(turn, record, after=after)
+            return [saved, *await self._advance(turn, record, after=after)]
         if value == BACK:
             previous = previous_standard(self._q(record), standard_id)
             if previous is None:
