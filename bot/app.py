@@ -6,7 +6,9 @@ Only this module knows the concrete adapters and stores. Resources start in orde
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -14,10 +16,13 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from bot.adapters.console.runner import ConsoleChat
+from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
 from bot.assessment.service import AssessmentFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher, Feature
+from bot.core.events import Address
+from bot.core.i18n import Texts
 from bot.core.ports import Clock
 from bot.home.service import HomeFeature
 from bot.loader import Content, load_content
@@ -34,6 +39,7 @@ class App:
     settings: Settings
     content: Content
     dispatcher: Dispatcher
+    store: SqliteStorage
 
 
 def wire_services(
@@ -70,15 +76,78 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
         store = await SqliteStorage.open(settings.db_path)
         stack.push_async_callback(store.close)
         dispatcher = wire_services(content, store, clock or SystemClock(), settings)
-        yield App(settings=settings, content=content, dispatcher=dispatcher)
+        yield App(settings=settings, content=content, dispatcher=dispatcher, store=store)
         log.info("shutting down")
+
+
+def command_menu(texts: Texts, locale: str) -> list[tuple[str, str]]:
+    """Parse the ``commands.list`` text of a locale into (command, description) pairs."""
+    pairs = []
+    for line in texts.get(locale, "commands.list").splitlines():
+        name, _, description = line.partition("–")
+        if name.strip() and description.strip():
+            pairs.append((name.strip(), description.strip()))
+    return pairs
+
+
+def telegram_runner(app: App) -> TelegramRunner | None:
+    """Build the Telegram runner when ``TELEGRAM_BOT_TOKEN`` is set."""
+    settings = app.settings
+    if settings.telegram_bot_token is None:
+        return None
+    secret = settings.telegram_webhook_secret
+    config = TelegramConfig(
+        token=settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_url,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_listen=settings.telegram_webhook_listen,
+        webhook_port=settings.telegram_webhook_port,
+        webhook_secret=secret.get_secret_value() if secret else None,
+    )
+    texts = app.content.texts
+    commands: dict[str | None, list[tuple[str, str]]] = {
+        None: command_menu(texts, texts.default_locale),
+        "pl": command_menu(texts, "pl"),
+        "en": command_menu(texts, "en"),
+    }
+
+    store = app.store
+
+    async def mark_unreachable(address: Address) -> None:
+        user = await store.get_user(address.user_key)
+        if user is not None and user.active:
+            user.active = False
+            await store.save_user(user)
+
+    return TelegramRunner(config, app.dispatcher.handle, commands, mark_unreachable)
 
 
 async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | None = None) -> None:
     """Start the configured platforms; with none configured, chat on the console."""
-    async with build_app(settings) as app:
-        stdin = inp if inp is not None else sys.stdin.buffer
-        stdout = out if out is not None else sys.stdout
-        chat = ConsoleChat(app.dispatcher.handle, stdin, stdout, echo=not stdin.isatty())
-        log.info("no platform token set: starting the console chat")
-        await chat.run()
+    async with build_app(settings) as app, AsyncExitStack() as platforms:
+        runners = [r for r in (telegram_runner(app),) if r is not None]
+        if not runners:
+            stdin = inp if inp is not None else sys.stdin.buffer
+            stdout = out if out is not None else sys.stdout
+            chat = ConsoleChat(app.dispatcher.handle, stdin, stdout, echo=not stdin.isatty())
+            log.info("no platform token set: starting the console chat")
+            await chat.run()
+            return
+        for runner in runners:
+            await platforms.enter_async_context(runner)
+        await _wait_for_stop_signal()
+
+
+async def _wait_for_stop_signal() -> None:
+    """Wait until SIGINT or SIGTERM; then the exit stacks stop everything in order."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    log.info("stop signal received")

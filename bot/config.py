@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.i18n import SUPPORTED_LOCALES
@@ -28,6 +28,44 @@ class Settings(BaseSettings):
     admins: Annotated[frozenset[str], NoDecode] = frozenset()
     log_level: str = "WARNING"
     max_input_chars: int = Field(default=4000, ge=100, le=100_000)
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_api_file_url: str | None = Field(
+        default=None, validation_alias="TELEGRAM_API_FILE_URL"
+    )
+    telegram_webhook_url: str | None = Field(default=None, validation_alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_listen: str = Field(
+        default="0.0.0.0",  # noqa: S104 - a reverse proxy terminates TLS in front of it
+        validation_alias="TELEGRAM_WEBHOOK_LISTEN",
+    )
+    telegram_webhook_port: int = Field(
+        default=8443, ge=1, le=65535, validation_alias="TELEGRAM_WEBHOOK_PORT"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET"
+    )
+
+    @property
+    def telegram_file_url(self) -> str:
+        """The file download base URL: set explicitly, or derived from the API base URL."""
+        if self.telegram_api_file_url:
+            return self.telegram_api_file_url
+        base = self.telegram_api_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is set "
+                "(Telegram sends it with every update; requests without it are refused)"
+            )
+        return self
 
     @field_validator("locale")
     @classmethod
@@ -78,5 +116,13 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "CLUSTERBOT_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"{name}: {first['msg']}") from exc
+        raise ConfigError(f"{_variable(first['loc'])}: {first['msg']}") from exc
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    if not loc:
+        return "settings"
+    name = str(loc[0])
+    if name.upper().startswith(("TELEGRAM_", "SLACK_")):
+        return name.upper()
+    return "CLUSTERBOT_" + name.upper()

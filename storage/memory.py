@@ -19,7 +19,7 @@ class MemoryStorage:
     """Users, sessions and the update log in dictionaries."""
 
     def __init__(self) -> None:
-        self._users: dict[UserKey, tuple[str, str]] = {}
+        self._users: dict[UserKey, tuple[str, str, bool]] = {}
         self._sessions: dict[UserKey, tuple[str | None, str]] = {}
         self._updates: dict[str, str] = {}
         self._assessments: dict[int, AssessmentRecord] = {}
@@ -33,13 +33,13 @@ class MemoryStorage:
         row = self._users.get(key)
         if row is None:
             return None
-        return User(key=key, locale=row[0], created_at=load_time(row[1]))
+        return User(key=key, locale=row[0], created_at=load_time(row[1]), active=row[2])
 
     async def save_user(self, user: User) -> None:
-        """Insert or update the user's locale (``created_at`` is kept from the first save)."""
+        """Insert or update locale and activity (``created_at`` is kept from the first save)."""
         existing = self._users.get(user.key)
         created = existing[1] if existing else dump_time(user.created_at)
-        self._users[user.key] = (user.locale, created)
+        self._users[user.key] = (user.locale, created, user.active)
 
     async def load_session(self, key: UserKey) -> SessionState:
         """Return a copy of the state, or an empty one."""

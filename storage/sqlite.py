@@ -71,23 +71,30 @@ class SqliteStorage:
     async def get_user(self, key: UserKey) -> User | None:
         """Return the user or ``None``."""
         async with self._conn.execute(
-            "SELECT locale, created_at FROM users "
+            "SELECT locale, created_at, active FROM users "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
             (key.platform, key.workspace, key.user_id),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
             return None
-        return User(key=key, locale=row[0], created_at=load_time(row[1]))
+        return User(key=key, locale=row[0], created_at=load_time(row[1]), active=bool(row[2]))
 
     async def save_user(self, user: User) -> None:
         """Insert the user, or update the locale of a known one."""
         k = user.key
         await self._conn.execute(
-            "INSERT INTO users (platform, workspace, user_id, locale, created_at) "
-            "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (platform, workspace, user_id) DO UPDATE SET locale = excluded.locale",
-            (k.platform, k.workspace, k.user_id, user.locale, dump_time(user.created_at)),
+            "INSERT INTO users (platform, workspace, user_id, locale, created_at, active) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id) "
+            "DO UPDATE SET locale = excluded.locale, active = excluded.active",
+            (
+                k.platform,
+                k.workspace,
+                k.user_id,
+                user.locale,
+                dump_time(user.created_at),
+                int(user.active),
+            ),
         )
 
     async def load_session(self, key: UserKey) -> SessionState:

@@ -178,6 +178,10 @@ class Dispatcher:
             if user is None:
                 user = User(key=key, locale=self._first_locale(incoming), created_at=now)
                 await self._users.save_user(user)
+            elif not user.active:
+                # They blocked the bot once and now write again: they can be reached.
+                user.active = True
+                await self._users.save_user(user)
             session = await self._sessions.load_session(key)
             before = copy.deepcopy(session)
             turn = Turn(incoming, user, session, self.texts, now, self.main_menu)

@@ -75,3 +75,40 @@ def to_plain(markup: str) -> str:
         else:
             out.append(span.text)
     return "".join(out)
+
+
+def visible_length(markup: str) -> int:
+    """Count the characters a reader sees (link addresses excluded)."""
+    return sum(len(span.text) for span in parse(markup))
+
+
+def split(markup: str, limit: int) -> list[str]:
+    """Split markup into pieces of at most ``limit`` visible characters.
+
+    Cuts at paragraph boundaries first, then at line ends, then at spaces, and only as a
+    last resort inside a word. Adapters use it for platform message-size limits.
+    """
+    if visible_length(markup) <= limit:
+        return [markup]
+    pieces: list[str] = []
+    for separator in ("\n\n", "\n", " "):
+        parts = markup.split(separator)
+        if len(parts) == 1:
+            continue
+        current = ""
+        for part in parts:
+            candidate = f"{current}{separator}{part}" if current else part
+            if visible_length(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                pieces.append(current)
+            if visible_length(part) <= limit:
+                current = part
+            else:
+                pieces.extend(split(part, limit))
+                current = ""
+        if current:
+            pieces.append(current)
+        return pieces
+    return [markup[i : i + limit] for i in range(0, len(markup), limit)]

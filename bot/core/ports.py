@@ -21,6 +21,7 @@ class User:
     key: UserKey
     locale: str
     created_at: datetime
+    active: bool = True
 
 
 @dataclass(slots=True)
@@ -43,7 +44,7 @@ class UserStore(Protocol):
         ...
 
     async def save_user(self, user: User) -> None:
-        """Insert the user or update their locale; committed when this returns."""
+        """Insert the user or update their locale and ``active`` flag; committed on return."""
         ...
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.markup import Span, escape, parse, to_plain
+from bot.core.markup import Span, escape, parse, split, to_plain, visible_length
 
 
 def test_bold_italic_and_links() -> None:
@@ -45,3 +45,24 @@ def test_escaped_user_text_reads_back_unchanged(user_text: str) -> None:
 def test_escaped_text_inside_bold_stays_inside(before: str, inside: str) -> None:
     spans = parse(f"{escape(before)}**{escape(inside)}**")
     assert "".join(s.text for s in spans if s.bold) == inside
+
+
+def test_split_keeps_short_text_whole() -> None:
+    assert split("krótko", 10) == ["krótko"]
+
+
+def test_split_prefers_paragraphs_then_lines() -> None:
+    text = "a" * 30 + "\n\n" + "b" * 30 + "\n" + "c" * 30
+    assert split(text, 40) == ["a" * 30, "b" * 30, "c" * 30]
+
+
+def test_split_does_not_count_link_addresses() -> None:
+    text = "[PARP](https://www.parp.gov.pl/very/long/address/that/is/not/visible)"
+    assert split(text, 10) == [text]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n"), max_size=600), st.integers(5, 50))
+def test_split_respects_the_limit_and_loses_no_words(text: str, limit: int) -> None:
+    pieces = split(text, limit)
+    assert all(visible_length(p) <= limit for p in pieces)
+    assert "".join(text.split()) == "".join("".join(pieces).split())

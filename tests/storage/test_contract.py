@@ -41,6 +41,13 @@ class TestStoreContract:
         assert user == User(KEY, "en", T0)
         assert user.created_at.tzinfo is not None
 
+    async def test_user_can_be_marked_inactive_and_back(self, store: MemoryStorage) -> None:
+        await store.save_user(User(KEY, "pl", T0))
+        await store.save_user(User(KEY, "pl", T0, active=False))
+        assert (await store.get_user(KEY)).active is False  # type: ignore[union-attr]
+        await store.save_user(User(KEY, "pl", T0, active=True))
+        assert (await store.get_user(KEY)).active is True  # type: ignore[union-attr]
+
     async def test_users_of_two_platforms_are_separate(self, store: MemoryStorage) -> None:
         await store.save_user(User(KEY, "pl", T0))
         await store.save_user(User(OTHER, "en", T0))

@@ -1,0 +1,174 @@
+"""Runs python-telegram-bot's Application inside our event loop, as transport only.
+
+PTB fetches updates (long polling, or its webhook server with a secret token), and our
+callback converts each one, hands it to the core and sends the replies. No
+ConversationHandler and no persistence: state lives in our storage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+
+from telegram import BotCommand, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
+from bot.adapters.telegram.messenger import TelegramMessenger
+from bot.core.events import Address, Incoming, Reply
+from bot.core.ordering import KeyedLocks
+from bot.errors import DeliveryError, RecipientUnavailable
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+OnUnreachable = Callable[[Address], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """What the runner needs from the settings."""
+
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - behind a reverse proxy in production
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_secret: str | None = None
+    polling_timeout: float = 10.0
+    concurrent_updates: int = 8
+    max_retries: int = 3
+
+
+class TelegramRunner:
+    """Starts PTB on enter, stops it on exit; exposes the messenger for reminders."""
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        handle: Handle,
+        commands: Mapping[str | None, Sequence[tuple[str, str]]],
+        on_unreachable: OnUnreachable,
+    ) -> None:
+        self._config = config
+        self._handle = handle
+        self._commands = commands
+        self._on_unreachable = on_unreachable
+        self._locks = KeyedLocks()
+        self._app: Application | None = None  # type: ignore[type-arg]
+        self.messenger: TelegramMessenger | None = None
+
+    async def __aenter__(self) -> TelegramRunner:
+        cfg = self._config
+        app = (
+            ApplicationBuilder()
+            .token(cfg.token)
+            .base_url(cfg.base_url)
+            .base_file_url(cfg.base_file_url)
+            .concurrent_updates(cfg.concurrent_updates)
+            .rate_limiter(AIORateLimiter(max_retries=cfg.max_retries))
+            .build()
+        )
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(self._on_error)
+        self._app = app
+        await app.initialize()
+        self.messenger = TelegramMessenger(app.bot)
+        await self._set_commands()
+        await app.start()
+        updater = app.updater
+        if updater is None:  # pragma: no cover - ApplicationBuilder always makes one
+            raise RuntimeError("PTB built no updater")
+        if cfg.webhook_url:
+            await updater.start_webhook(
+                listen=cfg.webhook_listen,
+                port=cfg.webhook_port,
+                url_path=cfg.webhook_path,
+                webhook_url=cfg.webhook_url,
+                secret_token=cfg.webhook_secret,
+                allowed_updates=["message", "callback_query"],
+            )
+            log.info("telegram webhook listening on %s:%s", cfg.webhook_listen, cfg.webhook_port)
+        else:
+            await updater.start_polling(
+                timeout=int(cfg.polling_timeout), allowed_updates=["message", "callback_query"]
+            )
+            log.info("telegram long polling started")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        app = self._app
+        if app is None:
+            return
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        log.info("telegram stopped")
+
+    async def _set_commands(self) -> None:
+        assert self._app is not None  # noqa: S101 - called after build
+        for language, commands in self._commands.items():
+            listed = [BotCommand(name, description) for name, description in commands]
+            await self._app.bot.set_my_commands(listed, language_code=language)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        app = self._app
+        username = app.bot.username if app is not None else None
+        incoming = to_incoming(update, username)
+        if incoming is None:
+            return
+        address = incoming.address
+        # The first await is the lock: PTB starts update tasks in arrival order, so one
+        # chat's updates are handled (and answered) in that order.
+        async with self._locks.hold((address.chat_id, address.user_id)):
+            query = update.callback_query
+            if query is not None:
+                try:
+                    await query.answer()  # stop the button's spinner
+                except TelegramError as exc:
+                    log.debug("answering a callback query failed: %s", exc)
+            replies = await self._handle(incoming)
+            if not replies:
+                return
+            if query is not None and isinstance(query.message, Message) and query.data:
+                await self._acknowledge(query.message, query.data)
+            await self.deliver(address, replies)
+
+    async def deliver(self, address: Address, replies: Sequence[Reply]) -> None:
+        """Send replies; a user who blocked the bot is reported, other failures logged."""
+        assert self.messenger is not None  # noqa: S101 - set on enter
+        try:
+            await self.messenger.send(address, replies)
+        except RecipientUnavailable:
+            log.info("telegram user %s is unreachable; marking inactive", address.user_id)
+            await self._on_unreachable(address)
+        except DeliveryError as exc:
+            log.warning("telegram delivery to chat %s failed: %s", address.chat_id, exc)
+
+    async def _acknowledge(self, message: Message, payload: str) -> None:
+        """Remove the pressed message's keyboard and show the chosen answer on it."""
+        label = chosen_label(message, payload)
+        try:
+            text = acknowledged_html(message, label) if label else None
+            if text is not None:
+                await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+            else:
+                await message.edit_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.debug("could not update the pressed message: %s", exc)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update handling failed", exc_info=context.error)

@@ -1,0 +1,315 @@
+"""The real PTB Application against a fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.adapters.telegram.convert import to_html, to_outgoing
+from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
+from bot.app import command_menu, wire_services
+from bot.config import Settings
+from bot.core.clock import ManualClock
+from bot.core.events import Address, Button, Reply
+from bot.loader import Content
+from storage.sqlite import SqliteStorage
+from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, group_text, private_text
+
+ALA = 501
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+class Bot:
+    """The assistant's Telegram side, running against the fake API."""
+
+    def __init__(
+        self, api: FakeBotApi, content: Content, db_path: Path, clock: ManualClock, **config: Any
+    ) -> None:
+        self.api = api
+        self.content = content
+        self.db_path = db_path
+        self.clock = clock
+        self.config = config
+        self.unreachable: list[Address] = []
+
+    async def __aenter__(self) -> Bot:
+        self.store = await SqliteStorage.open(str(self.db_path))
+        dispatcher = wire_services(self.content, self.store, self.clock, Settings())
+        texts = self.content.texts
+        commands = {None: command_menu(texts, "pl"), "en": command_menu(texts, "en")}
+        config = TelegramConfig(
+            token=TOKEN,
+            base_url=self.api.base_url,
+            base_file_url=self.api.file_url,
+            polling_timeout=1,
+            **self.config,
+        )
+
+        async def unreachable(address: Address) -> None:
+            self.unreachable.append(address)
+
+        self.runner = TelegramRunner(config, dispatcher.handle, commands, unreachable)
+        await self.runner.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.runner.__aexit__(None, None, None)
+        await self.store.close()
+
+
+async def say(api: FakeBotApi, text: str, user: int = ALA, language: str = "pl") -> None:
+    before = len(api.sent())
+    api.queue(private_text(user, text, language))
+    await api.wait_for(lambda: len(api.sent()) > before)
+    await asyncio.sleep(0.05)
+
+
+async def press(api: FakeBotApi, label: str, user: int = ALA) -> None:
+    message, data = api.button(user, label)
+    before = len(api.sent())
+    api.queue(button_press(user, message, data))
+    await api.wait_for(lambda: len(api.sent()) > before)
+    await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def bot(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> AsyncIterator[Bot]:
+    async with Bot(api, content, tmp_path / "tg.sqlite3", clock) as running:
+        yield running
+
+
+async def test_start_shows_the_menu_as_an_inline_keyboard(bot: Bot, api: FakeBotApi) -> None:
+    await say(api, "/start")
+    message = api.sent()[-1]
+    assert "<b>Dzień dobry!</b>" in message.params["text"]
+    assert message.params["parse_mode"] == "HTML"
+    rows = message.params["reply_markup"]["inline_keyboard"]
+    assert [r[0]["text"] for r in rows] == [
+        "📋 Samoocena według standardów PARP",
+        "❓ Pomoc",
+        "🌐 English",
+    ]
+    assert all(len(r[0]["callback_data"].encode()) <= 64 for r in rows)
+
+
+async def test_command_menus_are_set_in_both_languages(bot: Bot, api: FakeBotApi) -> None:
+    calls = api.sent("setMyCommands")
+    by_language = {
+        c.params.get("language_code"): [x["command"] for x in c.params["commands"]] for c in calls
+    }
+    assert by_language[None][:2] == ["start", "ocena"]
+    assert by_language["en"][:2] == ["start", "assess"]
+
+
+async def test_english_telegram_user_gets_english(bot: Bot, api: FakeBotApi) -> None:
+    await say(api, "/start", language="en")
+    assert "Hello!" in api.sent()[-1].params["text"]
+
+
+async def test_a_press_is_answered_and_the_keyboard_replaced_by_the_choice(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    await say(api, "/start")
+    await press(api, "English")
+    assert len(api.sent("answerCallbackQuery")) == 1
+    edit = api.sent("editMessageText")[-1]
+    assert "➡️ <b>🌐 English</b>" in edit.params["text"]
+    assert "reply_markup" not in edit.params or not edit.params["reply_markup"]
+    assert "we will talk in English" in api.sent()[-1].params["text"]
+
+
+async def test_a_full_self_evaluation_with_buttons(bot: Bot, api: FakeBotApi) -> None:
+    await say(api, "/ocena")
+    for value in ("Klaster Testowy", "Fundacja", "stowarzyszenie"):
+        await say(api, value)
+    for value in ("ICT", "45", "300", "2015", "mazowieckie", "nie"):
+        await say(api, value)
+    await press(api, "faza rozwoju")
+    for _ in range(36):
+        await press(api, "Spełnia")
+    report = api.sent()[-1].params["text"]
+    assert "Wynik samooceny: POZYTYWNY" in report
+    edits = api.sent("editMessageText")
+    assert sum("➡️ <b>✅ Spełnia</b>" in e.params["text"] for e in edits) == 36
+
+
+async def test_a_stale_button_gets_the_current_question(bot: Bot, api: FakeBotApi) -> None:
+    await say(api, "/ocena")
+    await say(api, "/start")
+    await press(api, "Samoocena")
+    message, _ = api.button(ALA, "Samoocena")  # the menu message's button from /start
+    before = len(api.sent())
+    api.queue(button_press(ALA, message, "a1:999:1.1.1:y"))
+    await api.wait_for(lambda: len(api.sent()) > before)
+    assert any("nieaktywny" in c.params["text"] for c in api.sent()[before:])
+
+
+async def test_a_redelivered_update_is_processed_once(bot: Bot, api: FakeBotApi) -> None:
+    update = private_text(ALA, "/start")
+    update_id = api.queue(update)
+    await api.wait_for(lambda: len(api.sent()) == 1)
+    api.requeue(update_id, update)
+    api.queue(private_text(ALA, "/pomoc"))
+    await api.wait_for(lambda: len(api.sent()) == 2)
+    await asyncio.sleep(0.2)
+    texts = api.texts(ALA)
+    assert len(texts) == 2 and "Polecenia ogólne" in texts[1]
+
+
+async def test_two_presses_of_one_button_at_once(bot: Bot, api: FakeBotApi) -> None:
+    await say(api, "/ocena")
+    for value in ("K", "F", "stowarzyszenie", "ICT", "45", "300", "2015", "mazowieckie", "nie"):
+        await say(api, value)
+    await press(api, "faza rozwoju")
+    message, data = api.button(ALA, "Spełnia")
+    before = len(api.sent())
+    api.queue(button_press(ALA, message, data))
+    api.queue(button_press(ALA, message, data))
+    await api.wait_for(lambda: len(api.sent()) >= before + 3)
+    await asyncio.sleep(0.2)
+    new = [c.params["text"] for c in api.sent()[before:]]
+    assert sum("Zapisano 1.1.1" in t for t in new) == 1
+    assert sum("nieaktywny" in t for t in new) == 1
+    assert (
+        sum("1.1.2 Struktura organizacyjna" in t for t in new) == 2
+    )  # next question, then again as "current"
+
+
+async def test_restart_mid_assessment_continues(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    db = tmp_path / "restart.sqlite3"
+    async with Bot(api, content, db, clock):
+        await say(api, "/ocena")
+        for value in ("K", "F", "stowarzyszenie", "ICT", "45", "300", "2015", "mazowieckie", "nie"):
+            await say(api, value)
+        await press(api, "faza rozwoju")
+        await press(api, "Spełnia")
+        await press(api, "Nie spełnia")
+    async with Bot(api, content, db, clock):
+        await say(api, "/ocena")
+        await press(api, "Kontynuuj")
+        assert "1.1.3 Aktualna baza członków" in api.sent()[-1].params["text"]
+        assert "Odpowiedzi: 2/36" in api.sent()[-1].params["text"]
+
+
+async def test_groups_hear_commands_and_mentions_only(bot: Bot, api: FakeBotApi) -> None:
+    group = -100200
+    api.queue(group_text(group, ALA, "rozmawiamy o czymś innym"))
+    api.queue(group_text(group, ALA, "/start@other_bot"))
+    api.queue(group_text(group, ALA, "/start@klaster_test_bot"))
+    await api.wait_for(lambda: len(api.sent()) == 1)
+    api.queue(group_text(group, ALA, "@klaster_test_bot hej"))
+    await api.wait_for(lambda: len(api.sent()) == 2)
+    await asyncio.sleep(0.2)
+    assert len(api.sent()) == 2
+    assert all(int(c.params["chat_id"]) == group for c in api.sent())
+
+
+async def test_retry_after_is_honoured(bot: Bot, api: FakeBotApi) -> None:
+    api.fail(
+        "sendMessage",
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
+    )
+    api.queue(private_text(ALA, "/start"))
+    await api.wait_for(lambda: len(api.sent()) >= 2)
+    await asyncio.sleep(0.2)
+    attempts = api.sent()
+    assert len(attempts) == 2  # refused once, then sent after the wait
+    assert "Dzień dobry" in attempts[-1].params["text"]
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_and_nothing_crashes(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    api.fail(
+        "sendMessage",
+        403,
+        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+    )
+    api.queue(private_text(ALA, "/start"))
+    await api.wait_for(lambda: bot.unreachable)
+    assert bot.unreachable[0].user_id == str(ALA)
+    assert len(api.sent()) == 1  # no retry storm
+    await say(api, "/start")  # and the bot keeps working
+    assert "Dzień dobry" in api.sent()[-1].params["text"]
+
+
+async def test_a_long_reply_is_split_on_paragraphs(bot: Bot, api: FakeBotApi) -> None:
+    long_text = "\n\n".join(f"Akapit {i}: " + "słowo " * 80 for i in range(12))  # ~5,900 characters
+    calls = to_outgoing([Reply(long_text, buttons=((Button("OK", "h1:menu"),),))])
+    assert len(calls) == 2
+    assert all(len(c.html) <= 4096 for c in calls)
+    assert calls[0].keyboard is None and calls[1].keyboard is not None
+    assert calls[1].html.startswith("Akapit")
+    # And through the real client: a 5000-character help text arrives as two messages.
+    from bot.adapters.telegram.messenger import TelegramMessenger
+
+    assert bot.runner.messenger is not None
+    before = len(api.sent())
+    await TelegramMessenger.send(
+        bot.runner.messenger, Address("telegram", str(ALA), str(ALA)), [Reply(long_text)]
+    )
+    sent = api.sent()[before:]
+    assert len(sent) == 2 and all(len(c.params["text"]) <= 4096 for c in sent)
+
+
+def test_user_text_is_escaped_in_html() -> None:
+    assert to_html("**a** <script> & [x](https://e.pl/?a=1&b=2)") == (
+        '<b>a</b> &lt;script&gt; &amp; <a href="https://e.pl/?a=1&amp;b=2">x</a>'
+    )
+
+
+async def test_webhook_mode_checks_the_secret(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = {
+        "webhook_url": "https://bot.example.org/telegram",
+        "webhook_listen": "127.0.0.1",
+        "webhook_port": port,
+        "webhook_secret": "s3cret-token",
+    }
+    async with Bot(api, content, tmp_path / "wh.sqlite3", clock, **config):
+        set_webhook = api.sent("setWebhook")[-1]
+        assert set_webhook.params["secret_token"] == "s3cret-token"
+        url = f"http://127.0.0.1:{port}/telegram"
+        update = {"update_id": 77, **private_text(ALA, "/start")}
+        async with httpx.AsyncClient() as client:
+            wrong = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
+            missing = await client.post(url, json=update)
+            assert wrong.status_code == 403 and missing.status_code == 403
+            await asyncio.sleep(0.2)
+            assert api.sent() == []
+            right = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            )
+            assert right.status_code == 200
+        await api.wait_for(lambda: len(api.sent()) == 1)
+        assert "Dzień dobry" in api.sent()[0].params["text"]

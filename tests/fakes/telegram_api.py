@@ -1,0 +1,248 @@
+"""A fake Telegram Bot API on 127.0.0.1 for the real PTB client, recording every call."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token"
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Klaster", "username": "klaster_test_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+class FakeBotApi:
+    """Answers the Bot API methods the assistant uses; tests queue updates and read calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: list[dict[str, Any]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._new_update = asyncio.Event()
+        self._message_ids = itertools.count(1000)
+        self._update_ids = itertools.count(1)
+        self.fail_next: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_post(r"/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # -- what tests do ----------------------------------------------------------------------
+
+    def queue(self, update: dict[str, Any]) -> int:
+        update = {"update_id": next(self._update_ids), **update}
+        self._updates.append(update)
+        self._new_update.set()
+        return int(update["update_id"])
+
+    def requeue(self, update_id: int, update: dict[str, Any]) -> None:
+        """Deliver an update again with the same id (a redelivery)."""
+        self._updates.append({"update_id": update_id, "_again": True, **update})
+        self._new_update.set()
+
+    def fail(self, method: str, status: int, body: dict[str, Any]) -> None:
+        self.fail_next.setdefault(method, []).append((status, body))
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [
+            str(c.params.get("text", ""))
+            for c in self.sent()
+            if chat_id is None or int(c.params["chat_id"]) == chat_id
+        ]
+
+    def button(self, chat_id: int, label_part: str) -> tuple[dict[str, Any], str]:
+        """Find the newest message to ``chat_id`` with a button whose label contains the text."""
+        for message in reversed(self.messages):
+            if message["chat"]["id"] != chat_id:
+                continue
+            for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+                for button in row:
+                    if label_part in button["text"] and "callback_data" in button:
+                        return message, button["callback_data"]
+        raise AssertionError(f"no button {label_part!r} sent to {chat_id}")
+
+    async def wait_for(self, predicate: Any, within: float = 10.0) -> None:
+        async def poll() -> None:
+            while not predicate():  # noqa: ASYNC110 - the predicate reads recorded calls
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(poll(), within)
+
+    # -- the server -------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != TOKEN:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if part.filename:  # type: ignore[union-attr]
+                    files[part.name or ""] = await part.read()  # type: ignore[union-attr]
+                else:
+                    params[part.name or ""] = _decode(await part.text())  # type: ignore[union-attr]
+        else:
+            form = await request.post()
+            params = {k: _decode(str(v)) for k, v in form.items()}
+        if method != "getUpdates":
+            self.calls.append(Call(method, params, files))
+        failures = self.fail_next.get(method)
+        if failures:
+            status, body = failures.pop(0)
+            return web.json_response(body, status=status)
+        result = await getattr(self, f"_{method}", self._true)(params)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return BOT_USER
+
+    async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        # Like Telegram: an update stays pending until a later call confirms it through
+        # ``offset``. A redelivery (``_again``) is handed out once whatever the offset.
+        offset = int(params.get("offset", 0) or 0)
+        timeout = min(float(params.get("timeout", 0) or 0), 1.0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset or u.get("_again")]
+        if not self._updates and timeout:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except TimeoutError:
+                return []
+        ready = self._updates[:100]
+        for update in ready:
+            update.pop("_again", None)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        return [dict(u) for u in ready]
+
+    def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": next(self._message_ids),
+            "date": 1_700_000_000,
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": BOT_USER,
+        }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        message.update(extra)
+        self.messages.append(message)
+        return message
+
+    async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, text=_visible(str(params["text"])))
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(
+            params, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+        )
+
+    async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, document={"file_id": "d", "file_unique_id": "d"})
+
+    async def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, text=_visible(str(params["text"])))
+
+    async def _editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params)
+
+
+def _decode(value: str) -> Any:
+    """PTB sends non-string parameters JSON-encoded inside the form."""
+    if value[:1] in "{[" or value in ("true", "false") or value.lstrip("-").isdigit():
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _visible(html_text: str) -> str:
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+_user_ids = itertools.count(1)
+
+
+def private_text(user_id: int, text: str, language: str = "pl") -> dict[str, Any]:
+    return {
+        "message": {
+            "message_id": next(_user_ids),
+            "date": 1_700_000_000,
+            "chat": {"id": user_id, "type": "private"},
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": "Ala",
+                "language_code": language,
+            },
+            "text": text,
+            **(
+                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
+                if text.startswith("/")
+                else {}
+            ),
+        }
+    }
+
+
+def group_text(chat_id: int, user_id: int, text: str) -> dict[str, Any]:
+    update = private_text(user_id, text)
+    update["message"]["chat"] = {"id": chat_id, "type": "group", "title": "Klaster"}
+    return update
+
+
+def button_press(user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": str(next(_user_ids)),
+            "from": {"id": user_id, "is_bot": False, "first_name": "Ala", "language_code": "pl"},
+            "chat_instance": "ci",
+            "data": data,
+            "message": message,
+        }
+    }
