@@ -313,3 +313,23 @@ async def test_webhook_mode_checks_the_secret(
             assert right.status_code == 200
         await api.wait_for(lambda: len(api.sent()) == 1)
         assert "Dzień dobry" in api.sent()[0].params["text"]
+
+
+async def test_images_and_documents_are_uploaded(bot: Bot, api: FakeBotApi) -> None:
+    from bot.core.events import Document, Image
+
+    assert bot.runner.messenger is not None
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    replies = [
+        Reply("**Wykres**", image=Image(png, "Wynik: __pozytywny__")),
+        Reply(
+            document=Document("raport.pdf", b"%PDF-1.7 test", "application/pdf"),
+            buttons=((Button("OK", "h1:menu"),),),
+        ),
+    ]
+    await bot.runner.messenger.send(Address("telegram", str(ALA), str(ALA)), replies)
+    photo = api.sent("sendPhoto")[-1]
+    assert photo.files["photo"] == png and photo.params["caption"] == "Wynik: <i>pozytywny</i>"
+    document = api.sent("sendDocument")[-1]
+    assert document.files["document"] == b"%PDF-1.7 test"
+    assert document.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "OK"
