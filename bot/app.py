@@ -10,12 +10,13 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from bot.adapters.console.runner import ConsoleChat
+from bot.adapters.slack.runner import SlackConfig, SlackRunner
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
 from bot.assessment.service import AssessmentFeature
 from bot.config import Settings
@@ -23,7 +24,7 @@ from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher, Feature
 from bot.core.events import Address
 from bot.core.i18n import Texts
-from bot.core.ports import Clock
+from bot.core.ports import Clock, UserStore
 from bot.home.service import HomeFeature
 from bot.loader import Content, load_content
 from storage.memory import MemoryStorage
@@ -112,7 +113,31 @@ def telegram_runner(app: App) -> TelegramRunner | None:
         "en": command_menu(texts, "en"),
     }
 
-    store = app.store
+    return TelegramRunner(config, app.dispatcher.handle, commands, unreachable_marker(app.store))
+
+
+def slack_runner(app: App) -> SlackRunner | None:
+    """Build the Slack runner when ``SLACK_BOT_TOKEN`` is set."""
+    settings = app.settings
+    if settings.slack_bot_token is None:
+        return None
+    app_token, secret = settings.slack_app_token, settings.slack_signing_secret
+    config = SlackConfig(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        app_token=app_token.get_secret_value() if app_token else None,
+        signing_secret=secret.get_secret_value() if secret else None,
+        api_url=settings.slack_api_url,
+        http_host=settings.slack_http_host,
+        http_port=settings.slack_http_port,
+    )
+    dispatcher = app.dispatcher
+    return SlackRunner(
+        config, dispatcher.handle, dispatcher.overview, unreachable_marker(app.store)
+    )
+
+
+def unreachable_marker(store: UserStore) -> Callable[[Address], Awaitable[None]]:
+    """Return a callback that marks a user inactive after the platform refused delivery."""
 
     async def mark_unreachable(address: Address) -> None:
         user = await store.get_user(address.user_key)
@@ -120,13 +145,13 @@ def telegram_runner(app: App) -> TelegramRunner | None:
             user.active = False
             await store.save_user(user)
 
-    return TelegramRunner(config, app.dispatcher.handle, commands, mark_unreachable)
+    return mark_unreachable
 
 
 async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | None = None) -> None:
     """Start the configured platforms; with none configured, chat on the console."""
     async with build_app(settings) as app, AsyncExitStack() as platforms:
-        runners = [r for r in (telegram_runner(app),) if r is not None]
+        runners = [r for r in (telegram_runner(app), slack_runner(app)) if r is not None]
         if not runners:
             stdin = inp if inp is not None else sys.stdin.buffer
             stdout = out if out is not None else sys.stdout

@@ -50,6 +50,18 @@ class Settings(BaseSettings):
         default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET"
     )
 
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    slack_http_host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - a reverse proxy terminates TLS in front of it
+        validation_alias="SLACK_HTTP_HOST",
+    )
+    slack_http_port: int = Field(default=3000, ge=0, le=65535, validation_alias="SLACK_HTTP_PORT")
+
     @property
     def telegram_file_url(self) -> str:
         """The file download base URL: set explicitly, or derived from the API base URL."""
@@ -64,6 +76,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is set "
                 "(Telegram sends it with every update; requests without it are refused)"
+            )
+        if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
+            raise ValueError(
+                "SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET "
+                "(HTTP mode, requests verified)"
             )
         return self
 

@@ -137,6 +137,29 @@ class AssessmentFeature:
             return [self._note_prompt(turn, record, str(turn.session.data.get("standard", "")))]
         return await self._show_current(turn, record)
 
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Summarise the current self-evaluation, or the last result, with a shortcut."""
+        record = await self._current(turn)
+        if record is not None:
+            answers = await self._codes(record)
+            done = sum(1 for code in answers.values() if code in FINAL_ANSWERS)
+            name = record.profile.get("name")
+            text = turn.t(
+                "assess.in_progress",
+                name=f" ({escape(str(name))})" if name else "",
+                answered=done,
+                total=len(self._q(record).standards),
+            )
+            return [Reply(text, buttons=self._record_buttons(turn, record, "continue", "progress"))]
+        finished = await self._latest(turn, COMPLETED)
+        if finished is not None and finished.phase is not None:
+            result = score(self._q(finished), finished.phase, await self._codes(finished))
+            verdict = turn.t(f"assess.report.verdict.{result.verdict}")
+            text = turn.t("assess.last_result", verdict=verdict, percent=result.percent)
+            return [Reply(text, buttons=self._record_buttons(turn, finished, "report", "new"))]
+        button = Button(turn.t("assess.menu"), f"{PREFIX}:open")
+        return [Reply(turn.t("assess.none"), buttons=((button,),))]
+
     # -- commands ---------------------------------------------------------------------------
 
     async def open(self, turn: Turn) -> list[Reply]:

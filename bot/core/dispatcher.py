@@ -14,7 +14,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.events import Action, Button, Command, FileUpload, Incoming, Reply, Text, UserKey
+from bot.core.events import (
+    Action,
+    Address,
+    Button,
+    Command,
+    FileUpload,
+    Incoming,
+    Reply,
+    Text,
+    UserKey,
+)
 from bot.core.i18n import Texts, normalize_locale
 from bot.core.inputs import COMMAND_NAME, Rejection, check_payload, check_text, clean_text
 from bot.core.markup import escape
@@ -92,6 +102,10 @@ class Feature(Protocol):
         """Repeat what this feature's waiting step asks, after input that was refused."""
         ...
 
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Summarise this feature for a home screen (Slack's App Home); may be empty."""
+        ...
+
 
 class Dispatcher:
     """Routes incoming messages to features, one at a time per user."""
@@ -159,6 +173,22 @@ class Dispatcher:
                 except Exception:
                     log.exception("user lookup failed while reporting an error")
                 return [Reply(self.texts.get(locale, "errors.internal"))]
+
+    async def overview(self, address: Address) -> list[Reply]:
+        """Return every feature's summary for a home screen; stores nothing."""
+        key = address.user_key
+        now = self._clock.now()
+        async with self._locks.hold(key):
+            user = await self._users.get_user(key)
+            known = user is not None
+            user = user or User(key=key, locale=self.texts.default_locale, created_at=now)
+            session = await self._sessions.load_session(key) if known else SessionState()
+            incoming = Incoming(address, Text(""))
+            turn = Turn(incoming, user, session, self.texts, now, self.main_menu)
+            replies: list[Reply] = []
+            for feature in self.features:
+                replies += await feature.overview(turn)
+            return replies
 
     async def _handle_locked(self, key: UserKey, incoming: Incoming) -> list[Reply]:
         update_key = self._update_key(incoming)

@@ -97,6 +97,10 @@ class HomeFeature:
         """Home never waits for an answer, so there is nothing to repeat."""
         return []
 
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Greet and offer the main menu."""
+        return [turn.menu_reply("home.greeting")]
+
     async def free_text(self, turn: Turn) -> list[Reply]:
         """Greet on a greeting, let the question service try, else say what we understand."""
         content = turn.incoming.content

@@ -72,16 +72,14 @@ class Bot:
 async def say(api: FakeBotApi, text: str, user: int = ALA, language: str = "pl") -> None:
     before = len(api.sent())
     api.queue(private_text(user, text, language))
-    await api.wait_for(lambda: len(api.sent()) > before)
-    await asyncio.sleep(0.05)
+    await api.settle(before)
 
 
 async def press(api: FakeBotApi, label: str, user: int = ALA) -> None:
     message, data = api.button(user, label)
     before = len(api.sent())
     api.queue(button_press(user, message, data))
-    await api.wait_for(lambda: len(api.sent()) > before)
-    await asyncio.sleep(0.05)
+    await api.settle(before)
 
 
 @pytest.fixture

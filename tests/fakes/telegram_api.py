@@ -96,6 +96,14 @@ class FakeBotApi:
                         return message, button["callback_data"]
         raise AssertionError(f"no button {label_part!r} sent to {chat_id}")
 
+    async def settle(self, before: int, quiet: float = 0.1, within: float = 15.0) -> None:
+        """Wait until more than ``before`` messages were sent and no call came for ``quiet`` s."""
+        await self.wait_for(lambda: len(self.sent()) > before, within)
+        seen = -1
+        while seen != len(self.calls):
+            seen = len(self.calls)
+            await asyncio.sleep(quiet)
+
     async def wait_for(self, predicate: Any, within: float = 10.0) -> None:
         async def poll() -> None:
             while not predicate():  # noqa: ASYNC110 - the predicate reads recorded calls

@@ -106,3 +106,11 @@ def test_every_command_in_the_menus_exists(content: Content, dispatcher: Dispatc
         menu = command_menu(content.texts, locale)
         assert len(menu) >= 6
         assert {name for name, _ in menu} <= dispatcher.command_names
+
+
+def test_slack_token_needs_a_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
+        load_settings()
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    assert load_settings().slack_signing_secret is not None

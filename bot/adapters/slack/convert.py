@@ -1,0 +1,225 @@
+"""Pure conversion between Slack payloads and core events (no I/O).
+
+Incoming: direct messages, mentions, the ``/klaster`` slash command and Block Kit button
+presses. Outgoing: replies become messages of Block Kit sections and actions within Slack's
+limits (50 blocks, 3,000 characters a section, 75 a button label, 2,000 a button value).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.events import Action, Address, Command, Content, Incoming, Reply, Text
+from bot.core.markup import escape, parse, split, to_plain
+
+PLATFORM = "slack"
+SECTION_LIMIT = 3000
+BLOCKS_PER_MESSAGE = 50
+BLOCKS_PER_VIEW = 100
+BUTTON_LABEL_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+ELEMENTS_PER_ACTIONS = 25
+_CHOSEN = "\u27a1\ufe0f"
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+#: ``/klaster <sub>`` words that mean "the rest is a question", in both languages.
+QUESTION_WORDS = frozenset({"pytanie", "question", "zapytaj", "ask"})
+
+
+def _text_content(text: str) -> Content:
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        name, *args = stripped[1:].split()
+        return Command(name.lower(), tuple(args))
+    return Text(text)
+
+
+def event_to_incoming(body: dict[str, Any], bot_user_id: str | None) -> Incoming | None:
+    """Convert an Events API delivery (DM or mention), or ``None`` for what we ignore.
+
+    Ignored: messages from bots (ourselves included), edits and other subtypes, channel
+    messages that are not mentions.
+    """
+    event = body.get("event") or {}
+    team = str(body.get("team_id") or event.get("team") or "")
+    user = event.get("user")
+    if not user or event.get("bot_id") or event.get("subtype") or user == bot_user_id:
+        return None
+    text = str(event.get("text") or "")
+    kind = event.get("type")
+    if kind == "message" and event.get("channel_type") == "im":
+        content = _text_content(text)
+    elif kind == "app_mention":
+        content = _text_content(_MENTION.sub("", text).strip())
+    else:
+        return None
+    address = Address(PLATFORM, str(event.get("channel", "")), str(user), team)
+    return Incoming(address, content, update_id=body.get("event_id"))
+
+
+def command_to_incoming(body: dict[str, Any], dm_channel: str) -> Incoming:
+    """Convert ``/klaster <sub> [args]``; ``pytanie <text>`` is a question, empty is help.
+
+    The conversation continues in the user's direct-message channel ``dm_channel``.
+    """
+    words = str(body.get("text") or "").split()
+    address = Address(PLATFORM, dm_channel, str(body.get("user_id")), str(body.get("team_id")))
+    content: Content
+    if not words:
+        content = Command("pomoc")
+    elif words[0].lower() in QUESTION_WORDS:
+        content = Text(" ".join(words[1:]))
+    else:
+        content = Command(words[0].lower().lstrip("/"), tuple(words[1:]))
+    return Incoming(address, content)
+
+
+def action_to_incoming(body: dict[str, Any], dm_channel: str | None) -> Incoming | None:
+    """Convert a Block Kit button press.
+
+    A press on a message answers in that message's channel; a press in App Home (no
+    channel) answers in ``dm_channel``.
+    """
+    actions = body.get("actions") or []
+    if not actions or "value" not in actions[0]:
+        return None
+    user = body.get("user") or {}
+    team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
+    channel = str((body.get("channel") or {}).get("id") or dm_channel or "")
+    if not channel:
+        return None
+    address = Address(PLATFORM, channel, str(user.get("id", "")), team)
+    return Incoming(address, Action(str(actions[0]["value"])))
+
+
+def to_mrkdwn(markup: str) -> str:
+    """Render the core markup as Slack mrkdwn, escaping ``&``, ``<`` and ``>``."""
+    out = []
+    for span in parse(markup):
+        piece = span.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if span.url:
+            piece = f"<{span.url}|{piece}>"
+        if span.italic and piece.strip():
+            piece = f"_{piece}_"
+        if span.bold and piece.strip():
+            piece = f"*{piece}*"
+        out.append(piece)
+    return "".join(out)
+
+
+def split_rendered(markup: str, render: Callable[[str], str], limit: int) -> list[str]:
+    """Split markup so that each piece renders to at most ``limit`` characters."""
+    pieces = split(markup, limit)
+    out: list[str] = []
+    for piece in pieces:
+        if len(render(piece)) <= limit or len(piece) < 2:
+            out.append(render(piece))
+        else:
+            out += split_rendered(piece, render, max(1, limit * 2 // 3))
+    return out
+
+
+@dataclass(slots=True)
+class SlackMessage:
+    """One ``chat.postMessage`` (blocks and fallback text) or one file upload."""
+
+    text: str = ""
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    file: tuple[str, bytes, str] | None = None  # name, data, title
+
+
+def _button(label: str, payload: str, url: str | None, n: int) -> dict[str, Any]:
+    if len(label) > BUTTON_LABEL_LIMIT:
+        label = label[: BUTTON_LABEL_LIMIT - 1] + "…"
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "action_id": f"b{n}",
+    }
+    if url:
+        button["url"] = url
+    else:
+        button["value"] = payload[:BUTTON_VALUE_LIMIT]
+    return button
+
+
+def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
+    """Block Kit blocks of one reply: sections for its text, actions for its buttons."""
+    blocks: list[dict[str, Any]] = []
+    if reply.text:
+        for piece in split_rendered(reply.text, to_mrkdwn, SECTION_LIMIT):
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": piece}})
+    n = 0
+    for row in reply.buttons:
+        for start in range(0, len(row), ELEMENTS_PER_ACTIONS):
+            elements = []
+            for button in row[start : start + ELEMENTS_PER_ACTIONS]:
+                elements.append(_button(button.label, button.payload, button.url, n))
+                n += 1
+            blocks.append({"type": "actions", "elements": elements})
+    return blocks
+
+
+def to_messages(replies: Sequence[Reply]) -> list[SlackMessage]:
+    """Plan the messages for replies: at most 50 blocks each, files as uploads."""
+    messages: list[SlackMessage] = []
+    for reply in replies:
+        blocks = reply_blocks(reply)
+        fallback = to_plain(reply.text)[:3000]
+        for start in range(0, len(blocks), BLOCKS_PER_MESSAGE):
+            chunk = blocks[start : start + BLOCKS_PER_MESSAGE]
+            messages.append(SlackMessage(text=fallback or "…", blocks=_renumber(chunk)))
+        if reply.image is not None:
+            messages.append(
+                SlackMessage(
+                    file=(
+                        "chart.png",
+                        reply.image.png,
+                        to_plain(reply.image.caption) or "chart.png",
+                    )
+                )
+            )
+        if reply.document is not None:
+            doc = reply.document
+            messages.append(SlackMessage(file=(doc.name, doc.data, doc.name)))
+    return messages
+
+
+def home_view(replies: Sequence[Reply]) -> dict[str, Any]:
+    """Build an App Home view (at most 100 blocks) from overview replies."""
+    blocks: list[dict[str, Any]] = []
+    for reply in replies:
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks += reply_blocks(reply)
+    return {"type": "home", "blocks": _renumber(blocks[:BLOCKS_PER_VIEW])}
+
+
+def acknowledged_blocks(
+    blocks: Sequence[dict[str, Any]], value: str
+) -> tuple[list[dict[str, Any]], str] | None:
+    """Replace a message's buttons by a note of the chosen one; ``None`` if it is gone."""
+    label = None
+    for block in blocks:
+        if block.get("type") == "actions":
+            for element in block.get("elements", []):
+                if element.get("value") == value:
+                    label = element.get("text", {}).get("text")
+    if label is None:
+        return None
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    note = f"{_CHOSEN} *{to_mrkdwn(escape(label))}*"
+    kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return kept, label
+
+
+def _renumber(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give every button of one message or view a unique ``action_id``."""
+    n = 0
+    for block in blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            element["action_id"] = f"b{n}"
+            n += 1
+    return blocks

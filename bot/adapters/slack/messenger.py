@@ -1,0 +1,76 @@
+"""Sends replies through the Slack Web API, translating slack_sdk errors into ours."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.convert import SlackMessage, to_messages
+from bot.core.events import Address, Reply
+from bot.errors import DeliveryError, RateLimited, RecipientUnavailable
+
+log = logging.getLogger(__name__)
+_GONE = frozenset(
+    {
+        "channel_not_found",
+        "user_not_found",
+        "account_inactive",
+        "is_archived",
+        "not_in_channel",
+        "cannot_dm_bot",
+        "user_disabled",
+    }
+)
+
+
+class SlackMessenger:
+    """Implements the core's ``Messenger`` port for Slack."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def send(
+        self, address: Address, replies: Sequence[Reply], thread_ts: str | None = None
+    ) -> None:
+        """Post the replies in order (files with ``files_upload_v2``).
+
+        Raises:
+            RecipientUnavailable: the channel or user is gone or unreachable.
+            RateLimited: Slack still refused after the client's retries.
+            DeliveryError: any other refusal.
+
+        """
+        for message in to_messages(replies):
+            try:
+                await self._post(address.chat_id, message, thread_ts)
+            except SlackApiError as exc:
+                error = str(exc.response.get("error", "")) if exc.response is not None else ""
+                if error in _GONE:
+                    raise RecipientUnavailable(error) from exc
+                if error == "ratelimited":
+                    retry = (
+                        exc.response.headers.get("Retry-After", "1")
+                        if exc.response is not None
+                        else "1"
+                    )
+                    raise RateLimited(float(retry)) from exc
+                raise DeliveryError(error or str(exc)) from exc
+
+    async def _post(self, channel: str, message: SlackMessage, thread_ts: str | None) -> None:
+        if message.file is not None:
+            name, data, title = message.file
+            await self._client.files_upload_v2(
+                channel=channel, file=data, filename=name, title=title
+            )
+            return
+        await self._client.chat_postMessage(
+            channel=channel,
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )

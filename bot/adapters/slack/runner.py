@@ -1,0 +1,227 @@
+"""Runs slack-bolt's AsyncApp as transport: Socket Mode, or HTTP with signed requests.
+
+Every request is acknowledged at once; the work happens after the acknowledgement. In HTTP
+mode we serve Bolt's aiohttp application ourselves, on the configured host and port.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.convert import (
+    acknowledged_blocks,
+    action_to_incoming,
+    command_to_incoming,
+    event_to_incoming,
+    home_view,
+)
+from bot.adapters.slack.messenger import SlackMessenger
+from bot.core.events import Address, Incoming, Reply
+from bot.core.ordering import KeyedLocks
+from bot.errors import DeliveryError, RecipientUnavailable
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+Overview = Callable[[Address], Awaitable[list[Reply]]]
+OnUnreachable = Callable[[Address], Awaitable[None]]
+COMMAND = "/klaster"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    """What the runner needs from the settings."""
+
+    bot_token: str
+    app_token: str | None = None
+    signing_secret: str | None = None
+    api_url: str = "https://slack.com/api/"
+    http_host: str = "0.0.0.0"  # noqa: S104 - behind a reverse proxy in production
+    http_port: int = 3000
+    path: str = "/slack/events"
+
+
+class SlackRunner:
+    """Starts Bolt on enter (Socket Mode or HTTP), stops it on exit."""
+
+    def __init__(
+        self,
+        config: SlackConfig,
+        handle: Handle,
+        overview: Overview,
+        on_unreachable: OnUnreachable,
+    ) -> None:
+        self._config = config
+        self._handle = handle
+        self._overview = overview
+        self._on_unreachable = on_unreachable
+        self._locks = KeyedLocks()
+        self._dm_channels: dict[tuple[str, str], str] = {}  # a cache; Slack is the truth
+        client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        self.client = client
+        self.messenger = SlackMessenger(client)
+        self.app = AsyncApp(
+            client=client,
+            signing_secret=config.signing_secret or "socket-mode-has-no-signatures",
+            request_verification_enabled=config.app_token is None,
+            process_before_response=False,
+        )
+        self.app.event("message")(self._on_message)
+        self.app.event("app_mention")(self._on_message)
+        self.app.event("app_home_opened")(self._on_home)
+        self.app.command(COMMAND)(self._on_command)
+        self.app.action(re.compile(".+"))(self._on_action)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._web: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def __aenter__(self) -> SlackRunner:
+        cfg = self._config
+        if cfg.app_token:
+            self._socket = AsyncSocketModeHandler(self.app, cfg.app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("slack socket mode connected")
+            return self
+        if not cfg.signing_secret:
+            raise ValueError("HTTP mode needs a signing secret")
+        web_app = self.app.web_app(path=cfg.path, port=cfg.http_port)
+        web_app.router.add_get("/healthz", _healthz)
+        self._web = web.AppRunner(web_app, access_log=None)
+        await self._web.setup()
+        site = web.TCPSite(self._web, cfg.http_host, cfg.http_port)
+        await site.start()
+        server = site._server  # the bound port, when 0 was asked for
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else cfg.http_port
+        log.info("slack HTTP mode listening on %s:%s%s", cfg.http_host, self.port, cfg.path)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self._web is not None:
+            await self._web.cleanup()
+        log.info("slack stopped")
+
+    # -- listeners (Bolt has acknowledged before these run, or they ack first) ---------------
+
+    async def _on_message(self, body: dict[str, Any], context: dict[str, Any]) -> None:
+        incoming = event_to_incoming(body, context.get("bot_user_id"))
+        if incoming is None:
+            return
+        event = body.get("event") or {}
+        thread = (
+            event.get("thread_ts") or event.get("ts")
+            if event.get("type") == "app_mention"
+            else None
+        )
+        await self._process(incoming, thread_ts=thread)
+
+    async def _on_command(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+        dm = await self._dm_channel(str(body.get("team_id")), str(body.get("user_id")))
+        if dm is None:
+            return
+        await self._process(command_to_incoming(body, dm))
+
+    async def _on_action(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+        user = body.get("user") or {}
+        team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
+        dm = None if body.get("channel") else await self._dm_channel(team, str(user.get("id")))
+        incoming = action_to_incoming(body, dm)
+        if incoming is None:
+            return
+        message = body.get("message")
+        value = str(body["actions"][0].get("value", ""))
+        await self._process(incoming, pressed=(message, value) if message else None)
+
+    async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = str(event.get("user"))
+        team = str(body.get("team_id") or "")
+        address = Address("slack", str(event.get("channel") or user), user, team)
+        replies = await self._overview(address)
+        try:
+            await self.client.views_publish(user_id=user, view=home_view(replies))
+        except SlackApiError as exc:
+            log.warning(
+                "publishing App Home failed: %s", exc.response.get("error") if exc.response else exc
+            )
+
+    # -- the work ---------------------------------------------------------------------------
+
+    async def _process(
+        self,
+        incoming: Incoming,
+        thread_ts: str | None = None,
+        pressed: tuple[dict[str, Any], str] | None = None,
+    ) -> None:
+        address = incoming.address
+        async with self._locks.hold((address.workspace_id, address.chat_id, address.user_id)):
+            replies = await self._handle(incoming)
+            if not replies:
+                return
+            if pressed is not None:
+                await self._acknowledge(address.chat_id, *pressed)
+            await self.deliver(address, replies, thread_ts)
+
+    async def deliver(
+        self, address: Address, replies: Sequence[Reply], thread_ts: str | None = None
+    ) -> None:
+        """Post replies; a user who is gone is reported, other failures logged."""
+        try:
+            await self.messenger.send(address, replies, thread_ts)
+        except RecipientUnavailable:
+            log.info("slack user %s is unreachable; marking inactive", address.user_id)
+            await self._on_unreachable(address)
+        except DeliveryError as exc:
+            log.warning("slack delivery to %s failed: %s", address.chat_id, exc)
+
+    async def _acknowledge(self, channel: str, message: dict[str, Any], value: str) -> None:
+        """Show the chosen answer on the pressed message and remove its buttons."""
+        changed = acknowledged_blocks(message.get("blocks") or [], value)
+        if changed is None or not message.get("ts"):
+            return
+        blocks, label = changed
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=message["ts"], blocks=blocks, text=label
+            )
+        except SlackApiError as exc:
+            log.debug("could not update the pressed message: %s", exc)
+
+    async def _dm_channel(self, team: str, user: str) -> str | None:
+        key = (team, user)
+        if key not in self._dm_channels:
+            try:
+                response = await self.client.conversations_open(users=user)
+            except SlackApiError as exc:
+                log.warning("cannot open a DM with %s: %s", user, exc)
+                return None
+            channel = response.get("channel") or {}
+            self._dm_channels[key] = str(channel.get("id"))
+        return self._dm_channels[key]
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})

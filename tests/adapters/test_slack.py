@@ -1,0 +1,339 @@
+"""slack-bolt's AsyncApp in HTTP mode on 127.0.0.1, the Web API faked on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from bot.adapters.slack.convert import reply_blocks, to_messages
+from bot.adapters.slack.runner import SlackConfig, SlackRunner
+from bot.app import wire_services
+from bot.config import Settings
+from bot.core.clock import ManualClock
+from bot.core.events import Address, Button, Document, Image, Reply
+from bot.loader import Content
+from storage.sqlite import SqliteStorage
+from tests.fakes.slack_api import (
+    BOT_TOKEN,
+    BOT_USER,
+    SIGNING_SECRET,
+    FakeSlackApi,
+    block_action,
+    dm_event,
+    signed_headers,
+)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeSlackApi]:
+    server = FakeSlackApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+class SlackBot:
+    def __init__(self, api: FakeSlackApi, content: Content, db: Path, clock: ManualClock) -> None:
+        self.api, self.content, self.db, self.clock = api, content, db, clock
+        self.unreachable: list[Address] = []
+
+    async def __aenter__(self) -> SlackBot:
+        self.store = await SqliteStorage.open(str(self.db))
+        dispatcher = wire_services(self.content, self.store, self.clock, Settings())
+        config = SlackConfig(
+            bot_token=BOT_TOKEN,
+            signing_secret=SIGNING_SECRET,
+            api_url=self.api.api_url,
+            http_host="127.0.0.1",
+            http_port=0,
+        )
+
+        async def unreachable(address: Address) -> None:
+            self.unreachable.append(address)
+
+        self.runner = SlackRunner(config, dispatcher.handle, dispatcher.overview, unreachable)
+        await self.runner.__aenter__()
+        self.url = f"http://127.0.0.1:{self.runner.port}/slack/events"
+        self.http = httpx.AsyncClient(timeout=10)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+        await self.runner.__aexit__(None, None, None)
+        await self.store.close()
+
+    async def post(
+        self, body: bytes, content_type: str, headers: dict[str, str] | None = None, **signing: Any
+    ) -> httpx.Response:
+        all_headers = {
+            "Content-Type": content_type,
+            **signed_headers(body, **signing),
+            **(headers or {}),
+        }
+        return await self.http.post(self.url, content=body, headers=all_headers)
+
+    async def event(
+        self, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        return await self.post(json.dumps(payload).encode(), "application/json", headers)
+
+    async def interact(self, payload: dict[str, Any]) -> httpx.Response:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def command(self, text: str, user: str = "U1", team: str = "T1") -> httpx.Response:
+        form = {
+            "command": "/klaster",
+            "text": text,
+            "user_id": user,
+            "team_id": team,
+            "channel_id": "C1",
+            "response_url": "http://127.0.0.1:9/x",
+            "trigger_id": "t",
+        }
+        return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+
+@pytest.fixture
+async def slack(
+    api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> AsyncIterator[SlackBot]:
+    async with SlackBot(api, content, tmp_path / "slack.sqlite3", clock) as bot:
+        yield bot
+
+
+async def dm(slack: SlackBot, text: str, user: str = "U1", team: str = "T1") -> None:
+    before = len(slack.api.sent())
+    response = await slack.event(dm_event(text, user, team))
+    assert response.status_code == 200
+    await slack.api.settle(before)
+
+
+async def press(slack: SlackBot, label: str, user: str = "U1", team: str = "T1") -> None:
+    message, value = slack.api.button(f"D{user}", label)
+    before = len(slack.api.sent())
+    response = await slack.interact(block_action(message, value, user, team))
+    assert response.status_code == 200
+    await slack.api.settle(before)
+
+
+async def test_a_greeting_in_a_dm_gets_the_menu(slack: SlackBot, api: FakeSlackApi) -> None:
+    await dm(slack, "cześć")
+    call = api.sent()[-1]
+    assert call.params["channel"] == "DU1"
+    assert "*Dzień dobry!*" in api.texts()[-1]
+    labels = [
+        e["text"]["text"]
+        for b in call.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert labels == ["📋 Samoocena według standardów PARP", "❓ Pomoc", "🌐 English"]
+
+
+async def test_a_full_self_evaluation_by_buttons(slack: SlackBot, api: FakeSlackApi) -> None:
+    await dm(slack, "menu")
+    await press(slack, "Samoocena")
+    for value in (
+        "Klaster Testowy",
+        "Fundacja",
+        "stowarzyszenie",
+        "ICT",
+        "45",
+        "300",
+        "2015",
+        "mazowieckie",
+        "nie",
+    ):
+        await dm(slack, value)
+    await press(slack, "faza rozwoju")
+    for _ in range(36):
+        await press(slack, "Spełnia")
+    assert "Wynik samooceny: POZYTYWNY" in api.texts()[-1]
+    updates = api.sent("chat.update")
+    assert (
+        sum("✅ Spełnia" in json.dumps(u.params["blocks"], ensure_ascii=False) for u in updates)
+        == 36
+    )
+    assert all(not any(b["type"] == "actions" for b in u.params["blocks"]) for u in updates)
+
+
+async def test_slash_command_subcommands(slack: SlackBot, api: FakeSlackApi) -> None:
+    response = await slack.command("ocena")
+    assert response.status_code == 200
+    await api.wait_for(lambda: any("Jak nazywa się klaster?" in t for t in api.texts()))
+    assert {c.params["channel"] for c in api.sent()} == {"DU1"}
+    await slack.command("pomoc")
+    await api.wait_for(lambda: "/ocena" in api.texts()[-1])
+
+
+async def test_app_home_shows_progress_and_shortcuts(slack: SlackBot, api: FakeSlackApi) -> None:
+    await dm(slack, "/ocena")
+    await dm(slack, "Klaster Testowy")
+    home = {
+        "type": "event_callback",
+        "team_id": "T1",
+        "event_id": "EvHome",
+        "event": {"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"},
+    }
+    await slack.event(home)
+    await api.wait_for(lambda: api.sent("views.publish"))
+    view = api.sent("views.publish")[-1].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    text = json.dumps(view, ensure_ascii=False)
+    assert view["type"] == "home"
+    assert "Masz rozpoczętą samoocenę (Klaster Testowy): 0/36" in text
+    assert "Kontynuuj" in text
+    # A button in App Home answers in the DM.
+    value = next(
+        e["value"]
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if "Kontynuuj" in e["text"]["text"]
+    )
+    before = len(api.sent())
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1", "team_id": "T1"},
+        "view": {"type": "home"},
+        "trigger_id": "t",
+        "actions": [{"action_id": "b0", "value": value, "type": "button"}],
+    }
+    await slack.interact(payload)
+    await api.wait_for(lambda: len(api.sent()) > before)
+    assert api.sent()[-1].params["channel"] == "DU1"
+    assert "Jaka organizacja jest koordynatorem" in api.texts()[-1]
+
+
+async def test_bad_signature_and_stale_timestamp_are_refused(
+    slack: SlackBot, api: FakeSlackApi
+) -> None:
+    body = json.dumps(dm_event("cześć")).encode()
+    wrong = await slack.http.post(
+        slack.url,
+        content=body,
+        headers={"Content-Type": "application/json", **signed_headers(body, secret="nope")},
+    )
+    stale = await slack.http.post(
+        slack.url,
+        content=body,
+        headers={
+            "Content-Type": "application/json",
+            **signed_headers(body, timestamp=int(time.time()) - 360),
+        },
+    )
+    unsigned = await slack.http.post(
+        slack.url, content=body, headers={"Content-Type": "application/json"}
+    )
+    assert (wrong.status_code, stale.status_code, unsigned.status_code) == (401, 401, 401)
+    await asyncio.sleep(0.2)
+    assert api.sent() == []
+
+
+async def test_a_retried_event_is_processed_once(slack: SlackBot, api: FakeSlackApi) -> None:
+    event = dm_event("cześć", event_id="EvSame")
+    await slack.event(event)
+    await slack.event(
+        event, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    )
+    await api.wait_for(lambda: api.sent())
+    await asyncio.sleep(0.3)
+    assert len(api.sent()) == 1
+
+
+async def test_own_and_bot_messages_are_ignored(slack: SlackBot, api: FakeSlackApi) -> None:
+    own = dm_event("cześć", user=BOT_USER)
+    other_bot = dm_event("cześć")
+    other_bot["event"]["bot_id"] = "B2"
+    edited = dm_event("cześć")
+    edited["event"]["subtype"] = "message_changed"
+    for payload in (own, other_bot, edited):
+        assert (await slack.event(payload)).status_code == 200
+    await asyncio.sleep(0.3)
+    assert api.sent() == []
+
+
+async def test_workspaces_do_not_see_each_other(slack: SlackBot, api: FakeSlackApi) -> None:
+    await dm(slack, "/ocena", user="U1", team="T1")
+    await dm(slack, "Klaster z T1", user="U1", team="T1")
+    await dm(slack, "/ocena", user="U1", team="T2")
+    assert "Jak nazywa się klaster?" in api.texts()[-1]  # a fresh start, not T1's progress
+    t1 = await slack.store.list_assessments(Address("slack", "", "U1", "T1").user_key)
+    t2 = await slack.store.list_assessments(Address("slack", "", "U1", "T2").user_key)
+    assert t1[0].profile == {"name": "Klaster z T1"} and t2[0].profile == {}
+
+
+async def test_rate_limited_calls_are_retried(slack: SlackBot, api: FakeSlackApi) -> None:
+    api.fail("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    await slack.event(dm_event("cześć"))
+    await api.wait_for(lambda: len(api.sent()) == 2, within=10)
+    assert "Dzień dobry" in api.texts()[-1]
+
+
+async def test_a_user_gone_is_reported(slack: SlackBot, api: FakeSlackApi) -> None:
+    api.fail("chat.postMessage", 200, {"ok": False, "error": "channel_not_found"})
+    await slack.event(dm_event("cześć"))
+    await api.wait_for(lambda: slack.unreachable)
+    assert slack.unreachable[0].user_id == "U1"
+
+
+def test_long_replies_fit_block_kit_limits() -> None:
+    long_text = "\n\n".join(f"Akapit {i}: " + "słowo " * 120 for i in range(40))  # ~29,000 chars
+    many = tuple((Button("x" * 100, f"h1:{i}"),) for i in range(60))
+    messages = to_messages([Reply(long_text, buttons=many)])
+    assert len(messages) >= 2
+    for message in messages:
+        assert len(message.blocks) <= 50
+        for block in message.blocks:
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= 3000
+            if block["type"] == "actions":
+                assert all(len(e["text"]["text"]) <= 75 for e in block["elements"])
+        ids = [
+            e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+        ]
+        assert len(ids) == len(set(ids))
+    sections = [b["text"]["text"] for m in messages for b in m.blocks if b["type"] == "section"]
+    assert "".join(sections).count("Akapit") == 40
+
+
+async def test_a_long_reply_through_the_real_client(slack: SlackBot, api: FakeSlackApi) -> None:
+    long_text = "\n\n".join(f"Akapit {i}: " + "słowo " * 120 for i in range(40))
+    await slack.runner.messenger.send(Address("slack", "DU1", "U1", "T1"), [Reply(long_text)])
+    assert len(api.sent()) >= 1
+    for call in api.sent():
+        assert len(call.params["blocks"]) <= 50
+
+
+async def test_images_and_pdfs_are_uploaded(slack: SlackBot, api: FakeSlackApi) -> None:
+    replies = [
+        Reply(image=Image(b"\x89PNG" + b"1" * 50, "Wykres")),
+        Reply(document=Document("raport.pdf", b"%PDF-1.7", "application/pdf")),
+    ]
+    await slack.runner.messenger.send(Address("slack", "DU1", "U1", "T1"), replies)
+    assert len(api.sent("files.getUploadURLExternal")) == 2
+    assert api.uploads == [b"\x89PNG" + b"1" * 50, b"%PDF-1.7"]
+    complete = api.sent("files.completeUploadExternal")
+    assert [c.params["channel_id"] for c in complete] == ["DU1", "DU1"]
+
+
+def test_mrkdwn_escapes_user_text() -> None:
+    blocks = reply_blocks(Reply("**Klaster** <b>&</b> [PARP](https://parp.gov.pl)"))
+    assert (
+        blocks[0]["text"]["text"] == "*Klaster* &lt;b&gt;&amp;&lt;/b&gt; <https://parp.gov.pl|PARP>"
+    )
+
+
+async def test_healthz(slack: SlackBot) -> None:
+    response = await slack.http.get(slack.url.replace("/slack/events", "/healthz"))
+    assert response.status_code == 200 and response.json() == {"ok": True}

@@ -1,0 +1,197 @@
+"""A fake Slack Web API on 127.0.0.1 for the real slack_sdk client, recording every call."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+BOT_TOKEN = "xoxb-test-token"
+SIGNING_SECRET = "test-signing-secret"
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+class FakeSlackApi:
+    """Answers the Web API methods the assistant uses; tests read the recorded calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.uploads: list[bytes] = []
+        self.messages: list[dict[str, Any]] = []
+        self.fail_next: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        self._ts = itertools.count(1)
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def fail(
+        self, method: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        self.fail_next.setdefault(method, []).append((status, body, headers or {}))
+
+    def sent(self, method: str = "chat.postMessage") -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def texts(self) -> list[str]:
+        out = []
+        for call in self.sent():
+            blocks = call.params.get("blocks") or []
+            if isinstance(blocks, str):
+                blocks = json.loads(blocks)
+            out.append("\n".join(b["text"]["text"] for b in blocks if b.get("type") == "section"))
+        return out
+
+    def button(self, channel: str, label_part: str) -> tuple[dict[str, Any], str]:
+        """Find the newest message in ``channel`` with a button whose label contains the text."""
+        for message in reversed(self.messages):
+            if message["channel"] != channel:
+                continue
+            for block in message["blocks"]:
+                for element in block.get("elements", []) if block.get("type") == "actions" else []:
+                    if label_part in element["text"]["text"] and "value" in element:
+                        return message, element["value"]
+        raise AssertionError(f"no button {label_part!r} in {channel}")
+
+    async def settle(self, before: int, quiet: float = 0.1, within: float = 15.0) -> None:
+        """Wait until more than ``before`` messages were sent and no call came for ``quiet`` s."""
+        await self.wait_for(lambda: len(self.sent()) > before, within)
+        seen = -1
+        while seen != len(self.calls):
+            seen = len(self.calls)
+            await asyncio.sleep(quiet)
+
+    async def wait_for(self, predicate: Any, within: float = 10.0) -> None:
+        async def poll() -> None:
+            while not predicate():  # noqa: ASYNC110 - the predicate reads recorded calls
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(poll(), within)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        else:
+            params.update(await request.post())
+        self.calls.append(Call(method, params))
+        failures = self.fail_next.get(method)
+        if failures:
+            status, body, headers = failures.pop(0)
+            return web.json_response(body, status=status, headers=headers)
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        result = handler(params) if handler else {}
+        return web.json_response({"ok": True, **result})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads.append(await request.read())
+        return web.Response(text="OK")
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "user_id": BOT_USER,
+            "bot_id": "BBOT",
+            "team_id": "T1",
+            "user": "klaster",
+            "team": "Test",
+        }
+
+    def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ts):06d}"
+        self.messages.append(
+            {"channel": params.get("channel"), "ts": ts, "blocks": params.get("blocks") or []}
+        )
+        return {"channel": params.get("channel"), "ts": ts}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": params.get("channel"), "ts": params.get("ts")}
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": "D" + str(params.get("users"))}}
+
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._ts)}"
+        return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"files": [{"id": "F1", "title": "file"}]}
+
+
+def signed_headers(
+    body: bytes, timestamp: int | None = None, secret: str = SIGNING_SECRET
+) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+_event_ids = itertools.count(1)
+
+
+def dm_event(
+    text: str, user: str = "U1", team: str = "T1", event_id: str | None = None
+) -> dict[str, Any]:
+    return {
+        "type": "event_callback",
+        "team_id": team,
+        "api_app_id": "A1",
+        "event_id": event_id or f"Ev{next(_event_ids)}",
+        "event_time": int(time.time()),
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+            "team": team,
+        },
+    }
+
+
+def block_action(
+    message: dict[str, Any], value: str, user: str = "U1", team: str = "T1"
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": team},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "A1",
+        "channel": {"id": message["channel"]},
+        "message": {"ts": message["ts"], "blocks": message["blocks"], "text": ""},
+        "container": {"type": "message", "message_ts": message["ts"]},
+        "trigger_id": "t1",
+        "actions": [
+            {"action_id": "b0", "block_id": "x", "type": "button", "value": value, "action_ts": "1"}
+        ],
+    }
