@@ -7,14 +7,17 @@ Only this module knows the concrete adapters and stores. Resources start in orde
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from bot.adapters.console.convert import render
 from bot.adapters.console.runner import ConsoleChat
 from bot.adapters.slack.runner import SlackConfig, SlackRunner
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
@@ -22,11 +25,13 @@ from bot.assessment.service import AssessmentFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher, Feature
-from bot.core.events import Address
+from bot.core.events import Address, Incoming, Text
 from bot.core.i18n import Texts
-from bot.core.ports import Clock, UserStore
+from bot.core.ports import Clock, User, UserStore
 from bot.home.service import HomeFeature
-from bot.loader import Content, load_content
+from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
+from bot.knowledge.service import KnowledgeFeature
+from bot.loader import LEXICON_FILE, Content, load_content, load_knowledge
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
@@ -47,10 +52,12 @@ def wire_services(
     content: Content, store: MemoryStorage | SqliteStorage, clock: Clock, settings: Settings
 ) -> Dispatcher:
     """Create the feature services and the dispatcher over one store."""
+    knowledge = KnowledgeFeature(content.knowledge_base, profiles=store)
     features: list[Feature] = [
         AssessmentFeature(store, content.questionnaires, content.profile),
+        knowledge,
     ]
-    home = HomeFeature(store, others=features)
+    home = HomeFeature(store, others=features, answer=knowledge.answer)
     return Dispatcher(
         texts=content.texts,
         users=store,
@@ -146,6 +153,37 @@ def unreachable_marker(store: UserStore) -> Callable[[Address], Awaitable[None]]
             await store.save_user(user)
 
     return mark_unreachable
+
+
+async def ask(settings: Settings, question: str, locale: str | None, *, as_json: bool) -> str:
+    """Answer one question through the dispatcher, as the console chat would print it."""
+    content = load_content(settings.content_dir, settings.locale)
+    store = MemoryStorage()
+    dispatcher = wire_services(content, store, SystemClock(), settings)
+    address = Address("console", "ask", "ask")
+    if locale is not None:
+        await store.save_user(User(address.user_key, locale, SystemClock().now()))
+    replies = await dispatcher.handle(Incoming(address, Text(question)))
+    text, _ = render(replies)
+    if not as_json:
+        return text.rstrip()
+    hit = KnowledgeFeature(content.knowledge_base).best(question)
+    result = {
+        "card": hit.card.id if hit else None,
+        "confidence": hit.confidence if hit else 0.0,
+        "text": text.rstrip(),
+    }
+    return json.dumps(result, ensure_ascii=False)
+
+
+def store_lexicon(settings: Settings) -> Path:
+    """Build the word-form lexicon for the current cards and write ``content/lexicon.json``."""
+    knowledge = load_knowledge(settings.content_dir)
+    words = corpus_words(knowledge)
+    data = {"key": corpus_key(words), "forms": dict(sorted(build_lexicon(words).items()))}
+    path = settings.content_dir / LEXICON_FILE
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
+    return path
 
 
 async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | None = None) -> None:

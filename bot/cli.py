@@ -27,6 +27,14 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="start the configured platforms (the console chat when no token is set)"
     )
     commands.add_parser("check-content", help="validate every file under the content directory")
+    ask = commands.add_parser("ask", help="answer one question as the chat would")
+    ask.add_argument("question", help='the question, e.g. "ile można dostać z 2.3.3?"')
+    ask.add_argument("--json", action="store_true", help="print card, confidence and text as JSON")
+    ask.add_argument("--lang", choices=("pl", "en"), default=None, help="answer language")
+    commands.add_parser(
+        "build-lexicon",
+        help="store the word-form lexicon for the current cards (content/lexicon.json)",
+    )
     return parser
 
 
@@ -52,6 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check-content":
         return _check_content(settings.content_dir, settings.locale)
     try:
+        if command == "ask":
+            print(asyncio.run(app.ask(settings, args.question, args.lang, as_json=args.json)))
+            return 0
+        if command == "build-lexicon":
+            path = app.store_lexicon(settings)
+            print(f"lexicon written to {path}")
+            return 0
         asyncio.run(app.run(settings))
     except ContentError as exc:
         print(f"clusterbot: invalid content: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ collects them all (``clusterbot check-content``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -20,6 +21,10 @@ from pydantic import BaseModel, ValidationError
 from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.errors import ContentError
+from bot.knowledge.lexicon import lexicon_for
+from bot.knowledge.model import Card, Faq, KnowledgeContent, Vocabulary
+from bot.knowledge.retrieval import KnowledgeBase
+from bot.knowledge.text import Analyzer
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -85,6 +90,7 @@ class Content:
     texts: Texts
     questionnaires: tuple[Questionnaire, ...]
     profile: ProfileSpec
+    knowledge_base: KnowledgeBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,55 @@ _KINDS = (
         "questionnaires/*.yaml",
     ),
     _Kind(lambda rel: rel == "profile.yaml", "profile.yaml"),
+    _Kind(
+        lambda rel: rel.startswith("instruments/") and rel.count("/") == 1,
+        "instruments/*.yaml",
+    ),
+    _Kind(lambda rel: rel in {"faq.yaml", "knowledge.yaml"}, "faq.yaml, knowledge.yaml"),
 )
+
+
+def load_knowledge(root: Path) -> KnowledgeContent:
+    """Load the instrument cards, the FAQ and the retrieval vocabulary, cross-checked."""
+    folder = root / "instruments"
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not paths:
+        raise ContentError("instruments/", "", "no instrument card found")
+    cards = []
+    for path in paths:
+        card = load_model(path, root, Card)
+        if card.id != path.stem:
+            raise ContentError(
+                display_name(path, root), "id", f"must match the file name ({path.stem})"
+            )
+        cards.append(card)
+    faq = load_model(root / "faq.yaml", root, Faq)
+    vocabulary = load_model(root / "knowledge.yaml", root, Vocabulary)
+    try:
+        return KnowledgeContent(cards=tuple(cards), faq=faq, vocabulary=vocabulary)
+    except ValidationError as exc:
+        raise validation_error("instruments/ + faq.yaml", exc) from exc
+
+
+LEXICON_FILE = "lexicon.json"
+
+
+def build_knowledge_base(
+    knowledge: KnowledgeContent, stored_lexicon: dict[str, object] | None
+) -> KnowledgeBase:
+    """Index the cards and FAQ with the stored lexicon (or one built now, slowly)."""
+    lexicon = lexicon_for(knowledge, stored_lexicon)
+    return KnowledgeBase(knowledge, Analyzer(lexicon, knowledge.vocabulary.stopwords))
+
+
+def read_lexicon(root: Path) -> dict[str, object] | None:
+    """Read the stored word-form lexicon (``None`` when absent or unreadable)."""
+    path = root / LEXICON_FILE
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def load_model(path: Path, root: Path, model: type[M]) -> M:
@@ -180,6 +234,7 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
         texts=load_texts(root, default_locale),
         questionnaires=load_questionnaires(root),
         profile=load_profile(root),
+        knowledge_base=build_knowledge_base(load_knowledge(root), read_lexicon(root)),
     )
 
 
@@ -192,6 +247,7 @@ def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
         _check_unknown_files,
         lambda r: load_texts(r, default_locale),
         load_profile,
+        load_knowledge,
     ]
     files = _questionnaire_files(root)
     # Each questionnaire file is checked on its own, so every broken file is reported.

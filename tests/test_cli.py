@@ -39,12 +39,13 @@ def test_help_lists_the_subcommands() -> None:
 
 def test_piped_script_prints_the_conversation_and_exits_0(tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
-    result = run("run", stdin="/start\n2\n3\n", env={"CLUSTERBOT_DB_PATH": str(db)})
+    result = run("run", stdin="/start\n3\n4\n", env={"CLUSTERBOT_DB_PATH": str(db)})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "> /start"
     assert "  [1] 📋 Samoocena według standardów PARP" in lines
-    assert "  [2] ❓ Pomoc" in lines and "  [3] 🌐 English" in lines
+    assert "  [2] 💶 Finansowanie i wsparcie" in lines
+    assert "  [3] ❓ Pomoc" in lines and "  [4] 🌐 English" in lines
     assert "/ocena" in result.stdout  # the help lists the self-evaluation
     assert "All right, we will talk in English." in result.stdout
     # The choice is remembered by the next run on the same database.
@@ -146,3 +147,24 @@ def test_piped_run_resumes_at_the_right_question(tmp_path: Path) -> None:
     assert "**" not in second.stdout
     # Ten answered (1.1.1 … 2.2.2): the 11th standard, 2.3.1, is next.
     assert "2.3.1 Kadra koordynatora" in second.stdout.split("> 1")[-1]
+
+
+def test_ask_prints_the_answer_as_the_chat_would() -> None:
+    result = run("ask", "ile można dostać z 2.3.3?")
+    assert result.returncode == 0, result.stderr
+    assert "Maksymalne dofinansowanie" in result.stdout
+    assert "8 mln zł" in result.stdout
+    assert "  [1] 👥 Kto może" in result.stdout
+
+
+def test_ask_json() -> None:
+    import json
+
+    known = json.loads(run("ask", "--json", "co daje status KKK?").stdout)
+    assert known["card"] == "kkk-status" and known["confidence"] >= 0.55
+    assert "Źródło:" in known["text"]
+    unknown = json.loads(run("ask", "--json", "jaka jest pogoda w Gdańsku?").stdout)
+    assert unknown == {"card": None, "confidence": unknown["confidence"], "text": unknown["text"]}
+    assert unknown["card"] is None and "Nie wiem" in unknown["text"]
+    english = json.loads(run("ask", "--json", "--lang", "en", "ESCA gold label price").stdout)
+    assert english["card"] == "esca-gold" and "Source:" in english["text"]

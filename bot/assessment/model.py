@@ -6,35 +6,19 @@ and the field named. The engine is generic over any questionnaire of this shape.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.core.localized import Localized, Source
 
 PHASE_IDS = ("embryonic", "growth", "maturity")
+__all__ = ["PHASE_IDS", "Localized", "ProfileSpec", "Questionnaire", "Source"]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Localized(_Frozen):
-    """A text in Polish and English."""
-
-    pl: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, locale: str) -> str:
-        """Return the text in ``locale`` (Polish for anything else)."""
-        return self.en if locale == "en" else self.pl
-
-
-class Source(_Frozen):
-    """Where a fact comes from and when it was checked."""
-
-    url: HttpUrl
-    checked_on: date
 
 
 class Phase(_Frozen):

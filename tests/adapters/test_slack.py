@@ -136,7 +136,12 @@ async def test_a_greeting_in_a_dm_gets_the_menu(slack: SlackBot, api: FakeSlackA
         if b["type"] == "actions"
         for e in b["elements"]
     ]
-    assert labels == ["📋 Samoocena według standardów PARP", "❓ Pomoc", "🌐 English"]
+    assert labels == [
+        "📋 Samoocena według standardów PARP",
+        "💶 Finansowanie i wsparcie",
+        "❓ Pomoc",
+        "🌐 English",
+    ]
 
 
 async def test_a_full_self_evaluation_by_buttons(slack: SlackBot, api: FakeSlackApi) -> None:

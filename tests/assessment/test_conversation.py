@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -394,7 +395,7 @@ async def test_content_version_change_keeps_answers_to_existing_standards(
     newer = type(q).model_validate(
         q.model_copy(update={"version": "2027.1", "areas": (new_area, *q.areas[1:])}).model_dump()
     )
-    changed = type(content)(texts=content.texts, questionnaires=(newer,), profile=content.profile)
+    changed = dataclasses.replace(content, questionnaires=(newer,))
     later = Chat(wire_services(changed, db, clock, Settings()))
     await later.send("/ocena")
     await later.press("Kontynuuj")
@@ -438,7 +439,7 @@ async def test_a_second_questionnaire_is_offered_without_code(
     mini = q.model_copy(
         update={"id": "mini", "title": q.title.model_copy(update={"pl": "Mini ankieta"})}
     )
-    both = type(content)(texts=content.texts, questionnaires=(q, mini), profile=content.profile)
+    both = dataclasses.replace(content, questionnaires=(q, mini))
     store = MemoryStorage()
     chat = Chat(wire_services(both, store, clock, Settings()))
     await chat.send("/ocena")

@@ -22,7 +22,12 @@ async def test_start_greets_in_polish_with_the_menu(dispatcher: Dispatcher) -> N
     replies = await dispatcher.handle(command("start"))
     assert len(replies) == 1
     assert "Dzień dobry" in replies[0].text
-    assert labels(replies) == ["📋 Samoocena według standardów PARP", "❓ Pomoc", "🌐 English"]
+    assert labels(replies) == [
+        "📋 Samoocena według standardów PARP",
+        "💶 Finansowanie i wsparcie",
+        "❓ Pomoc",
+        "🌐 English",
+    ]
 
 
 async def test_english_phone_starts_in_english(dispatcher: Dispatcher) -> None:
@@ -78,8 +83,8 @@ async def test_greeting_words_show_the_menu(dispatcher: Dispatcher) -> None:
 
 async def test_unknown_free_text_says_what_to_do(dispatcher: Dispatcher) -> None:
     replies = await dispatcher.handle(text("jaka jest pogoda w Szczecinie?"))
-    assert "Nie zrozumiałem" in replies[0].text
-    assert "❓ Pomoc" in labels(replies)
+    assert "Nie wiem tego na pewno" in replies[0].text
+    assert "📚 Inne tematy" in labels(replies)
 
 
 async def test_bad_input_gets_a_polite_reply_and_stores_nothing(

@@ -1,0 +1,1 @@
+"""Answers about support instruments: cards, Polish-aware retrieval, answer composition."""

@@ -1,0 +1,144 @@
+"""The knowledge feature: questions in free text, a browse menu, card sections."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.core.dispatcher import Handler, Turn
+from bot.core.events import Button, Reply, Text
+from bot.core.ports import AssessmentStore
+from bot.knowledge.answer import (
+    PREFIX,
+    SECTIONS,
+    card_answer,
+    detect_facet,
+    section_buttons,
+    section_text,
+    unknown_answer,
+)
+from bot.knowledge.retrieval import Hit, KnowledgeBase
+
+#: Below this share of the question explained by the best card, we do not answer.
+CONFIDENCE_THRESHOLD = 0.55
+#: A FAQ entry wins over its card only when it explains the question this well.
+FAQ_THRESHOLD = 0.7
+
+
+class KnowledgeFeature:
+    """Answers questions about support instruments and lets users browse the cards."""
+
+    name = "know"
+    action_prefix = PREFIX
+
+    def __init__(self, kb: KnowledgeBase, profiles: AssessmentStore | None = None) -> None:
+        self.kb = kb
+        self._profiles = profiles
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return ``/wsparcie`` (``/support``) and ``/pytanie`` (``/ask``)."""
+        return {
+            "wsparcie": self.browse,
+            "support": self.browse,
+            "pytanie": self.ask_command,
+            "ask": self.ask_command,
+        }
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """Offer browsing in the main menu."""
+        return (Button(turn.t("knowledge.menu"), f"{PREFIX}:browse"),)
+
+    def help_key(self) -> str | None:
+        """Return the key of this feature's help section."""
+        return "knowledge.help"
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """No step of this feature waits for text; answer it as a question."""
+        return await self.answer(turn) or []
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Nothing to repeat."""
+        return []
+
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Offer browsing on a home screen."""
+        return [Reply(turn.t("knowledge.help"), buttons=((self.menu_buttons(turn)[0],),))]
+
+    async def ask_command(self, turn: Turn) -> list[Reply]:
+        """``/pytanie <text>``: answer the text, or explain how to ask."""
+        question = " ".join(turn.args)
+        if not question:
+            return [Reply(turn.t("knowledge.no_words"))]
+        return self.reply_to(turn, question, await self._kkk(turn))
+
+    async def answer(self, turn: Turn) -> list[Reply] | None:
+        """Answer free text as a question (never ``None``: unknown questions get a hand-off)."""
+        content = turn.incoming.content
+        question = content.text if isinstance(content, Text) else ""
+        return self.reply_to(turn, question, await self._kkk(turn))
+
+    def best(self, question: str) -> Hit | None:
+        """Return the best hit when confident enough, else ``None``."""
+        hits = self.kb.search(question)
+        if not hits or hits[0].confidence < CONFIDENCE_THRESHOLD:
+            return None
+        return hits[0]
+
+    def reply_to(self, turn: Turn, question: str, kkk: str | None) -> list[Reply]:
+        """Compose the answer to one question."""
+        hits = self.kb.search(question)
+        if not self.kb.analyzer.tokens(question):
+            return [Reply(turn.t("knowledge.no_words"))]
+        top = hits[0] if hits else None
+        if top is None or top.confidence < CONFIDENCE_THRESHOLD:
+            closest = []
+            for hit in hits:
+                if hit.card not in closest and hit.card.id != "contact":
+                    closest.append(hit.card)
+            return [unknown_answer(turn, closest, self.kb.cards["contact"])]
+        sharp = top.faq_is_sharper and top.confidence >= FAQ_THRESHOLD
+        faq = top.faq if sharp else None
+        facet = None if faq else detect_facet(question, self.kb.content.vocabulary.facets)
+        return [card_answer(turn, top.card, self.kb.cards, facet=facet, faq=faq, kkk=kkk)]
+
+    async def browse(self, turn: Turn) -> list[Reply]:
+        """Show the categories as buttons."""
+        categories = [c for c in self.kb.content.vocabulary.categories if self._cards_in(c.id)]
+        buttons = tuple(
+            (Button(c.title.get(turn.locale), f"{PREFIX}:cat:{c.id}"),) for c in categories
+        )
+        return [Reply(turn.t("knowledge.browse"), buttons=buttons)]
+
+    def _cards_in(self, category: str) -> list[str]:
+        return [c.id for c in self.kb.content.cards if c.category == category]
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """Route browse, category, card and section buttons."""
+        cards = self.kb.cards
+        match fields:
+            case ["browse"]:
+                return await self.browse(turn)
+            case ["cat", category] if self._cards_in(category):
+                info = next(c for c in self.kb.content.vocabulary.categories if c.id == category)
+                buttons = tuple(
+                    (Button(cards[cid].name.get(turn.locale)[:64], f"{PREFIX}:card:{cid}"),)
+                    for cid in self._cards_in(category)
+                )
+                title = turn.t("knowledge.category", category=info.title.get(turn.locale))
+                return [Reply(title, buttons=buttons)]
+            case ["card", card_id] if card_id in cards:
+                return [card_answer(turn, cards[card_id], cards, kkk=await self._kkk(turn))]
+            case ["sec", card_id, section] if card_id in cards and section in SECTIONS:
+                card = cards[card_id]
+                text = f"**{card.name.get(turn.locale)}**\n{section_text(turn, card, section)}"
+                return [Reply(text, buttons=section_buttons(turn, card, cards))]
+        return [Reply(turn.t("errors.stale_button"))] + await self.browse(turn)
+
+    async def _kkk(self, turn: Turn) -> str | None:
+        """Return the KKK status from the latest cluster profile, if the user gave one."""
+        if self._profiles is None:
+            return None
+        for record in await self._profiles.list_assessments(turn.user.key):
+            value = record.profile.get("kkk")
+            if isinstance(value, str):
+                return value
+        return None

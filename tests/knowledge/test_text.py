@@ -1,0 +1,61 @@
+"""Polish-aware analysis: diacritics, inflection, numbers, typos, English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.text import fold
+from bot.loader import Content
+
+
+def test_fold_strips_diacritics() -> None:
+    assert fold("Łódź Umiędzynarodowienie") == "lodz umiedzynarodowienie"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("klastrów kluczowych", "klaster kluczowy"),
+        ("klastrow kluczowych", "klaster kluczowy"),
+        ("umiedzynarodowienie", "umiędzynarodowienie"),
+        ("clusters", "cluster"),
+    ],
+)
+def test_forms_share_terms(content: Content, a: str, b: str) -> None:
+    analyzer = content.knowledge_base.analyzer
+    left = {t for token in analyzer.tokens(a) for t in token.terms}
+    right = {t for token in analyzer.tokens(b) for t in token.terms}
+    assert left & right
+
+
+@pytest.mark.parametrize("written", ["2.3.3", "233", "poddziałanie 2 3 3", "2 3 3"])
+def test_instrument_numbers(content: Content, written: str) -> None:
+    tokens = content.knowledge_base.analyzer.tokens(written)
+    assert "n233" in {t.main for t in tokens}
+
+
+def test_typos_find_the_card(content: Content) -> None:
+    hits = content.knowledge_base.search("umiedzynarodowienie krajowych klastruw kluczowch")
+    assert hits[0].card.id == "poir-233"
+
+
+def test_stop_words_and_emoji_give_no_tokens(content: Content) -> None:
+    assert content.knowledge_base.analyzer.tokens("czy to jest?") == []
+    assert content.knowledge_base.analyzer.tokens("🙂🙂🙂") == []
+
+
+def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
+    from bot.knowledge.retrieval import reduce_lexicon
+
+    full = {
+        "klastrów": "klaster",
+        "klastra": "klaster",
+        "klaster": "klaster",
+        "psa": "pies",
+        "psy": "pies",
+    }
+    assert reduce_lexicon(full, ["klastra"]) == {
+        "klastrów": "klaster",
+        "klastra": "klaster",
+        "klaster": "klaster",
+    }
