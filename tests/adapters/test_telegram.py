@@ -98,6 +98,7 @@ async def test_start_shows_the_menu_as_an_inline_keyboard(bot: Bot, api: FakeBot
     rows = message.params["reply_markup"]["inline_keyboard"]
     assert [r[0]["text"] for r in rows] == [
         "📋 Samoocena według standardów PARP",
+        "💶 Finansowanie i wsparcie",
         "❓ Pomoc",
         "🌐 English",
     ]
