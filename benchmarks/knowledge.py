@@ -1,0 +1,64 @@
+"""Question answering: knowledge-base load time and per-question latency.
+
+The baseline, measured in the same run, is the simplest thing that could work: RapidFuzz's
+best fuzzy match of the question against card names and aliases, with no analysis.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.config import REPO_CONTENT_DIR
+from bot.knowledge.service import KnowledgeFeature
+from bot.loader import build_knowledge_base, load_knowledge, read_lexicon
+
+EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "qa_eval.yaml"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    """Measure and print; return the figures."""
+    repeats = 3 if quick else 7
+    loads = []
+    kb = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        knowledge = load_knowledge(REPO_CONTENT_DIR)
+        kb = build_knowledge_base(knowledge, read_lexicon(REPO_CONTENT_DIR))
+        loads.append(time.perf_counter() - start)
+    assert kb is not None
+    feature = KnowledgeFeature(kb)
+    questions = [str(q["q"]) for q in yaml.safe_load(EVAL.read_text("utf-8"))["questions"]]
+    names = {c.id: " ".join([c.name.pl, *c.aliases]) for c in kb.content.cards}
+    ours: list[float] = []
+    baseline: list[float] = []
+    for _ in range(repeats):
+        for question in questions:
+            start = time.perf_counter()
+            feature.best(question)
+            ours.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            process.extractOne(question, names, scorer=fuzz.WRatio)
+            baseline.append((time.perf_counter() - start) * 1000)
+    figures = {
+        "qa_p50_ms": statistics.median(ours),
+        "qa_p99_ms": _percentile(ours, 0.99),
+        "qa_baseline_p50_ms": statistics.median(baseline),
+        "qa_vs_baseline_p50": statistics.median(ours) / statistics.median(baseline),
+        "kb_load_s": statistics.median(loads),
+    }
+    print(f"knowledge: {len(questions)} questions x {repeats} runs; load median of {repeats}")
+    print(f"  ours      p50 {figures['qa_p50_ms']:.2f} ms   p99 {figures['qa_p99_ms']:.2f} ms")
+    print(f"  baseline  p50 {figures['qa_baseline_p50_ms']:.3f} ms (RapidFuzz over card names)")
+    print(f"  ours/baseline p50: {figures['qa_vs_baseline_p50']:.1f}x")
+    print(f"  knowledge-base load: {figures['kb_load_s']:.3f} s (cards, FAQ, lexicon, index)")
+    return figures
