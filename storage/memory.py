@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.core.events import UserKey
+from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
+from bot.core.records import Event, StatusDate, Subscription
 from storage.codec import dump_object, dump_time, load_object, load_time
 
 
@@ -24,6 +25,11 @@ class MemoryStorage:
         self._updates: dict[str, str] = {}
         self._assessments: dict[int, AssessmentRecord] = {}
         self._answers: dict[int, dict[str, AnswerRecord]] = {}
+        self._events: dict[str, Event] = {}
+        self._subscriptions: dict[int, Subscription] = {}
+        self._ledger: dict[str, datetime] = {}
+        self._offsets: dict[UserKey, tuple[int, ...]] = {}
+        self._status: dict[tuple[UserKey, str], StatusDate] = {}
 
     async def close(self) -> None:
         """Nothing to release."""
@@ -116,6 +122,94 @@ class MemoryStorage:
         answers = self._answers.get(assessment_id, {})
         for standard_id in standard_ids:
             answers.pop(standard_id, None)
+
+    # -- reminders (records are frozen dataclasses: safe to share) ------------------------------
+
+    async def save_event(self, event: Event) -> None:
+        """Insert or replace an admin event."""
+        self._events[event.id] = event
+
+    async def list_admin_events(self) -> list[Event]:
+        """Return every admin event."""
+        return sorted(self._events.values(), key=lambda e: (e.starts_at, e.id))
+
+    async def add_subscription(
+        self,
+        owner: UserKey,
+        address: Address,
+        kind: str,
+        target: str,
+        region: str | None,
+        now: datetime,
+    ) -> Subscription:
+        """Subscribe, or return the identical existing subscription."""
+        for existing in self._subscriptions.values():
+            if (existing.owner, existing.kind, existing.target, existing.region) == (
+                owner,
+                kind,
+                target,
+                region,
+            ):
+                return existing
+        new_id = max(self._subscriptions, default=0) + 1
+        sub = Subscription(new_id, owner, address, kind, target, region, now)
+        self._subscriptions[new_id] = sub
+        return sub
+
+    async def list_subscriptions(self, owner: UserKey | None = None) -> list[Subscription]:
+        """Return the owner's (or everyone's) subscriptions, oldest first."""
+        subs = sorted(self._subscriptions.values(), key=lambda s: s.id)
+        return [s for s in subs if owner is None or s.owner == owner]
+
+    async def remove_subscription(self, owner: UserKey, subscription_id: int) -> bool:
+        """Remove one of the owner's subscriptions."""
+        sub = self._subscriptions.get(subscription_id)
+        if sub is None or sub.owner != owner:
+            return False
+        del self._subscriptions[subscription_id]
+        return True
+
+    async def remove_subscriptions(self, owner: UserKey) -> int:
+        """Remove all the owner's subscriptions."""
+        mine = [k for k, s in self._subscriptions.items() if s.owner == owner]
+        for k in mine:
+            del self._subscriptions[k]
+        return len(mine)
+
+    async def claim_delivery(self, key: str, at: datetime) -> bool:
+        """Claim a ledger key; ``False`` when it was claimed before."""
+        if key in self._ledger:
+            return False
+        self._ledger[key] = at
+        return True
+
+    async def release_delivery(self, key: str) -> None:
+        """Forget a claim."""
+        self._ledger.pop(key, None)
+
+    async def get_offsets(self, owner: UserKey) -> tuple[int, ...] | None:
+        """Return the owner's offsets or ``None``."""
+        return self._offsets.get(owner)
+
+    async def set_offsets(self, owner: UserKey, offsets: tuple[int, ...] | None) -> None:
+        """Store or clear the owner's offsets."""
+        if offsets is None:
+            self._offsets.pop(owner, None)
+        else:
+            self._offsets[owner] = tuple(offsets)
+
+    async def set_status_date(
+        self, owner: UserKey, address: Address, kind: str, granted_on: date | None
+    ) -> None:
+        """Store or forget a status date."""
+        if granted_on is None:
+            self._status.pop((owner, kind), None)
+        else:
+            self._status[(owner, kind)] = StatusDate(owner, address, kind, granted_on)
+
+    async def list_status_dates(self) -> list[StatusDate]:
+        """Return every status date."""
+        return list(self._status.values())
 
 
 def _copy_record(record: AssessmentRecord) -> AssessmentRecord:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import aiosqlite
 
-from bot.core.events import UserKey
+from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
+from bot.core.records import Event, StatusDate, Subscription
 from bot.errors import StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
@@ -239,6 +241,202 @@ class SqliteStorage:
             "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?",
             [(assessment_id, sid) for sid in standard_ids],
         )
+
+    # -- reminders ------------------------------------------------------------------------
+
+    async def save_event(self, event: Event) -> None:
+        """Insert or replace an admin event."""
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO events (id, title_pl, title_en, starts_at, ends_at, place, "
+            "url, organiser, category, region, cancelled, date_only) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.id,
+                event.title_pl,
+                event.title_en,
+                dump_time(event.starts_at),
+                dump_time(event.ends_at) if event.ends_at else None,
+                event.place,
+                event.url,
+                event.organiser,
+                event.category,
+                event.region,
+                int(event.cancelled),
+                int(event.date_only),
+            ),
+        )
+
+    async def list_admin_events(self) -> list[Event]:
+        """Return every admin event."""
+        async with self._conn.execute(
+            "SELECT id, title_pl, title_en, starts_at, ends_at, place, url, organiser, category, "
+            "region, cancelled, date_only FROM events ORDER BY starts_at, id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Event(
+                id=r[0],
+                title_pl=r[1],
+                title_en=r[2],
+                starts_at=load_time(r[3]),
+                ends_at=load_time(r[4]) if r[4] else None,
+                place=r[5],
+                url=r[6],
+                organiser=r[7],
+                category=r[8],
+                region=r[9],
+                origin="admin",
+                cancelled=bool(r[10]),
+                date_only=bool(r[11]),
+            )
+            for r in rows
+        ]
+
+    async def add_subscription(
+        self,
+        owner: UserKey,
+        address: Address,
+        kind: str,
+        target: str,
+        region: str | None,
+        now: datetime,
+    ) -> Subscription:
+        """Subscribe, or return the identical existing subscription."""
+        await self._conn.execute(
+            "INSERT INTO subscriptions (platform, workspace, user_id, chat_id, kind, target, "
+            "region, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                owner.platform,
+                owner.workspace,
+                owner.user_id,
+                address.chat_id,
+                kind,
+                target,
+                region or "",
+                dump_time(now),
+            ),
+        )
+        for sub in await self.list_subscriptions(owner):
+            if (sub.kind, sub.target, sub.region) == (kind, target, region):
+                return sub
+        raise StorageError("the subscription was not stored")  # pragma: no cover
+
+    async def list_subscriptions(self, owner: UserKey | None = None) -> list[Subscription]:
+        """Return the owner's (or everyone's) subscriptions, oldest first."""
+        query = (
+            "SELECT id, platform, workspace, user_id, chat_id, kind, target, region, created_at "
+            "FROM subscriptions"
+        )
+        params: tuple[str, ...] = ()
+        if owner is not None:
+            query += " WHERE platform = ? AND workspace = ? AND user_id = ?"
+            params = (owner.platform, owner.workspace, owner.user_id)
+        async with self._conn.execute(query + " ORDER BY id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Subscription(
+                id=int(r[0]),
+                owner=UserKey(r[1], r[2], r[3]),
+                address=Address(r[1], r[4], r[3], r[2] or None),
+                kind=r[5],
+                target=r[6],
+                region=r[7] or None,
+                created_at=load_time(r[8]),
+            )
+            for r in rows
+        ]
+
+    async def remove_subscription(self, owner: UserKey, subscription_id: int) -> bool:
+        """Remove one of the owner's subscriptions."""
+        cursor = await self._conn.execute(
+            "DELETE FROM subscriptions WHERE id = ? AND platform = ? AND workspace = ? "
+            "AND user_id = ?",
+            (subscription_id, owner.platform, owner.workspace, owner.user_id),
+        )
+        return cursor.rowcount > 0
+
+    async def remove_subscriptions(self, owner: UserKey) -> int:
+        """Remove all the owner's subscriptions."""
+        cursor = await self._conn.execute(
+            "DELETE FROM subscriptions WHERE platform = ? AND workspace = ? AND user_id = ?",
+            (owner.platform, owner.workspace, owner.user_id),
+        )
+        return cursor.rowcount
+
+    async def claim_delivery(self, key: str, at: datetime) -> bool:
+        """Claim a ledger key; ``False`` when it was claimed before."""
+        cursor = await self._conn.execute(
+            "INSERT INTO reminder_ledger (key, delivered_at) VALUES (?, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (key, dump_time(at)),
+        )
+        return cursor.rowcount == 1
+
+    async def release_delivery(self, key: str) -> None:
+        """Forget a claim."""
+        await self._conn.execute("DELETE FROM reminder_ledger WHERE key = ?", (key,))
+
+    async def get_offsets(self, owner: UserKey) -> tuple[int, ...] | None:
+        """Return the owner's offsets or ``None``."""
+        async with self._conn.execute(
+            "SELECT offsets FROM reminder_settings WHERE platform = ? AND workspace = ? "
+            "AND user_id = ?",
+            (owner.platform, owner.workspace, owner.user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else tuple(int(x) for x in json.loads(row[0]))
+
+    async def set_offsets(self, owner: UserKey, offsets: tuple[int, ...] | None) -> None:
+        """Store or clear the owner's offsets."""
+        key = (owner.platform, owner.workspace, owner.user_id)
+        if offsets is None:
+            await self._conn.execute(
+                "DELETE FROM reminder_settings WHERE platform = ? AND workspace = ? "
+                "AND user_id = ?",
+                key,
+            )
+            return
+        await self._conn.execute(
+            "INSERT INTO reminder_settings (platform, workspace, user_id, offsets) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id) "
+            "DO UPDATE SET offsets = excluded.offsets",
+            (*key, json.dumps(list(offsets))),
+        )
+
+    async def set_status_date(
+        self, owner: UserKey, address: Address, kind: str, granted_on: date | None
+    ) -> None:
+        """Store or forget a status date."""
+        key = (owner.platform, owner.workspace, owner.user_id)
+        if granted_on is None:
+            await self._conn.execute(
+                "DELETE FROM status_dates WHERE platform = ? AND workspace = ? AND user_id = ? "
+                "AND kind = ?",
+                (*key, kind),
+            )
+            return
+        await self._conn.execute(
+            "INSERT INTO status_dates (platform, workspace, user_id, chat_id, kind, granted_on) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id, kind) "
+            "DO UPDATE SET granted_on = excluded.granted_on, chat_id = excluded.chat_id",
+            (*key, address.chat_id, kind, granted_on.isoformat()),
+        )
+
+    async def list_status_dates(self) -> list[StatusDate]:
+        """Return every status date."""
+        async with self._conn.execute(
+            "SELECT platform, workspace, user_id, chat_id, kind, granted_on FROM status_dates"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            StatusDate(
+                owner=UserKey(r[0], r[1], r[2]),
+                address=Address(r[0], r[3], r[2], r[1] or None),
+                kind=r[4],
+                granted_on=date.fromisoformat(r[5]),
+            )
+            for r in rows
+        ]
 
 
 _ASSESSMENT_COLUMNS = (

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.core.events import Address, Reply, UserKey
+from bot.core.records import Event, StatusDate, Subscription
 
 
 @dataclass(slots=True)
@@ -163,4 +164,66 @@ class AssessmentStore(Protocol):
 
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Remove the answers to these standards (unknown ids are ignored)."""
+        ...
+
+
+class ReminderStore(Protocol):
+    """Admin events, subscriptions, the delivery ledger and per-user reminder settings."""
+
+    async def save_event(self, event: Event) -> None:
+        """Insert or replace an admin event (``cancelled`` included)."""
+        ...
+
+    async def list_admin_events(self) -> list[Event]:
+        """Return every admin event, cancelled ones included (empty list when none)."""
+        ...
+
+    async def add_subscription(
+        self,
+        owner: UserKey,
+        address: Address,
+        kind: str,
+        target: str,
+        region: str | None,
+        now: datetime,
+    ) -> Subscription:
+        """Subscribe; an identical existing subscription is returned instead of a copy."""
+        ...
+
+    async def list_subscriptions(self, owner: UserKey | None = None) -> list[Subscription]:
+        """Return the owner's subscriptions, or everyone's when ``owner`` is ``None``."""
+        ...
+
+    async def remove_subscription(self, owner: UserKey, subscription_id: int) -> bool:
+        """Remove one of the owner's subscriptions; ``False`` if it is not theirs or gone."""
+        ...
+
+    async def remove_subscriptions(self, owner: UserKey) -> int:
+        """Remove all of the owner's subscriptions (a user who blocked the bot)."""
+        ...
+
+    async def claim_delivery(self, key: str, at: datetime) -> bool:
+        """Record a reminder as delivered; ``False`` when it already was (send nothing)."""
+        ...
+
+    async def release_delivery(self, key: str) -> None:
+        """Undo a claim whose sending failed for a reason worth retrying."""
+        ...
+
+    async def get_offsets(self, owner: UserKey) -> tuple[int, ...] | None:
+        """Return the owner's reminder offsets in minutes, or ``None`` for the default."""
+        ...
+
+    async def set_offsets(self, owner: UserKey, offsets: tuple[int, ...] | None) -> None:
+        """Store the owner's offsets (``None`` returns to the deployment default)."""
+        ...
+
+    async def set_status_date(
+        self, owner: UserKey, address: Address, kind: str, granted_on: date | None
+    ) -> None:
+        """Store (or with ``None`` forget) when the owner's cluster got a status."""
+        ...
+
+    async def list_status_dates(self) -> list[StatusDate]:
+        """Return every stored status date."""
         ...

@@ -11,9 +11,9 @@ from datetime import date
 
 from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply
+from bot.core.folding import fold
 from bot.core.localized import Localized, Source
 from bot.knowledge.model import Call, Card, Facets, FaqEntry
-from bot.knowledge.text import fold
 
 PREFIX = "k1"
 SECTIONS = ("who", "funded", "money", "dates", "apply", "sources")

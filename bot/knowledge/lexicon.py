@@ -14,9 +14,9 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 
+from bot.core.folding import fold
 from bot.knowledge.model import KnowledgeContent
 from bot.knowledge.retrieval import card_texts, reduce_lexicon
-from bot.knowledge.text import fold
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("pl", "en")

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.core.folding import fold
 from bot.knowledge.model import Card, FaqEntry, KnowledgeContent
-from bot.knowledge.text import Analyzer, Token, fold
+from bot.knowledge.text import Analyzer, Token
 
 TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0

@@ -9,20 +9,14 @@ normalised form (``2.3.3``, ``2 3 3`` and ``233`` → ``n233``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.core.folding import fold
+
 _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
-_FOLD = str.maketrans({"ł": "l", "Ł": "L"})
 PREFIX_LENGTH = 5
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics (``Łódź`` → ``lodz``)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.text import fold
+from bot.core.folding import fold
 from bot.loader import Content
 
 

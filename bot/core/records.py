@@ -1,0 +1,68 @@
+"""Records shared by the reminders feature and storage: events, subscriptions, status dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core.events import Address, UserKey
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event from any origin (content, an admin, a card's call deadline), times in UTC."""
+
+    id: str
+    title_pl: str
+    title_en: str
+    starts_at: datetime
+    category: str
+    origin: str = "content"  # content | admin | card
+    ends_at: datetime | None = None
+    place: str | None = None
+    url: str | None = None
+    organiser: str | None = None
+    region: str | None = None
+    cancelled: bool = False
+    date_only: bool = False
+
+    def title(self, locale: str) -> str:
+        """Return the title in ``locale``."""
+        return self.title_en if locale == "en" else self.title_pl
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A user's wish to be reminded: of one event, a category, or everything.
+
+    ``region`` narrows a category or "all" subscription to one voivodeship (events without
+    a region, national ones, still match).
+    """
+
+    id: int
+    owner: UserKey
+    address: Address
+    kind: str  # event | category | all
+    target: str
+    region: str | None
+    created_at: datetime
+
+    def matches(self, event: Event) -> bool:
+        """Whether this subscription covers ``event``."""
+        if self.kind == "event":
+            return self.target == event.id
+        if self.region is not None and event.region not in (None, self.region):
+            return False
+        if self.kind == "category":
+            return self.target == event.category
+        return self.kind == "all"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDate:
+    """When a cluster got a status that expires (``kkk`` or ``esca``), per user."""
+
+    owner: UserKey
+    address: Address
+    kind: str
+    granted_on: date

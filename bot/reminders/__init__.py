@@ -1,0 +1,1 @@
+"""Meeting and deadline reminders: events, subscriptions, due times, the delivery loop."""

@@ -1,0 +1,125 @@
+"""What reminders are due, and when: pure functions of events, subscriptions and the clock.
+
+Day offsets ("7 days before") keep the local wall-clock time across a DST change; hour and
+minute offsets are exact durations. Times are aware UTC datetimes everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.events import Address, UserKey
+from bot.core.records import Event, Subscription
+
+MINUTES = {"m": 1, "h": 60, "d": 1440}
+_OFFSET = re.compile(r"^\s*(\d{1,4})\s*([mhd])\s*$")
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """Parse ``"7d,1d,2h"`` into minutes, largest first.
+
+    Raises:
+        ValueError: a part is not a number followed by ``m``, ``h`` or ``d``, or the list is
+            empty, or an offset exceeds one year.
+
+    """
+    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        raise ValueError("no offsets")
+    minutes = set()
+    for part in parts:
+        match = _OFFSET.match(part.lower())
+        if match is None:
+            raise ValueError(f"not an offset: {part.strip()!r}")
+        value = int(match.group(1)) * MINUTES[match.group(2)]
+        if not 0 < value <= 366 * 1440:
+            raise ValueError(f"offset out of range: {part.strip()!r}")
+        minutes.add(value)
+    return tuple(sorted(minutes, reverse=True))
+
+
+def format_offset(minutes: int) -> str:
+    """Write minutes back in the ``7d``/``2h``/``30m`` notation."""
+    for unit in ("d", "h"):
+        size = MINUTES[unit]
+        if minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
+
+
+def due_time(starts_at: datetime, offset_minutes: int, tz: ZoneInfo) -> datetime:
+    """When a reminder ``offset_minutes`` before ``starts_at`` is due (UTC)."""
+    if offset_minutes % 1440 == 0:
+        local = starts_at.astimezone(tz).replace(tzinfo=None)
+        shifted = local - timedelta(days=offset_minutes // 1440)
+        return shifted.replace(tzinfo=tz).astimezone(starts_at.tzinfo)
+    return starts_at - timedelta(minutes=offset_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One reminder to send: an event, a subscriber, an offset, and when."""
+
+    due_at: datetime
+    event_id: str
+    starts_at: datetime
+    owner: UserKey
+    address: Address
+    offset: int
+
+    @property
+    def key(self) -> str:
+        """The ledger key: the same event time, subscriber and offset are sent once."""
+        return f"{self.event_id}|{self.starts_at.isoformat()}|{self.owner}|{self.offset}"
+
+
+def plan(
+    events: Iterable[Event],
+    subscriptions: Iterable[Subscription],
+    offsets: Mapping[UserKey, tuple[int, ...]],
+    default_offsets: tuple[int, ...],
+    tz: ZoneInfo,
+    now: datetime,
+) -> list[Reminder]:
+    """Every reminder still to come for events that have not started, earliest first.
+
+    An offset that had already passed when the user subscribed is skipped: subscribing two
+    hours before a meeting sends no "7 days before" reminder.
+    """
+    upcoming = [e for e in events if not e.cancelled and e.starts_at > now]
+    by_id = {e.id: e for e in upcoming}
+    by_category: dict[str, list[Event]] = {}
+    for event in upcoming:
+        by_category.setdefault(event.category, []).append(event)
+    chosen: dict[tuple[str, UserKey, int], Reminder] = {}
+    for sub in subscriptions:
+        if sub.kind == "event":
+            candidates = [by_id[sub.target]] if sub.target in by_id else []
+        elif sub.kind == "category":
+            candidates = by_category.get(sub.target, [])
+        else:
+            candidates = upcoming
+        for event in candidates:
+            if not sub.matches(event):
+                continue
+            for offset in offsets.get(sub.owner, default_offsets):
+                due = due_time(event.starts_at, offset, tz)
+                if due < sub.created_at:
+                    continue
+                key = (event.id, sub.owner, offset)
+                if key not in chosen:
+                    chosen[key] = Reminder(
+                        due, event.id, event.starts_at, sub.owner, sub.address, offset
+                    )
+    return sorted(chosen.values(), key=lambda r: (r.due_at, r.event_id, str(r.owner), r.offset))
+
+
+def split_due(planned: list[Reminder], now: datetime) -> tuple[list[Reminder], datetime | None]:
+    """Split a sorted plan into what is due now and when the next one is due."""
+    due = [r for r in planned if r.due_at <= now]
+    later = next((r.due_at for r in planned if r.due_at > now), None)
+    return due, later
