@@ -11,11 +11,13 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import BinaryIO, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.adapters.console.convert import render
 from bot.adapters.console.runner import ConsoleChat
@@ -25,13 +27,20 @@ from bot.assessment.service import AssessmentFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher, Feature
-from bot.core.events import Address, Incoming, Text
+from bot.core.events import Address, Incoming, Reply, Text
 from bot.core.i18n import Texts
-from bot.core.ports import Clock, User, UserStore
+from bot.core.ports import Clock, Messenger, User, UserStore
+from bot.core.records import Event
+from bot.errors import DeliveryError, RecipientUnavailable
 from bot.home.service import HomeFeature
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import LEXICON_FILE, Content, load_content, load_knowledge
+from bot.reminders.catalog import EventCatalog
+from bot.reminders.render import reminder_reply
+from bot.reminders.schedule import Reminder
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import ReminderSettings, RemindersFeature
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
@@ -44,21 +53,116 @@ class App:
 
     settings: Settings
     content: Content
-    dispatcher: Dispatcher
+    services: Services
     store: SqliteStorage
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The dispatcher every platform hands its messages to."""
+        return self.services.dispatcher
 
-def wire_services(
+
+class Outbox:
+    """Routes messages sent outside a request (reminders, notices) to each platform."""
+
+    def __init__(self, users: UserStore) -> None:
+        self._messengers: dict[str, Messenger] = {}
+        self._users = users
+
+    def register(self, platform: str, messenger: Messenger) -> None:
+        """Let ``platform``'s messenger deliver from now on."""
+        self._messengers[platform] = messenger
+
+    async def send(self, address: Address, replies: Sequence[Reply]) -> None:
+        """Deliver, or raise ``RecipientUnavailable`` / ``DeliveryError``."""
+        messenger = self._messengers.get(address.platform)
+        if messenger is None:
+            raise DeliveryError(f"no messenger for {address.platform}")
+        await messenger.send(address, replies)
+
+    async def try_send(self, address: Address, replies: Sequence[Reply]) -> bool:
+        """Deliver and report success; an unreachable user is marked inactive."""
+        try:
+            await self.send(address, replies)
+        except RecipientUnavailable:
+            await unreachable_marker(self._users)(address)
+            return False
+        except DeliveryError as exc:
+            log.warning("notice to %s failed: %s", address.platform, exc)
+            return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The feature services, the dispatcher, the reminder loop and the outbox."""
+
+    dispatcher: Dispatcher
+    scheduler: ReminderScheduler
+    outbox: Outbox
+    reminders: RemindersFeature
+
+
+def deadline_events(content: Content, tz: ZoneInfo) -> list[Event]:
+    """Call deadlines from the instrument cards, as events of category ``call_deadline``."""
+    events = []
+    for card in content.knowledge_base.cards.values():
+        for n, call in enumerate(card.calls, start=1):
+            if call.end is None:
+                continue
+            # A deadline is a day: it runs to the end of that day, local time.
+            ends = datetime.combine(call.end, time(23, 59), tzinfo=tz).astimezone(UTC)
+            events.append(
+                Event(
+                    id=f"deadline-{card.id}-{n}",
+                    title_pl=f"{card.name.pl} – {call.label.pl}",
+                    title_en=f"{card.name.en} – {call.label.en}",
+                    starts_at=ends,
+                    category="call_deadline",
+                    origin="card",
+                    url=str(card.sources[0].url),
+                    date_only=True,
+                )
+            )
+    return events
+
+
+def build_services(
     content: Content, store: MemoryStorage | SqliteStorage, clock: Clock, settings: Settings
-) -> Dispatcher:
-    """Create the feature services and the dispatcher over one store."""
+) -> Services:
+    """Create every service over one store; nothing runs yet."""
+    tz = ZoneInfo(settings.timezone)
+    outbox = Outbox(store)
+    catalog = EventCatalog(
+        [*content.events, *deadline_events(content, tz)], store, content.texts, tz
+    )
+
+    async def deliver(reminder: Reminder, event: Event) -> None:
+        user = await store.get_user(reminder.owner)
+        locale = user.locale if user else settings.locale
+        reply = reminder_reply(content.texts, locale, event, reminder.offset, tz)
+        await outbox.send(reminder.address, [reply])
+
+    scheduler = ReminderScheduler(
+        catalog, store, deliver, clock, settings.reminder_offsets, unreachable_marker(store)
+    )
+    reminders = RemindersFeature(
+        catalog,
+        store,
+        ReminderSettings(tz, settings.reminder_offsets, settings.admins),
+        users=store,
+        texts=content.texts,
+        on_change=scheduler.wake,
+        notify=outbox.try_send,
+    )
     knowledge = KnowledgeFeature(content.knowledge_base, profiles=store)
     features: list[Feature] = [
         AssessmentFeature(store, content.questionnaires, content.profile),
         knowledge,
+        reminders,
     ]
     home = HomeFeature(store, others=features, answer=knowledge.answer)
-    return Dispatcher(
+    dispatcher = Dispatcher(
         texts=content.texts,
         users=store,
         sessions=store,
@@ -68,6 +172,14 @@ def wire_services(
         free_text=home.free_text,
         max_input_chars=settings.max_input_chars,
     )
+    return Services(dispatcher, scheduler, outbox, reminders)
+
+
+def wire_services(
+    content: Content, store: MemoryStorage | SqliteStorage, clock: Clock, settings: Settings
+) -> Dispatcher:
+    """Create the services over one store and return the dispatcher."""
+    return build_services(content, store, clock, settings).dispatcher
 
 
 @asynccontextmanager
@@ -83,8 +195,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
     async with AsyncExitStack() as stack:
         store = await SqliteStorage.open(settings.db_path)
         stack.push_async_callback(store.close)
-        dispatcher = wire_services(content, store, clock or SystemClock(), settings)
-        yield App(settings=settings, content=content, dispatcher=dispatcher, store=store)
+        services = build_services(content, store, clock or SystemClock(), settings)
+        yield App(settings=settings, content=content, services=services, store=store)
         log.info("shutting down")
 
 
@@ -189,17 +301,38 @@ def store_lexicon(settings: Settings) -> Path:
 async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | None = None) -> None:
     """Start the configured platforms; with none configured, chat on the console."""
     async with build_app(settings) as app, AsyncExitStack() as platforms:
-        runners = [r for r in (telegram_runner(app), slack_runner(app)) if r is not None]
-        if not runners:
+        outbox = app.services.outbox
+        telegram, slack = telegram_runner(app), slack_runner(app)
+        if telegram is None and slack is None:
             stdin = inp if inp is not None else sys.stdin.buffer
             stdout = out if out is not None else sys.stdout
             chat = ConsoleChat(app.dispatcher.handle, stdin, stdout, echo=not stdin.isatty())
+            outbox.register("console", chat.messenger)
             log.info("no platform token set: starting the console chat")
-            await chat.run()
+            async with _running(app.services.scheduler):
+                await chat.run()
             return
-        for runner in runners:
-            await platforms.enter_async_context(runner)
+        if telegram is not None:
+            await platforms.enter_async_context(telegram)
+            assert telegram.messenger is not None  # noqa: S101 - set on enter
+            outbox.register("telegram", telegram.messenger)
+        if slack is not None:
+            await platforms.enter_async_context(slack)
+            outbox.register("slack", slack.messenger)
+        await platforms.enter_async_context(_running(app.services.scheduler))
         await _wait_for_stop_signal()
+
+
+@asynccontextmanager
+async def _running(scheduler: ReminderScheduler) -> AsyncIterator[None]:
+    """Run the reminder loop as a task for the body of the ``async with``."""
+    task = asyncio.create_task(scheduler.run(), name="reminders")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 async def _wait_for_stop_signal() -> None:

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.errors import ConfigError
+from bot.reminders.schedule import parse_offsets
 
 REPO_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 _PLATFORMS = ("console", "telegram", "slack")
@@ -28,6 +29,7 @@ class Settings(BaseSettings):
     admins: Annotated[frozenset[str], NoDecode] = frozenset()
     log_level: str = "WARNING"
     max_input_chars: int = Field(default=4000, ge=100, le=100_000)
+    reminder_offsets: Annotated[tuple[int, ...], NoDecode] = (7 * 1440, 1440, 120)
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -111,6 +113,13 @@ class Settings(BaseSettings):
                     known = ", ".join(_PLATFORMS)
                     raise ValueError(f"{entry!r} is not platform:user_id ({known})")
             return frozenset(entries)
+        return value
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _parse_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_offsets(value)  # ValueError names the bad part
         return value
 
     @field_validator("log_level")

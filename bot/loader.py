@@ -20,11 +20,13 @@ from pydantic import BaseModel, ValidationError
 
 from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import SUPPORTED_LOCALES, Texts
+from bot.core.records import Event
 from bot.errors import ContentError
 from bot.knowledge.lexicon import lexicon_for
 from bot.knowledge.model import Card, Faq, KnowledgeContent, Vocabulary
 from bot.knowledge.retrieval import KnowledgeBase
 from bot.knowledge.text import Analyzer
+from bot.reminders.model import EventsFile, event_from_entry
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -91,6 +93,7 @@ class Content:
     questionnaires: tuple[Questionnaire, ...]
     profile: ProfileSpec
     knowledge_base: KnowledgeBase
+    events: tuple[Event, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,17 @@ _KINDS = (
         "instruments/*.yaml",
     ),
     _Kind(lambda rel: rel in {"faq.yaml", "knowledge.yaml"}, "faq.yaml, knowledge.yaml"),
+    _Kind(lambda rel: rel == "events.yaml", "events.yaml"),
 )
+
+
+def load_events(root: Path) -> tuple[Event, ...]:
+    """Load ``events.yaml``; a start at local midnight means only the date is known."""
+    parsed = load_model(root / "events.yaml", root, EventsFile)
+    return tuple(
+        event_from_entry(e, date_only=(e.starts_at.hour, e.starts_at.minute) == (0, 0))
+        for e in parsed.events
+    )
 
 
 def load_knowledge(root: Path) -> KnowledgeContent:
@@ -235,6 +248,7 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
         questionnaires=load_questionnaires(root),
         profile=load_profile(root),
         knowledge_base=build_knowledge_base(load_knowledge(root), read_lexicon(root)),
+        events=load_events(root),
     )
 
 
@@ -248,6 +262,7 @@ def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
         lambda r: load_texts(r, default_locale),
         load_profile,
         load_knowledge,
+        load_events,
     ]
     files = _questionnaire_files(root)
     # Each questionnaire file is checked on its own, so every broken file is reported.

@@ -39,13 +39,14 @@ def test_help_lists_the_subcommands() -> None:
 
 def test_piped_script_prints_the_conversation_and_exits_0(tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
-    result = run("run", stdin="/start\n3\n4\n", env={"CLUSTERBOT_DB_PATH": str(db)})
+    result = run("run", stdin="/start\n4\n5\n", env={"CLUSTERBOT_DB_PATH": str(db)})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "> /start"
     assert "  [1] 📋 Samoocena według standardów PARP" in lines
     assert "  [2] 💶 Finansowanie i wsparcie" in lines
-    assert "  [3] ❓ Pomoc" in lines and "  [4] 🌐 English" in lines
+    assert "  [3] 📅 Wydarzenia i przypomnienia" in lines
+    assert "  [4] ❓ Pomoc" in lines and "  [5] 🌐 English" in lines
     assert "/ocena" in result.stdout  # the help lists the self-evaluation
     assert "All right, we will talk in English." in result.stdout
     # The choice is remembered by the next run on the same database.

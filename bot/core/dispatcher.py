@@ -258,7 +258,7 @@ class Dispatcher:
                 return incoming, Rejection("errors.stale_button")
             return incoming, None
         if isinstance(content, FileUpload):
-            return incoming, Rejection("errors.file_not_expected")
+            return incoming, None  # a waiting step may want it; _route decides
         return incoming, Rejection("errors.unknown_input")  # pragma: no cover - exhaustive
 
     async def _rejection_replies(self, turn: Turn, rejection: Rejection) -> list[Reply]:
@@ -293,6 +293,8 @@ class Dispatcher:
             return await feature.on_action(turn, fields)
         if step_owner is not None and step_owner in self._by_name:
             return await self._by_name[step_owner].on_text(turn)
+        if isinstance(content, FileUpload):
+            return await self._rejection_replies(turn, Rejection("errors.file_not_expected"))
         if step_owner is not None:
             turn.session.step = None
         return await self._free_text(turn)

@@ -81,7 +81,7 @@ def from_ics(data: bytes, category: str, tz_name: str) -> list[Event]:
         uid = str(component.get("uid") or summary)
         events.append(
             Event(
-                id="ics-" + re.sub(r"[^a-z0-9-]+", "-", uid.lower()).strip("-")[:50],
+                id="ics-" + re.sub(r"[^a-z0-9-]+", "-", uid.lower()).strip("-")[:36],
                 title_pl=summary,
                 title_en=summary,
                 starts_at=value.astimezone(UTC),

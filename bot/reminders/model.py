@@ -24,7 +24,8 @@ class EventEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9-]{2,60}$")
+    # At most 40 characters: button payloads carry the id within Telegram's 64 bytes.
+    id: str = Field(pattern=r"^[a-z0-9-]{2,40}$")
     title: Localized
     starts_at: AwareDatetime
     ends_at: AwareDatetime | None = None

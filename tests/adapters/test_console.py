@@ -52,13 +52,13 @@ def test_render_numbers_buttons_across_replies() -> None:
 
 async def test_piped_script_is_a_conversation(content: Content, clock: ManualClock) -> None:
     dispatcher = make_dispatcher(content, MemoryStorage(), clock)
-    script = b"/start\n4\n/jezyk pl\n\xff\xfe\x01\n" + b"x" * 100_000 + b"\n"
+    script = "/start\n🌐 english\n/jezyk pl".encode() + b"\n\xff\xfe\x01\n" + b"x" * 100_000 + b"\n"
     out = io.StringIO()
     chat = ConsoleChat(dispatcher.handle, io.BytesIO(script), out, echo=True)
     await chat.run()
     printed = out.getvalue()
     assert printed.startswith("> /start\nDzień dobry!")
-    assert "> 4\nAll right, we will talk in English." in printed
+    assert "> 🌐 english\nAll right, we will talk in English." in printed
     assert "Dobrze, rozmawiamy po polsku." in printed
     assert "Napisz pytanie słowami" in printed  # the binary line got an answer
     assert "za długa" in printed

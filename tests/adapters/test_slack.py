@@ -139,6 +139,7 @@ async def test_a_greeting_in_a_dm_gets_the_menu(slack: SlackBot, api: FakeSlackA
     assert labels == [
         "📋 Samoocena według standardów PARP",
         "💶 Finansowanie i wsparcie",
+        "📅 Wydarzenia i przypomnienia",
         "❓ Pomoc",
         "🌐 English",
     ]

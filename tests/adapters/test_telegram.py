@@ -99,6 +99,7 @@ async def test_start_shows_the_menu_as_an_inline_keyboard(bot: Bot, api: FakeBot
     assert [r[0]["text"] for r in rows] == [
         "📋 Samoocena według standardów PARP",
         "💶 Finansowanie i wsparcie",
+        "📅 Wydarzenia i przypomnienia",
         "❓ Pomoc",
         "🌐 English",
     ]

@@ -25,6 +25,7 @@ async def test_start_greets_in_polish_with_the_menu(dispatcher: Dispatcher) -> N
     assert labels(replies) == [
         "📋 Samoocena według standardów PARP",
         "💶 Finansowanie i wsparcie",
+        "📅 Wydarzenia i przypomnienia",
         "❓ Pomoc",
         "🌐 English",
     ]

@@ -1,0 +1,90 @@
+"""Every event the assistant knows: content, admins' events, call deadlines, status expiry."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.core.i18n import Texts
+from bot.core.ports import ReminderStore
+from bot.core.records import Event, StatusDate, Subscription
+
+#: Validity of a status in years: KKK 3 years; ESCA Bronze 2 years (first label).
+VALIDITY_YEARS = {"kkk": 3, "esca": 2}
+#: Expiry reminders: about 6 months and 1 month before.
+EXPIRY_OFFSETS = (183 * 1440, 30 * 1440)
+
+
+def expiry_date(granted_on: date, kind: str) -> date:
+    """Return the day a status granted on ``granted_on`` expires."""
+    years = VALIDITY_YEARS[kind]
+    try:
+        return granted_on.replace(year=granted_on.year + years)
+    except ValueError:  # 29 February
+        return granted_on.replace(year=granted_on.year + years, day=28)
+
+
+def expiry_event_id(status: StatusDate) -> str:
+    """Return a stable, opaque event id for one user's status expiry."""
+    digest = hashlib.sha256(f"{status.owner}|{status.kind}".encode()).hexdigest()[:12]
+    return f"expiry-{status.kind}-{digest}"
+
+
+class EventCatalog:
+    """Merges the event sources; admin events override content events with the same id."""
+
+    def __init__(
+        self,
+        fixed: Sequence[Event],
+        store: ReminderStore,
+        texts: Texts,
+        tz: ZoneInfo,
+    ) -> None:
+        self._fixed = tuple(fixed)
+        self._store = store
+        self._texts = texts
+        self.tz = tz
+
+    async def events(self) -> list[Event]:
+        """Every public event (content, call deadlines, admin events), by start time."""
+        merged = {e.id: e for e in self._fixed}
+        for event in await self._store.list_admin_events():
+            merged[event.id] = event
+        return sorted(merged.values(), key=lambda e: (e.starts_at, e.id))
+
+    async def get(self, event_id: str) -> Event | None:
+        """Return one public event, or ``None``."""
+        return next((e for e in await self.events() if e.id == event_id), None)
+
+    async def expiries(self) -> tuple[list[Event], list[Subscription]]:
+        """Per-user status-expiry events with the implicit subscriptions that deliver them."""
+        events: list[Event] = []
+        subs: list[Subscription] = []
+        for n, status in enumerate(await self._store.list_status_dates(), start=1):
+            day = expiry_date(status.granted_on, status.kind)
+            starts = datetime.combine(day, time(0, 0), tzinfo=self.tz)
+            key = f"reminders.expiry.{status.kind}"
+            event = Event(
+                id=expiry_event_id(status),
+                title_pl=self._texts.get("pl", key),
+                title_en=self._texts.get("en", key),
+                starts_at=starts.astimezone(ZoneInfo("UTC")),
+                category="status_expiry",
+                origin="status",
+                date_only=True,
+            )
+            events.append(event)
+            subs.append(
+                Subscription(
+                    -n,
+                    status.owner,
+                    status.address,
+                    "event",
+                    event.id,
+                    None,
+                    datetime.min.replace(tzinfo=self.tz),
+                )
+            )
+        return events, subs

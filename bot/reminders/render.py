@@ -1,0 +1,82 @@
+"""Texts of events and reminders: dates in the user's time zone, event cards, reminders."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.core.dispatcher import Turn
+from bot.core.events import Button, Reply
+from bot.core.i18n import Texts
+from bot.core.markup import escape
+from bot.core.records import Event
+from bot.reminders.schedule import format_offset
+
+PREFIX = "r1"
+
+
+def when(event: Event, locale: str, tz: ZoneInfo) -> str:
+    """Return the start in ``tz``; the date alone when only a date is known."""
+    local = event.starts_at.astimezone(tz)
+    if locale == "en":
+        return local.strftime("%Y-%m-%d") if event.date_only else local.strftime("%Y-%m-%d %H:%M")
+    return local.strftime("%d.%m.%Y") if event.date_only else local.strftime("%d.%m.%Y, %H:%M")
+
+
+def offsets_text(offsets: tuple[int, ...]) -> str:
+    """Write offsets as ``7d, 1d, 2h``."""
+    return ", ".join(format_offset(o) for o in offsets)
+
+
+def event_reply(turn: Turn, event: Event, tz: ZoneInfo, *, actions: bool = True) -> Reply:
+    """Show one event with its remind, calendar and link buttons."""
+    loc = turn.locale
+    text = turn.t(
+        "reminders.event",
+        title=escape(event.title(loc)),
+        when=when(event, loc, tz),
+        place=turn.t("reminders.place", place=escape(event.place)) if event.place else "",
+        organiser=turn.t("reminders.organiser", organiser=escape(event.organiser))
+        if event.organiser
+        else "",
+        category=turn.t(f"reminders.category.{event.category}"),
+    )
+    if not actions:
+        return Reply(text)
+    row = [
+        Button(turn.t("reminders.button.remind"), f"{PREFIX}:sub:e:{event.id}"),
+        Button(turn.t("reminders.button.calendar"), f"{PREFIX}:ics:{event.id}"),
+    ]
+    rows: list[tuple[Button, ...]] = [tuple(row)]
+    if event.url:
+        rows.append((Button(turn.t("reminders.button.link"), url=event.url),))
+    return Reply(text, buttons=tuple(rows))
+
+
+def relative(texts: Texts, locale: str, minutes: int) -> str:
+    """Say how soon: ``za 7 dni``, ``za 2 godz.``, ``za 30 min``."""
+    if minutes % 1440 == 0:
+        return texts.get(locale, "reminders.relative.days", n=minutes // 1440)
+    if minutes % 60 == 0:
+        return texts.get(locale, "reminders.relative.hours", n=minutes // 60)
+    return texts.get(locale, "reminders.relative.minutes", n=minutes)
+
+
+def reminder_reply(texts: Texts, locale: str, event: Event, offset: int, tz: ZoneInfo) -> Reply:
+    """Build the reminder message, with the calendar file and the link to hand."""
+    place = texts.get(locale, "reminders.place", place=escape(event.place)) if event.place else ""
+    text = texts.get(
+        locale,
+        "reminders.reminder",
+        relative=relative(texts, locale, offset),
+        title=escape(event.title(locale)),
+        when=when(event, locale, tz),
+        place=place,
+    )
+    rows: list[tuple[Button, ...]] = []
+    if event.origin != "status":
+        rows.append(
+            (Button(texts.get(locale, "reminders.button.calendar"), f"{PREFIX}:ics:{event.id}"),)
+        )
+    if event.url:
+        rows.append((Button(texts.get(locale, "reminders.button.link"), url=event.url),))
+    return Reply(text, buttons=tuple(rows))

@@ -1,0 +1,129 @@
+"""The delivery loop: one task that sleeps until the next reminder is due.
+
+It wakes early when the schedule changes (an event added, moved or cancelled, a new
+subscription). A ledger in the store makes each (event time, subscriber, offset) go out
+once, across restarts; after downtime, reminders that fell due are sent at start-up if the
+event has not started yet, and dropped if it has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.core.events import Address
+from bot.core.ports import Clock, ReminderStore
+from bot.core.records import Event
+from bot.errors import DeliveryError, RecipientUnavailable
+from bot.reminders.catalog import EXPIRY_OFFSETS, EventCatalog
+from bot.reminders.schedule import Reminder, plan, split_due
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[Reminder, Event], Awaitable[None]]
+OnUnreachable = Callable[[Address], Awaitable[None]]
+
+
+class ReminderScheduler:
+    """Plans reminders from the catalog and the store, and sends the due ones."""
+
+    def __init__(
+        self,
+        catalog: EventCatalog,
+        store: ReminderStore,
+        deliver: Deliver,
+        clock: Clock,
+        default_offsets: tuple[int, ...],
+        on_unreachable: OnUnreachable | None = None,
+        idle_seconds: float = 3600.0,
+    ) -> None:
+        self._catalog = catalog
+        self._store = store
+        self._deliver = deliver
+        self._clock = clock
+        self._defaults = default_offsets
+        self._on_unreachable = on_unreachable
+        self._idle = idle_seconds
+        self._changed = asyncio.Event()
+        self._plan: list[Reminder] | None = None
+        self._events: dict[str, Event] = {}
+
+    def wake(self) -> None:
+        """Note that the schedule changed: replan before the next sleep."""
+        self._plan = None
+        self._changed.set()
+
+    async def planned(self) -> list[Reminder]:
+        """Every reminder still to come, earliest first (computed when the schedule changed)."""
+        if self._plan is None:
+            now = self._clock.now()
+            events = await self._catalog.events()
+            subscriptions = await self._store.list_subscriptions()
+            owners = {s.owner for s in subscriptions}
+            offsets = {}
+            for owner in owners:
+                mine = await self._store.get_offsets(owner)
+                if mine is not None:
+                    offsets[owner] = mine
+            expiry_events, expiry_subs = await self._catalog.expiries()
+            tz = self._catalog.tz
+            reminders = plan(events, subscriptions, offsets, self._defaults, tz, now)
+            reminders += plan(expiry_events, expiry_subs, {}, EXPIRY_OFFSETS, tz, now)
+            reminders.sort(key=lambda r: (r.due_at, r.event_id, str(r.owner), r.offset))
+            self._events = {e.id: e for e in (*events, *expiry_events)}
+            self._plan = reminders
+        return self._plan
+
+    async def tick(self) -> int:
+        """Send every reminder due now; return how many were sent."""
+        now = self._clock.now()
+        planned = await self.planned()
+        due, _ = split_due(planned, now)
+        sent = 0
+        for reminder in due:
+            event = self._events.get(reminder.event_id)
+            if event is None or event.cancelled or event.starts_at <= now:
+                continue  # the event started or was cancelled meanwhile: drop it
+            if not await self._store.claim_delivery(reminder.key, now):
+                continue  # already sent, maybe before a restart
+            try:
+                await self._deliver(reminder, event)
+                sent += 1
+            except RecipientUnavailable:
+                log.info("reminder recipient %s is unreachable; unsubscribing", reminder.owner)
+                await self._store.remove_subscriptions(reminder.owner)
+                if self._on_unreachable is not None:
+                    await self._on_unreachable(reminder.address)
+                self._plan = None
+            except DeliveryError as exc:
+                log.warning("reminder to %s failed, will retry: %s", reminder.owner, exc)
+                await self._store.release_delivery(reminder.key)
+        if self._plan is not None:
+            self._plan = [r for r in self._plan if r.due_at > now]
+        return sent
+
+    async def seconds_to_next(self) -> float:
+        """Seconds until the next reminder is due (capped at the idle interval)."""
+        planned = await self.planned()
+        now = self._clock.now()
+        upcoming = next((r.due_at for r in planned if r.due_at > now), None)
+        if upcoming is None:
+            return self._idle
+        return max(0.0, min(self._idle, (upcoming - now).total_seconds()))
+
+    async def run(self) -> None:
+        """Loop forever: send what is due, then sleep until the next one or a change."""
+        while True:
+            # Cleared before the work: a change during it makes the wait return at once.
+            self._changed.clear()
+            try:
+                await self.tick()
+                delay = await self.seconds_to_next()
+            except Exception:
+                log.exception("the reminder loop failed; retrying in a minute")
+                self._plan = None
+                delay = 60.0
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout=delay)

@@ -1,0 +1,370 @@
+"""The reminders feature for users: events, subscriptions, offsets, status dates, calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.core.dispatcher import Handler, Turn
+from bot.core.events import Address, Button, Document, FileUpload, Reply, Text
+from bot.core.i18n import Texts
+from bot.core.markup import escape
+from bot.core.ports import ReminderStore, UserStore
+from bot.core.records import Event, Subscription
+from bot.reminders import render
+from bot.reminders.catalog import EventCatalog, expiry_date
+from bot.reminders.ics import to_ics
+from bot.reminders.model import CATEGORIES, REGIONS
+from bot.reminders.parsing import parse_when
+from bot.reminders.render import PREFIX, event_reply, offsets_text
+from bot.reminders.schedule import parse_offsets
+
+STEP_OFFSETS = "remind.offsets"
+STEP_STATUS = "remind.status"
+STEP_ADMIN = "remind.admin"
+MAX_LISTED = 10
+
+Notify = Callable[[Address, Sequence[Reply]], Awaitable[bool]]
+
+
+@dataclass(slots=True)
+class ReminderSettings:
+    """Deployment settings the feature needs."""
+
+    tz: ZoneInfo
+    default_offsets: tuple[int, ...]
+    admins: frozenset[str]
+
+
+class RemindersFeature:
+    """``/wydarzenia``, ``/przypomnienia``, ``/admin`` and their buttons."""
+
+    name = "remind"
+    action_prefix = PREFIX
+
+    def __init__(
+        self,
+        catalog: EventCatalog,
+        store: ReminderStore,
+        settings: ReminderSettings,
+        users: UserStore,
+        texts: Texts,
+        on_change: Callable[[], None],
+        notify: Notify | None = None,
+    ) -> None:
+        from bot.reminders.admin import AdminFlow
+
+        self.catalog = catalog
+        self.store = store
+        self.settings = settings
+        self.on_change = on_change
+        self.notify = notify
+        self._users = users
+        self.texts = texts
+        self.admin = AdminFlow(self)
+
+    # -- Feature protocol -------------------------------------------------------------------
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return the commands in Polish and English."""
+        return {
+            "wydarzenia": self.events,
+            "events": self.events,
+            "przypomnienia": self.reminders,
+            "reminders": self.reminders,
+            "admin": self.admin.menu,
+        }
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """Offer events and reminders in the main menu."""
+        return (Button(turn.t("reminders.menu"), f"{PREFIX}:list"),)
+
+    def help_key(self) -> str | None:
+        """Return the key of this feature's help section."""
+        return "reminders.help"
+
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Show the next few events on a home screen."""
+        upcoming = await self._upcoming(turn)
+        if not upcoming:
+            return []
+        return [render.event_reply(turn, e, self.settings.tz) for e in upcoming[:3]]
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Repeat what a waiting step asks."""
+        step = turn.session.step
+        if step == STEP_OFFSETS:
+            return [await self._offsets_prompt(turn)]
+        if step == STEP_STATUS:
+            return [self._status_prompt(turn, str(turn.session.data.get("kind", "kkk")))]
+        if step == STEP_ADMIN:
+            return self.admin.prompt(turn)
+        return []
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """Take typed offsets, a status date, or an admin flow's answer."""
+        content = turn.incoming.content
+        step = turn.session.step
+        if step == STEP_ADMIN:
+            return await self.admin.on_input(turn)
+        text = content.text if isinstance(content, Text) else ""
+        if step == STEP_OFFSETS:
+            return await self._take_offsets(turn, text)
+        if step == STEP_STATUS:
+            return await self._take_status(turn, text)
+        turn.session.step = None
+        return await self.reminders(turn)
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """Route the feature's buttons."""
+        match fields:
+            case ["list"]:
+                return await self.events(turn)
+            case ["hist"]:
+                return await self._history(turn)
+            case ["ics", event_id]:
+                return await self._calendar(turn, event_id)
+            case ["sub", "e", event_id]:
+                return await self._subscribe_event(turn, event_id)
+            case ["cats"]:
+                buttons = tuple(
+                    (Button(turn.t(f"reminders.category.{c}"), f"{PREFIX}:sub:c:{c}"),)
+                    for c in CATEGORIES
+                )
+                return [Reply(turn.t("reminders.choose_category"), buttons=buttons)]
+            case ["sub", ("c" | "a") as kind, *rest]:
+                return await self._subscribe_group(turn, kind, rest)
+            case ["unsub", sub_id] if sub_id.isdecimal():
+                removed = await self.store.remove_subscription(turn.user.key, int(sub_id))
+                if removed:
+                    self.on_change()
+                    return [Reply(turn.t("reminders.unsubscribed")), *await self.reminders(turn)]
+            case ["offsets"]:
+                turn.session.step, turn.session.data = STEP_OFFSETS, {}
+                return [await self._offsets_prompt(turn)]
+            case ["status", ("kkk" | "esca") as kind]:
+                turn.session.step, turn.session.data = STEP_STATUS, {"kind": kind}
+                return [self._status_prompt(turn, kind)]
+            case ["adm", *rest]:
+                return await self.admin.on_action(turn, rest)
+        return [Reply(turn.t("errors.stale_button")), *await self.events(turn)]
+
+    # -- users ------------------------------------------------------------------------------
+
+    async def _upcoming(self, turn: Turn) -> list[Event]:
+        return [
+            e for e in await self.catalog.events() if not e.cancelled and e.starts_at > turn.now
+        ]
+
+    async def events(self, turn: Turn) -> list[Reply]:
+        """List upcoming events, one message each, then the subscription shortcuts."""
+        upcoming = await self._upcoming(turn)
+        more = (
+            (Button(turn.t("reminders.button.all"), f"{PREFIX}:sub:a"),),
+            (Button(turn.t("reminders.button.by_category"), f"{PREFIX}:cats"),),
+            (Button(turn.t("reminders.button.history"), f"{PREFIX}:hist"),),
+        )
+        if not upcoming:
+            return [Reply(turn.t("reminders.none_upcoming"), buttons=more)]
+        replies = [Reply(turn.t("reminders.upcoming_title", count=len(upcoming)))]
+        replies += [event_reply(turn, e, self.settings.tz) for e in upcoming[:MAX_LISTED]]
+        replies.append(Reply(turn.t("reminders.more"), buttons=more))
+        return replies
+
+    async def _history(self, turn: Turn) -> list[Reply]:
+        past = [e for e in await self.catalog.events() if e.starts_at <= turn.now]
+        if not past:
+            return [Reply(turn.t("reminders.history_empty"))]
+        lines = [turn.t("reminders.history_title")]
+        for event in reversed(past[-20:]):
+            place = f", {escape(event.place)}" if event.place else ""
+            when = render.when(event, turn.locale, self.settings.tz)
+            title = escape(event.title(turn.locale))
+            lines.append(turn.t("reminders.history_line", when=when, title=title, place=place))
+        return [Reply("\n".join(lines))]
+
+    async def _calendar(self, turn: Turn, event_id: str) -> list[Reply]:
+        event = await self.catalog.get(event_id)
+        if event is None:
+            return [Reply(turn.t("errors.stale_button")), *await self.events(turn)]
+        data = to_ics([event], turn.locale, self.settings.tz)
+        return [Reply(document=Document(f"{event.id}.ics", data, "text/calendar"))]
+
+    async def _offsets(self, turn: Turn) -> tuple[int, ...]:
+        return await self.store.get_offsets(turn.user.key) or self.settings.default_offsets
+
+    async def _subscribe_event(self, turn: Turn, event_id: str) -> list[Reply]:
+        event = await self.catalog.get(event_id)
+        if event is None or event.cancelled or event.starts_at <= turn.now:
+            return [Reply(turn.t("errors.stale_button")), *await self.events(turn)]
+        await self.store.add_subscription(
+            turn.user.key, turn.incoming.address, "event", event.id, None, turn.now
+        )
+        self.on_change()
+        offsets = offsets_text(await self._offsets(turn))
+        title = escape(event.title(turn.locale))
+        return [Reply(turn.t("reminders.subscribed_event", title=title, offsets=offsets))]
+
+    async def _subscribe_group(self, turn: Turn, kind: str, rest: list[str]) -> list[Reply]:
+        """Category or everything; then the whole country or one voivodeship."""
+        if kind == "c" and (not rest or rest[0] not in CATEGORIES):
+            return [Reply(turn.t("errors.stale_button")), *await self.events(turn)]
+        base = f"{PREFIX}:sub:{kind}" + (f":{rest[0]}" if kind == "c" else "")
+        choice = rest[1:] if kind == "c" else rest
+        if not choice:
+            buttons: list[tuple[Button, ...]] = [
+                (Button(turn.t("reminders.button.whole_country"), f"{base}:-"),)
+            ]
+            names = [Button(r, f"{base}:{i}") for i, r in enumerate(REGIONS)]
+            buttons += [tuple(names[i : i + 2]) for i in range(0, len(names), 2)]
+            return [Reply(turn.t("reminders.choose_region"), buttons=tuple(buttons))]
+        code = choice[0]
+        if code != "-" and not (code.isdecimal() and int(code) < len(REGIONS)):
+            return [Reply(turn.t("errors.stale_button")), *await self.events(turn)]
+        region = None if code == "-" else REGIONS[int(code)]
+        sub_kind, target = ("category", rest[0]) if kind == "c" else ("all", "")
+        await self.store.add_subscription(
+            turn.user.key, turn.incoming.address, sub_kind, target, region, turn.now
+        )
+        self.on_change()
+        offsets = offsets_text(await self._offsets(turn))
+        suffix = turn.t("reminders.region_suffix", region=region) if region else ""
+        if kind == "c":
+            category = turn.t(f"reminders.category.{rest[0]}")
+            text = turn.t(
+                "reminders.subscribed_category", category=category, region=suffix, offsets=offsets
+            )
+        else:
+            text = turn.t("reminders.subscribed_all", region=suffix, offsets=offsets)
+        return [Reply(text)]
+
+    async def reminders(self, turn: Turn) -> list[Reply]:
+        """List the user's subscriptions with cancel buttons, offsets and status dates."""
+        subs = await self.store.list_subscriptions(turn.user.key)
+        events = {e.id: e for e in await self.catalog.events()}
+        lines = [turn.t("reminders.list_title")]
+        rows: list[tuple[Button, ...]] = []
+        if not subs:
+            lines.append(turn.t("reminders.list_empty"))
+        for sub in subs:
+            label = self._describe(turn, sub, events)
+            lines.append(label)
+            short = label.lstrip("• ")[:40]
+            button = Button(
+                turn.t("reminders.button.unsubscribe", name=short), f"{PREFIX}:unsub:{sub.id}"
+            )
+            rows.append((button,))
+        lines.append(
+            turn.t("reminders.offsets_line", offsets=offsets_text(await self._offsets(turn)))
+        )
+        for status in await self.store.list_status_dates():
+            if status.owner == turn.user.key:
+                lines.append(
+                    turn.t(
+                        "reminders.status_line",
+                        kind=turn.t(f"reminders.status_kind.{status.kind}"),
+                        date=status.granted_on.strftime("%d.%m.%Y"),
+                        expires=expiry_date(status.granted_on, status.kind).strftime("%d.%m.%Y"),
+                    )
+                )
+        rows.append((Button(turn.t("reminders.button.offsets"), f"{PREFIX}:offsets"),))
+        rows.append(
+            (
+                Button(turn.t("reminders.button.kkk_date"), f"{PREFIX}:status:kkk"),
+                Button(turn.t("reminders.button.esca_date"), f"{PREFIX}:status:esca"),
+            )
+        )
+        return [Reply("\n".join(lines), buttons=tuple(rows))]
+
+    def _describe(self, turn: Turn, sub: Subscription, events: dict[str, Event]) -> str:
+        region = turn.t("reminders.region_suffix", region=sub.region) if sub.region else ""
+        if sub.kind == "event":
+            event = events.get(sub.target)
+            title = escape(event.title(turn.locale)) if event else sub.target
+            return turn.t("reminders.sub_event", title=title)
+        if sub.kind == "category":
+            category = turn.t(f"reminders.category.{sub.target}")
+            return turn.t("reminders.sub_category", category=category, region=region)
+        return turn.t("reminders.sub_all", region=region)
+
+    async def _offsets_prompt(self, turn: Turn) -> Reply:
+        current = offsets_text(await self._offsets(turn))
+        return Reply(turn.t("reminders.offsets_prompt", offsets=current))
+
+    async def _take_offsets(self, turn: Turn, text: str) -> list[Reply]:
+        try:
+            offsets = parse_offsets(text)
+        except ValueError:
+            bad = Reply(turn.t("reminders.offsets_bad", text=escape(text[:40])))
+            return [bad, await self._offsets_prompt(turn)]
+        await self.store.set_offsets(turn.user.key, offsets)
+        self.on_change()
+        turn.session.step, turn.session.data = None, {}
+        return [Reply(turn.t("reminders.offsets_saved", offsets=offsets_text(offsets)))]
+
+    def _status_prompt(self, turn: Turn, kind: str) -> Reply:
+        return Reply(
+            turn.t("reminders.status_prompt", kind=turn.t(f"reminders.status_kind.{kind}"))
+        )
+
+    async def _take_status(self, turn: Turn, text: str) -> list[Reply]:
+        kind = str(turn.session.data.get("kind", "kkk"))
+        if kind not in ("kkk", "esca"):
+            kind = "kkk"
+        if text.strip().lower() in {"usuń", "usun", "delete", "remove"}:
+            await self.store.set_status_date(turn.user.key, turn.incoming.address, kind, None)
+            self.on_change()
+            turn.session.step, turn.session.data = None, {}
+            return [Reply(turn.t("reminders.status_removed"))]
+        parsed = parse_when(text, self.settings.tz, turn.now.astimezone(self.settings.tz).date())
+        granted: date | None = parsed[0].date() if parsed else None
+        # Without a year, "the next such date" would be in the future: a grant date is past.
+        if granted is None or granted > turn.now.date() or granted.year < 2010:
+            return [Reply(turn.t("reminders.status_bad")), self._status_prompt(turn, kind)]
+        await self.store.set_status_date(turn.user.key, turn.incoming.address, kind, granted)
+        self.on_change()
+        turn.session.step, turn.session.data = None, {}
+        expires = expiry_date(granted, kind).strftime("%d.%m.%Y")
+        what = turn.t(f"reminders.status_kind.{kind}")
+        return [Reply(turn.t("reminders.status_saved", kind=what, expires=expires))]
+
+    # -- helpers used by the admin flow and the app -------------------------------------------
+
+    def is_admin(self, turn: Turn) -> bool:
+        """Whether the user is listed in ``CLUSTERBOT_ADMINS``."""
+        key = turn.user.key
+        return f"{key.platform}:{key.user_id}" in self.settings.admins
+
+    async def subscribers_of(self, event: Event) -> list[Subscription]:
+        """One subscription per person whose subscriptions cover ``event``."""
+        seen: dict[object, Subscription] = {}
+        for sub in await self.store.list_subscriptions():
+            if sub.matches(event) and sub.owner not in seen:
+                seen[sub.owner] = sub
+        return list(seen.values())
+
+    async def tell(
+        self, subs: Sequence[Subscription], replies_for: Callable[[str], list[Reply]]
+    ) -> int:
+        """Send each subscriber replies in their language; return how many got them."""
+        if self.notify is None:
+            return 0
+        count = 0
+        for sub in subs:
+            locale = await self.locale_of(sub)
+            if await self.notify(sub.address, replies_for(locale)):
+                count += 1
+        return count
+
+    async def locale_of(self, sub: Subscription) -> str:
+        """Return the subscriber's language (Polish when we do not know them)."""
+        user = await self._users.get_user(sub.owner)
+        return user.locale if user else "pl"
+
+
+def file_of(turn: Turn) -> FileUpload | None:
+    """Return the file the user sent, if this turn carries one."""
+    content = turn.incoming.content
+    return content if isinstance(content, FileUpload) else None
