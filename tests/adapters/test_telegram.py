@@ -35,8 +35,15 @@ class Bot:
     """The assistant's Telegram side, running against the fake API."""
 
     def __init__(
-        self, api: FakeBotApi, content: Content, db_path: Path, clock: ManualClock, **config: Any
+        self,
+        api: FakeBotApi,
+        content: Content,
+        db_path: Path,
+        clock: ManualClock,
+        settings: Settings | None = None,
+        **config: Any,
     ) -> None:
+        self.settings = settings or Settings()
         self.api = api
         self.content = content
         self.db_path = db_path
@@ -46,7 +53,7 @@ class Bot:
 
     async def __aenter__(self) -> Bot:
         self.store = await SqliteStorage.open(str(self.db_path))
-        dispatcher = wire_services(self.content, self.store, self.clock, Settings())
+        dispatcher = wire_services(self.content, self.store, self.clock, self.settings)
         texts = self.content.texts
         commands = {None: command_menu(texts, "pl"), "en": command_menu(texts, "en")}
         config = TelegramConfig(
@@ -333,3 +340,32 @@ async def test_images_and_documents_are_uploaded(bot: Bot, api: FakeBotApi) -> N
     document = api.sent("sendDocument")[-1]
     assert document.files["document"] == b"%PDF-1.7 test"
     assert document.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "OK"
+
+
+async def test_an_admin_imports_an_ics_file_sent_as_a_document(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.core.records import Event
+    from bot.reminders.ics import to_ics
+    from tests.fakes.telegram_api import private_document
+
+    event = Event(
+        "k",
+        "Konferencja klastrów",
+        "Cluster conference",
+        clock.now() + timedelta(days=30),
+        "conference",
+    )
+    api.files["doc-1"] = to_ics([event], "pl", ZoneInfo("Europe/Warsaw"))
+    admin = Settings(admins=f"telegram:{ALA}")
+    async with Bot(api, content, tmp_path / "ics.sqlite3", clock, settings=admin) as bot:
+        await say(api, "/admin")
+        await press(api, "Importuj plik")
+        before = len(api.sent())
+        api.queue(private_document(ALA, "doc-1", "k.ics", len(api.files["doc-1"])))
+        await api.settle(before)
+        assert "Zaimportowano wydarzeń: 1" in api.sent()[-1].params["text"]
+        assert [e.title_pl for e in await bot.store.list_admin_events()] == ["Konferencja klastrów"]

@@ -27,6 +27,7 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.messages: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
         self._updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Event()
         self._message_ids = itertools.count(1000)
@@ -40,6 +41,7 @@ class FakeBotApi:
     async def start(self) -> None:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_post(r"/bot{token}/{method}", self._handle)
+        app.router.add_get(r"/file/bot{token}/{path:.+}", self._file)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -139,6 +141,21 @@ class FakeBotApi:
             return web.json_response(body, status=status)
         result = await getattr(self, f"_{method}", self._true)(params)
         return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.Response(status=401)
+        data = self.files.get(request.match_info["path"])
+        return web.Response(body=data) if data is not None else web.Response(status=404)
+
+    async def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": file_id,
+        }
 
     async def _true(self, params: dict[str, Any]) -> bool:
         return True
@@ -254,3 +271,18 @@ def button_press(user_id: int, message: dict[str, Any], data: str) -> dict[str, 
             "message": message,
         }
     }
+
+
+def private_document(user_id: int, file_id: str, name: str, size: int) -> dict[str, Any]:
+    update = private_text(user_id, "x")
+    message = update["message"]
+    del message["text"]
+    message.pop("entities", None)
+    message["document"] = {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "file_name": name,
+        "mime_type": "text/calendar",
+        "file_size": size,
+    }
+    return update

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 
 from telegram import BotCommand, Message, Update
@@ -19,7 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
 from bot.adapters.telegram.messenger import TelegramMessenger
-from bot.core.events import Address, Incoming, Reply
+from bot.core.events import Address, FileUpload, Incoming, Reply
 from bot.core.ordering import KeyedLocks
 from bot.errors import DeliveryError, RecipientUnavailable
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 OnUnreachable = Callable[[Address], Awaitable[None]]
+MAX_DOWNLOAD_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +141,28 @@ class TelegramRunner:
                     await query.answer()  # stop the button's spinner
                 except TelegramError as exc:
                     log.debug("answering a callback query failed: %s", exc)
+            incoming = await self._with_file(update, incoming)
             replies = await self._handle(incoming)
             if not replies:
                 return
             if query is not None and isinstance(query.message, Message) and query.data:
                 await self._acknowledge(query.message, query.data)
             await self.deliver(address, replies)
+
+    async def _with_file(self, update: Update, incoming: Incoming) -> Incoming:
+        """Download a sent document (up to 1 MB) so the core sees its bytes."""
+        document = update.message.document if update.message else None
+        if document is None or not isinstance(incoming.content, FileUpload):
+            return incoming
+        if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
+            return incoming  # the core refuses an empty file politely
+        try:
+            tg_file = await document.get_file()
+            data = bytes(await tg_file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("downloading a document failed: %s", exc)
+            return incoming
+        return replace(incoming, content=replace(incoming.content, data=data))
 
     async def deliver(self, address: Address, replies: Sequence[Reply]) -> None:
         """Send replies; a user who blocked the bot is reported, other failures logged."""
