@@ -7,7 +7,7 @@ import os
 import platform
 import sys
 
-from benchmarks import core, knowledge
+from benchmarks import core, knowledge, reminders
 
 
 def main() -> None:
@@ -15,6 +15,7 @@ def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpus")
     figures = core.run(quick=quick)
     figures |= knowledge.run(quick=quick)
+    figures |= reminders.run(quick=quick)
     path = os.environ.get("BENCH_JSON", "bench-results.json")
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(figures, fh, indent=2, sort_keys=True)

@@ -95,7 +95,9 @@ def plan(
     by_category: dict[str, list[Event]] = {}
     for event in upcoming:
         by_category.setdefault(event.category, []).append(event)
-    chosen: dict[tuple[str, UserKey, int], Reminder] = {}
+    chosen: dict[tuple[str, str, int], Reminder] = {}
+    # Many subscribers share an event: compute each (event, offset) due time once.
+    due_cache: dict[tuple[str, int], datetime] = {}
     for sub in subscriptions:
         if sub.kind == "event":
             candidates = [by_id[sub.target]] if sub.target in by_id else []
@@ -103,19 +105,24 @@ def plan(
             candidates = by_category.get(sub.target, [])
         else:
             candidates = upcoming
+        owner = str(sub.owner)  # hashed once per subscription, not per reminder
+        sub_offsets = offsets.get(sub.owner, default_offsets)
         for event in candidates:
             if not sub.matches(event):
                 continue
-            for offset in offsets.get(sub.owner, default_offsets):
-                due = due_time(event.starts_at, offset, tz)
+            for offset in sub_offsets:
+                due = due_cache.get((event.id, offset))
+                if due is None:
+                    due = due_cache[(event.id, offset)] = due_time(event.starts_at, offset, tz)
                 if due < sub.created_at:
                     continue
-                key = (event.id, sub.owner, offset)
+                key = (event.id, owner, offset)
                 if key not in chosen:
                     chosen[key] = Reminder(
                         due, event.id, event.starts_at, sub.owner, sub.address, offset
                     )
-    return sorted(chosen.values(), key=lambda r: (r.due_at, r.event_id, str(r.owner), r.offset))
+    ordered = sorted(chosen.items(), key=lambda item: (item[1].due_at, item[0]))
+    return [reminder for _, reminder in ordered]
 
 
 def split_due(planned: list[Reminder], now: datetime) -> tuple[list[Reminder], datetime | None]:

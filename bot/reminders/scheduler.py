@@ -70,8 +70,9 @@ class ReminderScheduler:
             expiry_events, expiry_subs = await self._catalog.expiries()
             tz = self._catalog.tz
             reminders = plan(events, subscriptions, offsets, self._defaults, tz, now)
-            reminders += plan(expiry_events, expiry_subs, {}, EXPIRY_OFFSETS, tz, now)
-            reminders.sort(key=lambda r: (r.due_at, r.event_id, str(r.owner), r.offset))
+            expiring = plan(expiry_events, expiry_subs, {}, EXPIRY_OFFSETS, tz, now)
+            if expiring:
+                reminders = sorted([*reminders, *expiring], key=lambda r: r.due_at)
             self._events = {e.id: e for e in (*events, *expiry_events)}
             self._plan = reminders
         return self._plan
@@ -91,6 +92,8 @@ class ReminderScheduler:
             try:
                 await self._deliver(reminder, event)
                 sent += 1
+                if sent % 100 == 0:
+                    await asyncio.sleep(0)  # let conversations run between batches
             except RecipientUnavailable:
                 log.info("reminder recipient %s is unreachable; unsubscribing", reminder.owner)
                 await self._store.remove_subscriptions(reminder.owner)
