@@ -41,6 +41,7 @@ from bot.reminders.render import reminder_reply
 from bot.reminders.schedule import Reminder
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderSettings, RemindersFeature
+from bot.reports.renderer import ReportRenderer
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
@@ -157,7 +158,13 @@ def build_services(
     )
     knowledge = KnowledgeFeature(content.knowledge_base, profiles=store)
     features: list[Feature] = [
-        AssessmentFeature(store, content.questionnaires, content.profile),
+        AssessmentFeature(
+            store,
+            content.questionnaires,
+            content.profile,
+            readiness=content.readiness,
+            visuals=ReportRenderer(content.texts),
+        ),
         knowledge,
         reminders,
     ]

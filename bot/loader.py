@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.assessment.insights import Readiness
 from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.core.records import Event
@@ -94,6 +95,7 @@ class Content:
     profile: ProfileSpec
     knowledge_base: KnowledgeBase
     events: tuple[Event, ...]
+    readiness: Readiness
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,7 @@ _KINDS = (
     ),
     _Kind(lambda rel: rel in {"faq.yaml", "knowledge.yaml"}, "faq.yaml, knowledge.yaml"),
     _Kind(lambda rel: rel == "events.yaml", "events.yaml"),
+    _Kind(lambda rel: rel == "readiness.yaml", "readiness.yaml"),
 )
 
 
@@ -249,6 +252,7 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
         profile=load_profile(root),
         knowledge_base=build_knowledge_base(load_knowledge(root), read_lexicon(root)),
         events=load_events(root),
+        readiness=load_model(root / "readiness.yaml", root, Readiness),
     )
 
 
@@ -263,6 +267,7 @@ def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
         load_profile,
         load_knowledge,
         load_events,
+        lambda r: load_model(r / "readiness.yaml", r, Readiness),
     ]
     files = _questionnaire_files(root)
     # Each questionnaire file is checked on its own, so every broken file is reported.

@@ -7,6 +7,7 @@ match the owner's current question is stale and gets the current question again.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 
 from bot.assessment import render
@@ -20,11 +21,21 @@ from bot.assessment.engine import (
     parse_profile_value,
     previous_standard,
 )
+from bot.assessment.insights import (
+    ESCA_QUESTIONS,
+    Check,
+    Readiness,
+    esca_readiness,
+    kkk_readiness,
+)
 from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.assessment.render import BACK, CANCEL, NOTE, PREFIX, payload
+from bot.assessment.report_data import ReportData
 from bot.assessment.scoring import score
+from bot.assessment.visuals import Visuals
 from bot.core.dispatcher import Handler, Turn
-from bot.core.events import Button, Reply, Text
+from bot.core.events import Button, Document, Image, Reply, Text
+from bot.core.localized import Localized
 from bot.core.markup import escape
 from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore
 
@@ -47,6 +58,8 @@ class AssessmentFeature:
         questionnaires: Sequence[Questionnaire],
         profile: ProfileSpec,
         max_note_chars: int = 1000,
+        readiness: Readiness | None = None,
+        visuals: Visuals | None = None,
     ) -> None:
         self._store = store
         if not questionnaires:
@@ -54,6 +67,8 @@ class AssessmentFeature:
         self._qs = {q.id: q for q in questionnaires}
         self._profile = profile
         self._max_note = max_note_chars
+        self._readiness = readiness
+        self._visuals = visuals
 
     # -- the Feature protocol ---------------------------------------------------------------
 
@@ -68,6 +83,10 @@ class AssessmentFeature:
             "change": self.change,
             "raport": self.report,
             "report": self.report,
+            "eksport": self.export,
+            "export": self.export,
+            "gotowosc": self.readiness,
+            "readiness": self.readiness,
         }
 
     def menu_buttons(self, turn: Turn) -> Sequence[Button]:
@@ -226,7 +245,9 @@ class AssessmentFeature:
             record = await self._latest(turn, COMPLETED) or record
         if record is None or record.phase is None:
             return [turn.menu_reply("assess.none")]
-        return [await self._report_reply(turn, record)]
+        if turn.args and turn.args[0].lower() == "pdf":
+            return await self._pdf(turn, record)
+        return await self._report_replies(turn, record)
 
     # -- flow -------------------------------------------------------------------------------
 
@@ -291,6 +312,17 @@ class AssessmentFeature:
             return await self.progress(turn)
         if choice == "report":
             return await self.report(turn)
+        if choice == "pdf" and record.phase is not None:
+            return await self._pdf(turn, record)
+        if choice == "export":
+            return await self.export(turn)
+        if choice == "readiness":
+            return await self.readiness(turn)
+        key, _, value = choice.partition(".")
+        if key in ESCA_QUESTIONS and value in ("yes", "no"):
+            record.profile[key] = value
+            await self._save(turn, record)
+            return await self.readiness(turn)
         if (
             choice == "skipped"
             and record.status == COMPLETED
@@ -357,19 +389,145 @@ class AssessmentFeature:
         record.completed_at = turn.now
         await self._save(turn, record)
         turn.session.step, turn.session.data = None, {}
-        return [await self._report_reply(turn, record)]
+        return await self._report_replies(turn, record)
 
-    async def _report_reply(self, turn: Turn, record: AssessmentRecord) -> Reply:
+    async def _report_replies(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        """The text report, then the chart as an image."""
+        data = await self._report_data(turn, record)
+        reply = render.report(turn, record, data.questionnaire, data.score)
+        extra = ["pdf", "export", "readiness"] if self._visuals is not None else ["readiness"]
+        if record.status == IN_PROGRESS:
+            buttons = self._record_buttons(turn, record, "continue", "progress", *extra)
+        else:
+            names = (["skipped"] if data.score.skipped else []) + ["progress", *extra, "new"]
+            buttons = self._record_buttons(turn, record, *names)
+        replies = [Reply(reply.text, buttons=buttons)]
+        if self._visuals is not None:
+            png = await asyncio.to_thread(self._visuals.chart, data, turn.locale)
+            replies.append(Reply(image=Image(png, turn.t("report.caption"))))
+        return replies
+
+    async def _report_data(self, turn: Turn, record: AssessmentRecord) -> ReportData:
         assert record.phase is not None  # noqa: S101 - callers check
         q = self._q(record)
-        result = score(q, record.phase, await self._codes(record))
-        reply = render.report(turn, record, q, result)
-        if record.status == IN_PROGRESS:
-            buttons = self._record_buttons(turn, record, "continue", "progress")
-        else:
-            names = (["skipped"] if result.skipped else []) + ["progress", "new"]
-            buttons = self._record_buttons(turn, record, *names)
-        return Reply(reply.text, buttons=buttons)
+        answers = await self._store.list_answers(record.id)
+        result = score(q, record.phase, {sid: a.answer for sid, a in answers.items()})
+        previous = None
+        for other in await self._store.list_assessments(turn.user.key):
+            if (
+                other.id < record.id
+                and other.status == COMPLETED
+                and other.phase
+                and other.questionnaire_id == q.id
+            ):
+                previous = score(q, other.phase, await self._codes(other))
+                break
+        return ReportData(
+            questionnaire=q,
+            record=record,
+            answers=answers,
+            score=result,
+            previous=previous,
+            readiness=self._readiness_rules(),
+            generated_at=turn.now,
+            profile_spec=self._profile,
+        )
+
+    def _readiness_rules(self) -> Readiness:
+        if self._readiness is None:
+            raise RuntimeError("readiness rules were not configured")
+        return self._readiness
+
+    async def _pdf(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        if self._visuals is None:
+            return await self._report_replies(turn, record)
+        data = await self._report_data(turn, record)
+        visuals = self._visuals
+
+        def build() -> bytes:
+            return visuals.pdf(data, turn.locale, visuals.chart(data, turn.locale))
+
+        pdf = await asyncio.to_thread(build)
+        name = (
+            f"raport-samooceny-{record.id}.pdf"
+            if turn.locale == "pl"
+            else f"self-evaluation-{record.id}.pdf"
+        )
+        return [
+            Reply(turn.t("report.pdf_caption"), document=Document(name, pdf, "application/pdf"))
+        ]
+
+    async def export(self, turn: Turn) -> list[Reply]:
+        """Send the answers of the current or last assessment as CSV and JSON files."""
+        record = await self._current(turn) or await self._latest(turn, COMPLETED)
+        if record is None or record.phase is None or self._visuals is None:
+            return [turn.menu_reply("assess.none")]
+        data = await self._report_data(turn, record)
+        stem = f"samoocena-{record.id}" if turn.locale == "pl" else f"self-evaluation-{record.id}"
+        return [
+            Reply(
+                turn.t("report.export_caption"),
+                document=Document(f"{stem}.csv", self._visuals.csv(data, turn.locale), "text/csv"),
+            ),
+            Reply(document=Document(f"{stem}.json", self._visuals.json(data), "application/json")),
+        ]
+
+    async def readiness(self, turn: Turn) -> list[Reply]:
+        """Orientation on KKK and ESCA Bronze readiness, asking the missing ESCA facts."""
+        record = await self._current(turn) or await self._latest(turn, COMPLETED)
+        if record is None or not record.profile or self._readiness is None:
+            return [turn.menu_reply("readiness.none")]
+        rules = self._readiness
+        q = self._q(record)
+        codes = await self._codes(record)
+        kkk = kkk_readiness(rules.kkk, q, record.profile, codes, turn.now.year)
+        esca = esca_readiness(rules.esca_bronze, record.profile)
+        lines = [turn.t("readiness.title"), "", turn.t("readiness.kkk_title")]
+        lines += [self._check_line(turn, c) for c in kkk]
+        lines += ["", turn.t("readiness.esca_title")]
+        lines += [self._check_line(turn, c) for c in esca]
+        rows: list[tuple[Button, ...]] = []
+        for check in esca:
+            if check.ok is None and check.key in ESCA_QUESTIONS:
+                question = turn.t(f"readiness.question.{check.key}")
+                rows.append(
+                    (
+                        Button(
+                            f"{question} {turn.t('readiness.answer_yes')}",
+                            payload(record, "menu", f"{check.key}.yes"),
+                        ),
+                        Button(
+                            f"{question} {turn.t('readiness.answer_no')}",
+                            payload(record, "menu", f"{check.key}.no"),
+                        ),
+                    )
+                )
+        if rows:
+            lines += ["", turn.t("readiness.ask")]
+        date = rules.kkk.source.checked_on.isoformat()
+        lines += [
+            "",
+            turn.t(
+                "readiness.sources",
+                kkk=str(rules.kkk.source.url),
+                esca=str(rules.esca_bronze.source.url),
+                date=date,
+            ),
+        ]
+        return [Reply("\n".join(lines), buttons=tuple(rows))]
+
+    def _check_line(self, turn: Turn, check: Check) -> str:
+        mark = turn.t(
+            "readiness.unknown"
+            if check.ok is None
+            else "readiness.ok"
+            if check.ok
+            else "readiness.not_ok"
+        )
+        params = {
+            k: (v.get(turn.locale) if isinstance(v, Localized) else v) for k, v in check.params
+        }
+        return turn.t(f"readiness.{check.key}", mark=mark, **params)
 
     async def _choose_phase(
         self, turn: Turn, record: AssessmentRecord, phase_id: str

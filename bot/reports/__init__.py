@@ -1,0 +1,1 @@
+"""Reports from a self-evaluation: the chart (PNG), the PDF, CSV and JSON exports."""

@@ -1,0 +1,117 @@
+"""Reports a coordinator can put before the board: chart, PDF, exports, readiness."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from PIL import Image as PILImage
+from pypdf import PdfReader
+
+from bot.core.dispatcher import Dispatcher
+from storage.memory import MemoryStorage
+from tests.assessment.test_conversation import answer_all, start_to_first_standard
+from tests.helpers import ALICE, Chat
+
+
+async def finished(dispatcher: Dispatcher, special: dict[str, str] | None = None) -> Chat:
+    chat = Chat(dispatcher)
+    await start_to_first_standard(chat)
+    await answer_all(
+        chat, special or {"2.1.1": "Nie spełnia", "1.1.3": "Nie wiem", "4.3.2": "Nie spełnia"}
+    )
+    return chat
+
+
+async def test_report_ends_with_a_readable_chart(dispatcher: Dispatcher) -> None:
+    chat = await finished(dispatcher)
+    assert "Wynik samooceny: NEGATYWNY" in chat.text
+    image = chat.last[-1].image
+    assert image is not None and "PARP 2015" in image.caption
+    picture = PILImage.open(io.BytesIO(image.png))
+    assert picture.format == "PNG" and picture.size == (1080, 720)
+
+
+async def test_pdf_has_verdict_every_standard_and_diacritics(dispatcher: Dispatcher) -> None:
+    chat = await finished(dispatcher)
+    await chat.send("/raport pdf")
+    document = chat.last[0].document
+    assert document is not None and document.mime == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document.data)).pages)
+    assert "Wynik: NEGATYWNY" in text
+    for standard_id in ("1.1.1", "2.1.1", "3.5.1", "4.6.1", "5.3.2"):
+        assert standard_id in text
+    import re
+
+    ids = set(re.findall(r"\b\d\.\d\.\d\b", text))
+    assert len(ids) == 36
+    assert "Stabilność finansowa" in text and "Współpraca z otoczeniem" in text
+    assert "PARP 2015" in text and "92%" in text
+    assert "Zaplanuj budżet koordynacji" in text  # guidance of an unmet obligatory standard
+
+
+async def test_pdf_in_english_and_change_since_previous(dispatcher: Dispatcher) -> None:
+    chat = await finished(dispatcher, {"2.1.1": "Nie spełnia"})
+    await chat.press("Nowa samoocena")
+    await chat.press("Profil i odpowiedzi")
+    await chat.press("faza rozwoju")
+    await answer_all(chat)
+    await chat.send("/language en")
+    await chat.send("/report pdf")
+    document = chat.last[0].document
+    assert document is not None
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document.data)).pages)
+    assert "Result: POSITIVE" in text
+    assert "Change since the previous self-evaluation" in text and "97% → 100%" in text
+
+
+async def test_exports_round_trip(dispatcher: Dispatcher, store: MemoryStorage) -> None:
+    await finished(dispatcher)
+    chat = Chat(dispatcher)
+    await chat.send("/eksport")
+    csv_doc, json_doc = chat.last[0].document, chat.last[1].document
+    assert csv_doc is not None and json_doc is not None
+    record = (await store.list_assessments(ALICE.user_key))[0]
+    stored = {sid: (a.answer, a.note) for sid, a in (await store.list_answers(record.id)).items()}
+    rows = list(csv.DictReader(io.StringIO(csv_doc.data.decode("utf-8-sig"))))
+    assert len(rows) == 36
+    assert {r["standard_id"]: (r["answer"], r["note"]) for r in rows} == stored
+    assert {r["questionnaire_version"] for r in rows} == {record.questionnaire_version}
+    payload = json.loads(json_doc.data)
+    assert payload["questionnaire"] == {
+        "id": "parp-standards",
+        "version": record.questionnaire_version,
+    }
+    assert {a["standard_id"]: (a["answer"], a["note"]) for a in payload["answers"]} == stored
+    assert payload["assessment"]["profile"]["name"] == "Klaster Testowy"
+
+
+async def test_readiness_follows_profile_and_answers(dispatcher: Dispatcher) -> None:
+    chat = await finished(dispatcher)
+    await chat.send("/gotowosc")
+    text = chat.text
+    assert "to nie jest oficjalna ocena" in text
+    assert "✅ co najmniej 3 lata działalności (u Was: 11)" in text
+    assert "❌ co najmniej 51 członków (u Was: 45)" in text
+    assert "✅ Zasoby ludzkie, infrastrukturalne i finansowe: spełnione 6/7" in text
+    assert "✅ Potencjał gospodarczy klastra: spełnione 3/4 powiązanych standardów (75%)" in text
+    assert "❔ strona internetowa po angielsku" in text
+    await chat.press("Strona po angielsku? Tak")
+    assert "✅ strona internetowa po angielsku" in chat.text
+    await chat.press("Zespół ≥ 0,5 etatu? Nie")
+    assert "❌ zespół zarządzający" in chat.text
+
+
+async def test_recommendations_put_obligatory_first() -> None:
+    from bot.assessment.insights import recommendations
+    from bot.config import REPO_CONTENT_DIR
+    from bot.loader import load_content
+
+    q = load_content(REPO_CONTENT_DIR).questionnaires[0]
+    codes: dict[str, str | None] = {s.id: "y" for s in q.standards}
+    codes.update({"4.3.2": "n", "5.3.1": "u", "2.1.1": "n", "1.1.3": "n"})
+    ordered = [s.id for s in recommendations(q, "growth", codes)]
+    assert ordered == ["1.1.3", "2.1.1", "4.3.2", "5.3.1"]  # 5.3.1 is optional in growth
+    ordered = [s.id for s in recommendations(q, "maturity", codes)]
+    assert ordered == ["1.1.3", "2.1.1", "5.3.1", "4.3.2"]
