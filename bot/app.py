@@ -23,15 +23,18 @@ from bot.adapters.console.convert import render
 from bot.adapters.console.runner import ConsoleChat
 from bot.adapters.slack.runner import SlackConfig, SlackRunner
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
+from bot.assessment.plan import PLAN_OFFSETS, PlanFeature, plan_events
 from bot.assessment.service import AssessmentFeature
+from bot.assessment.team import TeamFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher, Feature
 from bot.core.events import Address, Incoming, Reply, Text
 from bot.core.i18n import Texts
 from bot.core.ports import Clock, Messenger, User, UserStore
-from bot.core.records import Event
+from bot.core.records import Event, Subscription
 from bot.errors import DeliveryError, RecipientUnavailable
+from bot.home.linking import LinkFeature
 from bot.home.service import HomeFeature
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
 from bot.knowledge.service import KnowledgeFeature
@@ -102,6 +105,7 @@ class Services:
     scheduler: ReminderScheduler
     outbox: Outbox
     reminders: RemindersFeature
+    team: TeamFeature
 
 
 def deadline_events(content: Content, tz: ZoneInfo) -> list[Event]:
@@ -134,8 +138,16 @@ def build_services(
     """Create every service over one store; nothing runs yet."""
     tz = ZoneInfo(settings.timezone)
     outbox = Outbox(store)
+
+    async def plan_source() -> tuple[list[Event], list[Subscription]]:
+        return await plan_events(store, content.texts, tz)
+
     catalog = EventCatalog(
-        [*content.events, *deadline_events(content, tz)], store, content.texts, tz
+        [*content.events, *deadline_events(content, tz)],
+        store,
+        content.texts,
+        tz,
+        personal=[(plan_source, PLAN_OFFSETS)],
     )
 
     async def deliver(reminder: Reminder, event: Event) -> None:
@@ -157,18 +169,23 @@ def build_services(
         notify=outbox.try_send,
     )
     knowledge = KnowledgeFeature(content.knowledge_base, profiles=store)
+    assess = AssessmentFeature(
+        store,
+        content.questionnaires,
+        content.profile,
+        readiness=content.readiness,
+        visuals=ReportRenderer(content.texts),
+    )
+    team = TeamFeature(store, store, assess)
     features: list[Feature] = [
-        AssessmentFeature(
-            store,
-            content.questionnaires,
-            content.profile,
-            readiness=content.readiness,
-            visuals=ReportRenderer(content.texts),
-        ),
+        assess,
+        PlanFeature(store, store, content.questionnaires, tz, on_change=scheduler.wake),
+        team,
         knowledge,
         reminders,
+        LinkFeature(store),
     ]
-    home = HomeFeature(store, others=features, answer=knowledge.answer)
+    home = HomeFeature(store, others=features, answer=knowledge.answer, deep_link=team.join)
     dispatcher = Dispatcher(
         texts=content.texts,
         users=store,
@@ -178,8 +195,9 @@ def build_services(
         features=[*features, home],
         free_text=home.free_text,
         max_input_chars=settings.max_input_chars,
+        identities=store.canonical,
     )
-    return Services(dispatcher, scheduler, outbox, reminders)
+    return Services(dispatcher, scheduler, outbox, reminders, team)
 
 
 def wire_services(
@@ -323,6 +341,7 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
             await platforms.enter_async_context(telegram)
             assert telegram.messenger is not None  # noqa: S101 - set on enter
             outbox.register("telegram", telegram.messenger)
+            app.services.team.telegram_username = telegram.username
         if slack is not None:
             await platforms.enter_async_context(slack)
             outbox.register("slack", slack.messenger)

@@ -7,12 +7,13 @@ it got back sees the same behaviour as with SQLite.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
-from bot.core.records import Event, StatusDate, Subscription
+from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
 from storage.codec import dump_object, dump_time, load_object, load_time
 
 
@@ -30,6 +31,9 @@ class MemoryStorage:
         self._ledger: dict[str, datetime] = {}
         self._offsets: dict[UserKey, tuple[int, ...]] = {}
         self._status: dict[tuple[UserKey, str], StatusDate] = {}
+        self._actions: dict[int, ActionItem] = {}
+        self._codes: dict[str, OneTimeCode] = {}
+        self._links: dict[UserKey, UserKey] = {}
 
     async def close(self) -> None:
         """Nothing to release."""
@@ -109,6 +113,11 @@ class MemoryStorage:
         updated.owner, updated.created_at = stored.owner, stored.created_at
         self._assessments[record.id] = updated
 
+    async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
+        """Return the members' assessments of a team."""
+        team = [r for r in self._assessments.values() if r.team_of == assessment_id]
+        return [_copy_record(r) for r in sorted(team, key=lambda r: r.id)]
+
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         """Return copies of the answers."""
         return copy.deepcopy(self._answers.get(assessment_id, {}))
@@ -122,6 +131,58 @@ class MemoryStorage:
         answers = self._answers.get(assessment_id, {})
         for standard_id in standard_ids:
             answers.pop(standard_id, None)
+
+    # -- action plans, codes, linked accounts ---------------------------------------------------
+
+    async def add_action(self, item: ActionItem) -> ActionItem:
+        """Store an item with the next id."""
+        stored = dataclasses.replace(item, id=max(self._actions, default=0) + 1)
+        self._actions[stored.id] = stored
+        return stored
+
+    async def list_actions(self, owner: UserKey | None = None) -> list[ActionItem]:
+        """Return open items by due date."""
+        items = [a for a in self._actions.values() if a.done_at is None]
+        items = [a for a in items if owner is None or a.owner == owner]
+        return sorted(items, key=lambda a: (a.due_on, a.id))
+
+    async def close_action(self, owner: UserKey, item_id: int, at: datetime) -> bool:
+        """Mark an open item of the owner done."""
+        item = self._actions.get(item_id)
+        if item is None or item.owner != owner or item.done_at is not None:
+            return False
+        self._actions[item_id] = dataclasses.replace(item, done_at=at)
+        return True
+
+    async def create_code(self, code: OneTimeCode) -> None:
+        """Store a code."""
+        self._codes[code.code] = code
+
+    async def redeem_code(
+        self, code: str, kind: str, now: datetime, redeemer: UserKey
+    ) -> OneTimeCode | None:
+        """Use a code once, if it is valid and not the redeemer's own."""
+        found = self._codes.get(code)
+        if (
+            found is None
+            or found.kind != kind
+            or found.used_at is not None
+            or found.expires_at <= now
+        ):
+            return None
+        if found.owner == redeemer:
+            return found
+        used = dataclasses.replace(found, used_at=now)
+        self._codes[code] = used
+        return used
+
+    async def link_identity(self, alias: UserKey, canonical: UserKey, at: datetime) -> None:
+        """Make ``alias`` act as ``canonical``."""
+        self._links[alias] = canonical
+
+    async def canonical(self, key: UserKey) -> UserKey | None:
+        """Return the identity ``key`` acts as."""
+        return self._links.get(key)
 
     # -- reminders (records are frozen dataclasses: safe to share) ------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sqlite3
@@ -13,7 +14,7 @@ import aiosqlite
 
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
-from bot.core.records import Event, StatusDate, Subscription
+from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
 from bot.errors import StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
@@ -196,8 +197,8 @@ class SqliteStorage:
         """Store the mutable fields of the assessment."""
         await self._conn.execute(
             "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
-            "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ? "
-            "WHERE id = ?",
+            "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ?, "
+            "team_of = ? WHERE id = ?",
             (
                 record.questionnaire_version,
                 record.status,
@@ -207,9 +208,19 @@ class SqliteStorage:
                 dump_object(record.baseline),
                 dump_time(record.updated_at),
                 dump_time(record.completed_at) if record.completed_at else None,
+                record.team_of,
                 record.id,
             ),
         )
+
+    async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
+        """Return the members' assessments of a team."""
+        async with self._conn.execute(
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE team_of = ? ORDER BY id",  # noqa: S608
+            (assessment_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_assessment(row) for row in rows]
 
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         """Return the answers by standard id."""
@@ -241,6 +252,151 @@ class SqliteStorage:
             "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?",
             [(assessment_id, sid) for sid in standard_ids],
         )
+
+    # -- action plans, codes, linked accounts ------------------------------------------------
+
+    async def add_action(self, item: ActionItem) -> ActionItem:
+        """Store an item and return it with its id."""
+        k = item.owner
+        cursor = await self._conn.execute(
+            "INSERT INTO action_items (platform, workspace, user_id, chat_id, assessment_id, "
+            "standard_id, title, responsible, due_on, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                k.platform,
+                k.workspace,
+                k.user_id,
+                item.address.chat_id,
+                item.assessment_id,
+                item.standard_id,
+                item.title,
+                item.responsible,
+                item.due_on.isoformat(),
+                dump_time(item.created_at),
+            ),
+        )
+        return dataclasses.replace(item, id=int(cursor.lastrowid or 0))
+
+    async def list_actions(self, owner: UserKey | None = None) -> list[ActionItem]:
+        """Return open items by due date."""
+        query = (
+            "SELECT id, platform, workspace, user_id, chat_id, assessment_id, standard_id, title, "
+            "responsible, due_on, created_at FROM action_items WHERE done_at IS NULL"
+        )
+        params: tuple[str, ...] = ()
+        if owner is not None:
+            query += " AND platform = ? AND workspace = ? AND user_id = ?"
+            params = (owner.platform, owner.workspace, owner.user_id)
+        async with self._conn.execute(query + " ORDER BY due_on, id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            ActionItem(
+                id=int(r[0]),
+                owner=UserKey(r[1], r[2], r[3]),
+                address=Address(r[1], r[4], r[3], r[2] or None),
+                assessment_id=int(r[5]),
+                standard_id=r[6],
+                title=r[7],
+                responsible=r[8],
+                due_on=date.fromisoformat(r[9]),
+                created_at=load_time(r[10]),
+            )
+            for r in rows
+        ]
+
+    async def close_action(self, owner: UserKey, item_id: int, at: datetime) -> bool:
+        """Mark an open item of the owner done."""
+        cursor = await self._conn.execute(
+            "UPDATE action_items SET done_at = ? WHERE id = ? AND platform = ? AND workspace = ? "
+            "AND user_id = ? AND done_at IS NULL",
+            (dump_time(at), item_id, owner.platform, owner.workspace, owner.user_id),
+        )
+        return cursor.rowcount == 1
+
+    async def create_code(self, code: OneTimeCode) -> None:
+        """Store a code."""
+        k = code.owner
+        await self._conn.execute(
+            "INSERT INTO codes (code, kind, platform, workspace, user_id, assessment_id, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                code.code,
+                code.kind,
+                k.platform,
+                k.workspace,
+                k.user_id,
+                code.assessment_id,
+                dump_time(code.expires_at),
+            ),
+        )
+
+    async def redeem_code(
+        self, code: str, kind: str, now: datetime, redeemer: UserKey
+    ) -> OneTimeCode | None:
+        """Use a code once, if valid and not the redeemer's own (one UPDATE: one winner)."""
+        cursor = await self._conn.execute(
+            "UPDATE codes SET used_at = ? WHERE code = ? AND kind = ? AND used_at IS NULL "
+            "AND expires_at > ? AND NOT (platform = ? AND workspace = ? AND user_id = ?)",
+            (
+                dump_time(now),
+                code,
+                kind,
+                dump_time(now),
+                redeemer.platform,
+                redeemer.workspace,
+                redeemer.user_id,
+            ),
+        )
+        used_at: datetime | None = now if cursor.rowcount == 1 else None
+        async with self._conn.execute(
+            "SELECT platform, workspace, user_id, assessment_id, expires_at, used_at FROM codes "
+            "WHERE code = ? AND kind = ?",
+            (code, kind),
+        ) as select:
+            row = await select.fetchone()
+        if row is None:
+            return None
+        owner = UserKey(row[0], row[1], row[2])
+        own_and_valid = owner == redeemer and row[5] is None and load_time(row[4]) > now
+        if used_at is None and not own_and_valid:
+            return None  # used, expired or of another kind
+        return OneTimeCode(
+            code=code,
+            kind=kind,
+            owner=owner,
+            expires_at=load_time(row[4]),
+            assessment_id=None if row[3] is None else int(row[3]),
+            used_at=used_at,
+        )
+
+    async def link_identity(self, alias: UserKey, canonical: UserKey, at: datetime) -> None:
+        """Make ``alias`` act as ``canonical``."""
+        await self._conn.execute(
+            "INSERT INTO identity_links (platform, workspace, user_id, c_platform, c_workspace, "
+            "c_user_id, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, workspace, user_id) DO UPDATE SET "
+            "c_platform = excluded.c_platform, c_workspace = excluded.c_workspace, "
+            "c_user_id = excluded.c_user_id, linked_at = excluded.linked_at",
+            (
+                alias.platform,
+                alias.workspace,
+                alias.user_id,
+                canonical.platform,
+                canonical.workspace,
+                canonical.user_id,
+                dump_time(at),
+            ),
+        )
+
+    async def canonical(self, key: UserKey) -> UserKey | None:
+        """Return the identity ``key`` acts as."""
+        async with self._conn.execute(
+            "SELECT c_platform, c_workspace, c_user_id FROM identity_links "
+            "WHERE platform = ? AND workspace = ? AND user_id = ?",
+            (key.platform, key.workspace, key.user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else UserKey(row[0], row[1], row[2])
 
     # -- reminders ------------------------------------------------------------------------
 
@@ -441,7 +597,7 @@ class SqliteStorage:
 
 _ASSESSMENT_COLUMNS = (
     "id, platform, workspace, user_id, questionnaire_id, questionnaire_version, status, "
-    "phase, profile, cursor, baseline, created_at, updated_at, completed_at"
+    "phase, profile, cursor, baseline, created_at, updated_at, completed_at, team_of"
 )
 
 
@@ -461,6 +617,7 @@ def _assessment(row: sqlite3.Row | tuple[object, ...]) -> AssessmentRecord:
         created,
         updated,
         completed,
+        team_of,
     ) = tuple(row)
     return AssessmentRecord(
         id=int(str(aid)),
@@ -475,4 +632,5 @@ def _assessment(row: sqlite3.Row | tuple[object, ...]) -> AssessmentRecord:
         created_at=load_time(str(created)),
         updated_at=load_time(str(updated)),
         completed_at=None if completed is None else load_time(str(completed)),
+        team_of=None if team_of is None else int(str(team_of)),
     )

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 
 from bot.assessment import render
+from bot.assessment.differences import team_differences
 from bot.assessment.engine import (
     ANSWER_CODES,
     FINAL_ANSWERS,
@@ -178,6 +179,11 @@ class AssessmentFeature:
             return [Reply(text, buttons=self._record_buttons(turn, finished, "report", "new"))]
         button = Button(turn.t("assess.menu"), f"{PREFIX}:open")
         return [Reply(turn.t("assess.none"), buttons=((button,),))]
+
+    async def open_current(self, turn: Turn) -> list[Reply]:
+        """Show the question the user's current assessment is at (empty when none)."""
+        record = await self._current(turn)
+        return await self._show_current(turn, record) if record is not None else []
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -395,13 +401,18 @@ class AssessmentFeature:
         """The text report, then the chart as an image."""
         data = await self._report_data(turn, record)
         reply = render.report(turn, record, data.questionnaire, data.score)
-        extra = ["pdf", "export", "readiness"] if self._visuals is not None else ["readiness"]
+        labels = {code: render.answer_label(turn, code) for code in ANSWER_CODES}
+        team = await team_differences(turn, self._store, record, labels)
+        text = "\n".join([reply.text, "", *team]) if team else reply.text
+        extra = (
+            ["pdf", "export", "readiness", "plan"] if self._visuals is not None else ["readiness"]
+        )
         if record.status == IN_PROGRESS:
             buttons = self._record_buttons(turn, record, "continue", "progress", *extra)
         else:
             names = (["skipped"] if data.score.skipped else []) + ["progress", *extra, "new"]
             buttons = self._record_buttons(turn, record, *names)
-        replies = [Reply(reply.text, buttons=buttons)]
+        replies = [Reply(text, buttons=buttons)]
         if self._visuals is not None:
             png = await asyncio.to_thread(self._visuals.chart, data, turn.locale)
             replies.append(Reply(image=Image(png, turn.t("report.caption"))))
@@ -698,6 +709,8 @@ class AssessmentFeature:
                 rows.append((Button(turn.t("assess.button.about"), f"{PREFIX}:about"),))
             elif name == "new":
                 rows.append((Button(turn.t("assess.button.new"), f"{PREFIX}:new"),))
+            elif name == "plan":
+                rows.append((Button(turn.t("assess.button.plan"), "p1:show"),))  # PlanFeature
             else:
                 rows.append(
                     (Button(turn.t(f"assess.button.{name}"), payload(record, "menu", name)),)

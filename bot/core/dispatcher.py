@@ -121,6 +121,7 @@ class Dispatcher:
         features: Sequence[Feature],
         free_text: Handler,
         max_input_chars: int = 4000,
+        identities: Callable[[UserKey], Awaitable[UserKey | None]] | None = None,
     ) -> None:
         self.texts = texts
         self._users = users
@@ -130,6 +131,7 @@ class Dispatcher:
         self.features = tuple(features)
         self._free_text = free_text
         self._max_input_chars = max_input_chars
+        self._identities = identities
         self._locks = KeyedLocks()
         self._remembered = 0
         self._commands: dict[str, tuple[Feature, Handler]] = {}
@@ -160,10 +162,16 @@ class Dispatcher:
         Never raises for anything a user can send: a failing feature becomes a polite reply
         and a log line with the address.
         """
-        key = incoming.address.user_key
-        async with self._locks.hold(key):
+        account = incoming.address.user_key
+        # The account's lock first (before any await), so its updates keep arrival order;
+        # then, for an account linked to another one, that person's lock too.
+        async with self._locks.hold(account):
+            key = await self._identity(account)
             try:
-                return await self._handle_locked(key, incoming)
+                if key == account:
+                    return await self._handle_locked(key, incoming)
+                async with self._locks.hold(key):
+                    return await self._handle_locked(key, incoming)
             except Exception:
                 log.exception("handling an update failed for %s", incoming.address)
                 locale = normalize_locale(incoming.locale_hint) or self.texts.default_locale
@@ -176,7 +184,7 @@ class Dispatcher:
 
     async def overview(self, address: Address) -> list[Reply]:
         """Return every feature's summary for a home screen; stores nothing."""
-        key = address.user_key
+        key = await self._identity(address.user_key)
         now = self._clock.now()
         async with self._locks.hold(key):
             user = await self._users.get_user(key)
@@ -189,6 +197,16 @@ class Dispatcher:
             for feature in self.features:
                 replies += await feature.overview(turn)
             return replies
+
+    async def _identity(self, account: UserKey) -> UserKey:
+        """The person an account speaks for (itself unless linked to another account)."""
+        if self._identities is None:
+            return account
+        try:
+            return await self._identities(account) or account
+        except Exception:
+            log.exception("identity lookup failed; using the account itself")
+            return account
 
     async def _handle_locked(self, key: UserKey, incoming: Incoming) -> list[Reply]:
         update_key = self._update_key(incoming)

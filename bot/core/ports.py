@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.core.events import Address, Reply, UserKey
-from bot.core.records import Event, StatusDate, Subscription
+from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
 
 
 @dataclass(slots=True)
@@ -121,6 +121,7 @@ class AssessmentRecord:
     cursor: str | None = None
     baseline: dict[str, str] = field(default_factory=dict)
     completed_at: datetime | None = None
+    team_of: int | None = None
 
 
 @dataclass(slots=True)
@@ -152,6 +153,10 @@ class AssessmentStore(Protocol):
 
     async def update_assessment(self, record: AssessmentRecord) -> None:
         """Store every field of ``record`` except ``id``, ``owner`` and ``created_at``."""
+        ...
+
+    async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
+        """Return the members' assessments joined to a coordinator's one (empty when none)."""
         ...
 
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
@@ -226,4 +231,41 @@ class ReminderStore(Protocol):
 
     async def list_status_dates(self) -> list[StatusDate]:
         """Return every stored status date."""
+        ...
+
+
+class CollabStore(Protocol):
+    """Action plans, one-time codes and linked accounts."""
+
+    async def add_action(self, item: ActionItem) -> ActionItem:
+        """Store a new action item (its ``id`` is assigned) and return it."""
+        ...
+
+    async def list_actions(self, owner: UserKey | None = None) -> list[ActionItem]:
+        """Return the owner's open items (everyone's when ``owner`` is ``None``), by due date."""
+        ...
+
+    async def close_action(self, owner: UserKey, item_id: int, at: datetime) -> bool:
+        """Mark the owner's item done; ``False`` when it is not theirs or already closed."""
+        ...
+
+    async def create_code(self, code: OneTimeCode) -> None:
+        """Store a new one-time code."""
+        ...
+
+    async def redeem_code(
+        self, code: str, kind: str, now: datetime, redeemer: UserKey
+    ) -> OneTimeCode | None:
+        """Use a code once: return it marked used, or ``None`` if unknown, used or expired.
+
+        The code's own maker cannot use it up: they get it back unused (``used_at`` None).
+        """
+        ...
+
+    async def link_identity(self, alias: UserKey, canonical: UserKey, at: datetime) -> None:
+        """Make ``alias`` act as ``canonical`` from now on."""
+        ...
+
+    async def canonical(self, key: UserKey) -> UserKey | None:
+        """Return the identity ``key`` acts as, or ``None`` when it is not linked."""
         ...

@@ -66,3 +66,31 @@ class StatusDate:
     address: Address
     kind: str
     granted_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """A step of a cluster's action plan: an unmet standard, who does it, and by when."""
+
+    id: int
+    owner: UserKey
+    address: Address
+    assessment_id: int
+    standard_id: str
+    title: str
+    responsible: str
+    due_on: date
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OneTimeCode:
+    """A code that works once before it expires: a team invitation or an account link."""
+
+    code: str
+    kind: str  # invite | link
+    owner: UserKey
+    expires_at: datetime
+    assessment_id: int | None = None
+    used_at: datetime | None = None

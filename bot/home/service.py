@@ -28,10 +28,12 @@ class HomeFeature:
         users: UserStore,
         others: Sequence[Feature] = (),
         answer: QuestionAnswerer | None = None,
+        deep_link: Handler | None = None,
     ) -> None:
         self._users = users
         self._others = tuple(others)
         self._answer = answer
+        self._deep_link = deep_link
 
     def commands(self) -> Mapping[str, Handler]:
         """Return the home commands with their Polish and English names."""
@@ -57,7 +59,9 @@ class HomeFeature:
         return "home.help.commands"
 
     async def start(self, turn: Turn) -> list[Reply]:
-        """Greet and show the main menu."""
+        """Greet and show the main menu; ``/start CODE`` (a deep link) joins a team."""
+        if turn.args and self._deep_link is not None:
+            return await self._deep_link(turn)
         return [turn.menu_reply("home.greeting")]
 
     async def help(self, turn: Turn) -> list[Reply]:

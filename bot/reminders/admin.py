@@ -10,6 +10,7 @@ import secrets
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
+from bot.core.dates import parse_when
 from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply, Text
 from bot.core.markup import escape
@@ -17,7 +18,6 @@ from bot.core.records import Event
 from bot.reminders import render
 from bot.reminders.ics import IcsError, from_ics
 from bot.reminders.model import CATEGORIES, REGIONS
-from bot.reminders.parsing import parse_when
 from bot.reminders.render import PREFIX
 
 if TYPE_CHECKING:

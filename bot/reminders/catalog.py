@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import Texts
 from bot.core.ports import ReminderStore
 from bot.core.records import Event, StatusDate, Subscription
+
+PersonalSource = Callable[[], Awaitable[tuple[list[Event], list[Subscription]]]]
 
 #: Validity of a status in years: KKK 3 years; ESCA Bronze 2 years (first label).
 VALIDITY_YEARS = {"kkk": 3, "esca": 2}
@@ -41,8 +43,10 @@ class EventCatalog:
         store: ReminderStore,
         texts: Texts,
         tz: ZoneInfo,
+        personal: Sequence[tuple[PersonalSource, tuple[int, ...]]] = (),
     ) -> None:
         self._fixed = tuple(fixed)
+        self._personal = tuple(personal)
         self._store = store
         self._texts = texts
         self.tz = tz
@@ -57,6 +61,17 @@ class EventCatalog:
     async def get(self, event_id: str) -> Event | None:
         """Return one public event, or ``None``."""
         return next((e for e in await self.events() if e.id == event_id), None)
+
+    async def personal(self) -> list[tuple[list[Event], list[Subscription], tuple[int, ...]]]:
+        """Per-user events with their implicit subscriptions and fixed offsets."""
+        expiry_events, expiry_subs = await self.expiries()
+        groups: list[tuple[list[Event], list[Subscription], tuple[int, ...]]] = [
+            (expiry_events, expiry_subs, EXPIRY_OFFSETS)
+        ]
+        for source, offsets in self._personal:
+            events, subs = await source()
+            groups.append((events, subs, offsets))
+        return groups
 
     async def expiries(self) -> tuple[list[Event], list[Subscription]]:
         """Per-user status-expiry events with the implicit subscriptions that deliver them."""

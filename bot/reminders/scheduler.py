@@ -17,7 +17,7 @@ from bot.core.events import Address
 from bot.core.ports import Clock, ReminderStore
 from bot.core.records import Event
 from bot.errors import DeliveryError, RecipientUnavailable
-from bot.reminders.catalog import EXPIRY_OFFSETS, EventCatalog
+from bot.reminders.catalog import EventCatalog
 from bot.reminders.schedule import Reminder, plan, split_due
 
 log = logging.getLogger(__name__)
@@ -67,13 +67,15 @@ class ReminderScheduler:
                 mine = await self._store.get_offsets(owner)
                 if mine is not None:
                     offsets[owner] = mine
-            expiry_events, expiry_subs = await self._catalog.expiries()
             tz = self._catalog.tz
             reminders = plan(events, subscriptions, offsets, self._defaults, tz, now)
-            expiring = plan(expiry_events, expiry_subs, {}, EXPIRY_OFFSETS, tz, now)
-            if expiring:
-                reminders = sorted([*reminders, *expiring], key=lambda r: r.due_at)
-            self._events = {e.id: e for e in (*events, *expiry_events)}
+            known = {e.id: e for e in events}
+            for group_events, group_subs, group_offsets in await self._catalog.personal():
+                personal = plan(group_events, group_subs, {}, group_offsets, tz, now)
+                if personal:
+                    reminders = sorted([*reminders, *personal], key=lambda r: r.due_at)
+                known.update((e.id, e) for e in group_events)
+            self._events = known
             self._plan = reminders
         return self._plan
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.core.dates import parse_when
 from bot.core.dispatcher import Handler, Turn
 from bot.core.events import Address, Button, Document, FileUpload, Reply, Text
 from bot.core.i18n import Texts
@@ -17,7 +18,6 @@ from bot.reminders import render
 from bot.reminders.catalog import EventCatalog, expiry_date
 from bot.reminders.ics import to_ics
 from bot.reminders.model import CATEGORIES, REGIONS
-from bot.reminders.parsing import parse_when
 from bot.reminders.render import PREFIX, event_reply, offsets_text
 from bot.reminders.schedule import parse_offsets
 

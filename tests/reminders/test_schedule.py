@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.dates import parse_when
 from bot.core.events import Address
 from bot.core.records import Event, Subscription
-from bot.reminders.parsing import parse_when
 from bot.reminders.schedule import due_time, format_offset, parse_offsets, plan, split_due
 
 WAW = ZoneInfo("Europe/Warsaw")

@@ -94,3 +94,42 @@ class TestStoreContract:
         await store.save_session(KEY, SessionState(step=evil, data={evil: evil}))
         assert (await store.load_session(KEY)).data == {evil: evil}
         assert await store.get_user(UserKey("console", "", evil)) is not None
+
+    async def test_codes_work_once_expire_and_spare_their_maker(self, store: MemoryStorage) -> None:
+        from bot.core.records import OneTimeCode
+
+        await store.create_code(OneTimeCode("ABCD2345", "link", KEY, T0 + timedelta(minutes=10)))
+        assert await store.redeem_code("ABCD2345", "invite", T0, OTHER) is None  # wrong kind
+        mine = await store.redeem_code("ABCD2345", "link", T0, KEY)
+        assert mine is not None and mine.used_at is None  # the maker does not use it up
+        used = await store.redeem_code("ABCD2345", "link", T0, OTHER)
+        assert used is not None and used.owner == KEY and used.used_at == T0
+        assert await store.redeem_code("ABCD2345", "link", T0, OTHER) is None  # once
+        await store.create_code(OneTimeCode("EFGH6789", "link", KEY, T0 + timedelta(minutes=10)))
+        assert (
+            await store.redeem_code("EFGH6789", "link", T0 + timedelta(minutes=11), OTHER) is None
+        )
+
+    async def test_action_items_and_links_and_teams(self, store: MemoryStorage) -> None:
+        from datetime import date
+
+        from bot.core.events import Address
+        from bot.core.records import ActionItem
+
+        address = Address("telegram", "42", "42")
+        item = await store.add_action(
+            ActionItem(0, KEY, address, 1, "2.1.1", "T", "Ala", date(2026, 6, 30), T0)
+        )
+        assert item.id > 0
+        assert [i.standard_id for i in await store.list_actions(KEY)] == ["2.1.1"]
+        assert await store.close_action(OTHER, item.id, T0) is False
+        assert await store.close_action(KEY, item.id, T0) is True
+        assert await store.list_actions() == []
+        assert await store.canonical(OTHER) is None
+        await store.link_identity(OTHER, KEY, T0)
+        assert await store.canonical(OTHER) == KEY
+        lead = await store.create_assessment(KEY, "q", "1", T0)
+        member = await store.create_assessment(OTHER, "q", "1", T0)
+        member.team_of = lead.id
+        await store.update_assessment(member)
+        assert [r.id for r in await store.list_team(lead.id)] == [member.id]

@@ -119,6 +119,11 @@ class TelegramRunner:
         await app.shutdown()
         log.info("telegram stopped")
 
+    @property
+    def username(self) -> str | None:
+        """The bot's @username (known once started), for deep links."""
+        return self._app.bot.username if self._app is not None else None
+
     async def _set_commands(self) -> None:
         assert self._app is not None  # noqa: S101 - called after build
         for language, commands in self._commands.items():

@@ -1,0 +1,127 @@
+"""Team self-evaluation: single-use invitations, each colleague answering on their own.
+
+The coordinator's report shows where the answers differ (:mod:`bot.assessment.differences`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from bot.assessment.service import COMPLETED, IN_PROGRESS, AssessmentFeature
+from bot.core.dispatcher import Handler, Turn
+from bot.core.events import Button, Reply
+from bot.core.markup import escape
+from bot.core.ports import AssessmentRecord, AssessmentStore, CollabStore
+from bot.core.records import OneTimeCode
+
+PREFIX = "t1"
+INVITE_VALID = timedelta(days=7)
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_code(length: int = 8) -> str:
+    """A random code that is easy to type."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+class TeamFeature:
+    """``/zespol`` (invite) and ``/dolacz KOD`` (join); deep links ``/start KOD`` too."""
+
+    name = "team"
+    action_prefix = PREFIX
+
+    def __init__(
+        self, assessments: AssessmentStore, codes: CollabStore, assess: AssessmentFeature
+    ) -> None:
+        self._assessments = assessments
+        self._codes = codes
+        self._assess = assess
+        self.telegram_username: str | None = None  # set when Telegram starts, for deep links
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return the commands in Polish and English."""
+        return {"zespol": self.invite, "team": self.invite, "dolacz": self.join, "join": self.join}
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """Team work is reached by command."""
+        return ()
+
+    def help_key(self) -> str | None:
+        """Return the key of this feature's help section."""
+        return "team.help"
+
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Nothing for a home screen."""
+        return []
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """No steps wait for text."""
+        return []
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """No steps wait for text."""
+        turn.session.step = None
+        return []
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """No buttons of its own."""
+        return [turn.menu_reply("errors.stale_button")]
+
+    async def _team_assessment(self, turn: Turn) -> AssessmentRecord | None:
+        for record in await self._assessments.list_assessments(turn.user.key):
+            if (
+                record.team_of is None
+                and record.status in (IN_PROGRESS, COMPLETED)
+                and record.phase
+            ):
+                return record
+        return None
+
+    async def invite(self, turn: Turn) -> list[Reply]:
+        """Create a single-use invitation to the coordinator's current assessment."""
+        record = await self._team_assessment(turn)
+        if record is None:
+            return [Reply(turn.t("team.need_phase"))]
+        code = new_code()
+        await self._codes.create_code(
+            OneTimeCode(code, "invite", turn.user.key, turn.now + INVITE_VALID, record.id)
+        )
+        if self.telegram_username:
+            link = f"https://t.me/{self.telegram_username}?start={code}"
+            telegram = f"[{link}]({link})"
+        else:
+            telegram = f"/start {code}"
+        return [Reply(turn.t("team.invite", code=code, telegram=telegram))]
+
+    async def join(self, turn: Turn) -> list[Reply]:
+        """Redeem an invitation and start answering in the coordinator's team."""
+        if not turn.args:
+            return [Reply(turn.t("team.usage"))]
+        code = turn.args[0].strip().upper()
+        redeemed = await self._codes.redeem_code(code, "invite", turn.now, turn.user.key)
+        if redeemed is None or redeemed.assessment_id is None:
+            return [Reply(turn.t("team.bad_code"))]
+        if redeemed.owner == turn.user.key:
+            return [Reply(turn.t("team.own"))]
+        lead = await self._assessments.get_assessment(redeemed.assessment_id)
+        if lead is None:
+            return [Reply(turn.t("team.bad_code"))]
+        for record in await self._assessments.list_assessments(turn.user.key):
+            if record.status == IN_PROGRESS:
+                record.status = "abandoned"
+                record.cursor = None
+                record.updated_at = turn.now
+                await self._assessments.update_assessment(record)
+        member = await self._assessments.create_assessment(
+            turn.user.key, lead.questionnaire_id, lead.questionnaire_version, turn.now
+        )
+        member.profile = dict(lead.profile)
+        member.phase = lead.phase
+        member.team_of = lead.id
+        member.updated_at = turn.now
+        await self._assessments.update_assessment(member)
+        name = escape(str(lead.profile.get("name", "")))
+        return [Reply(turn.t("team.joined", name=name)), *await self._assess.open_current(turn)]
