@@ -14,7 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO, TextIO
 from zoneinfo import ZoneInfo
@@ -33,8 +33,10 @@ from bot.core.events import Address, Incoming, Reply, Text
 from bot.core.i18n import Texts
 from bot.core.ports import Clock, Messenger, User, UserStore
 from bot.core.records import Event, Subscription
+from bot.core.throttle import Throttle
 from bot.errors import DeliveryError, RecipientUnavailable
 from bot.home.linking import LinkFeature
+from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
 from bot.knowledge.service import KnowledgeFeature
@@ -184,6 +186,7 @@ def build_services(
         knowledge,
         reminders,
         LinkFeature(store),
+        PrivacyFeature(store),
     ]
     home = HomeFeature(store, others=features, answer=knowledge.answer, deep_link=team.join)
     dispatcher = Dispatcher(
@@ -196,6 +199,7 @@ def build_services(
         free_text=home.free_text,
         max_input_chars=settings.max_input_chars,
         identities=store.canonical,
+        throttle=Throttle(settings.rate_limit[0], timedelta(seconds=settings.rate_limit[1])),
     )
     return Services(dispatcher, scheduler, outbox, reminders, team)
 

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     log_level: str = "WARNING"
     max_input_chars: int = Field(default=4000, ge=100, le=100_000)
     reminder_offsets: Annotated[tuple[int, ...], NoDecode] = (7 * 1440, 1440, 120)
+    #: At most this many messages per user in this many seconds ("120/60"); more: "slow down".
+    rate_limit: Annotated[tuple[int, int], NoDecode] = (120, 60)
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -120,6 +122,18 @@ class Settings(BaseSettings):
     def _parse_offsets(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_offsets(value)  # ValueError names the bad part
+        return value
+
+    @field_validator("rate_limit", mode="before")
+    @classmethod
+    def _parse_rate(cls, value: object) -> object:
+        if isinstance(value, str):
+            count, _, seconds = value.partition("/")
+            if not (count.strip().isdigit() and seconds.strip().isdigit()):
+                raise ValueError("must be messages/seconds, e.g. 30/60")
+            if int(count) < 1 or int(seconds) < 1:
+                raise ValueError("both numbers must be at least 1")
+            return (int(count), int(seconds))
         return value
 
     @field_validator("log_level")

@@ -10,11 +10,13 @@ import copy
 import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
 from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
 from storage.codec import dump_object, dump_time, load_object, load_time
+from storage.records_json import action_json, answer_json, record_json, subscription_json
 
 
 class MemoryStorage:
@@ -131,6 +133,64 @@ class MemoryStorage:
         answers = self._answers.get(assessment_id, {})
         for standard_id in standard_ids:
             answers.pop(standard_id, None)
+
+    # -- privacy ---------------------------------------------------------------------------------
+
+    async def export_user(self, key: UserKey) -> dict[str, Any]:
+        """Return everything stored about ``key``."""
+        user = await self.get_user(key)
+        if user is None:
+            return {}
+        assessments = await self.list_assessments(key)
+        return {
+            "user": {
+                "platform": key.platform,
+                "workspace": key.workspace,
+                "user_id": key.user_id,
+                "locale": user.locale,
+                "created_at": user.created_at.isoformat(),
+            },
+            "session": dataclasses.asdict(await self.load_session(key)),
+            "assessments": [
+                {
+                    **record_json(r),
+                    "answers": [answer_json(a) for a in (await self.list_answers(r.id)).values()],
+                }
+                for r in assessments
+            ],
+            "subscriptions": [subscription_json(s) for s in await self.list_subscriptions(key)],
+            "reminder_offsets": list(await self.get_offsets(key) or ()),
+            "status_dates": [
+                {"kind": s.kind, "granted_on": s.granted_on.isoformat()}
+                for s in self._status.values()
+                if s.owner == key
+            ],
+            "action_plan": [action_json(a) for a in self._actions.values() if a.owner == key],
+            "linked_accounts": [str(alias) for alias, c in self._links.items() if c == key],
+        }
+
+    async def delete_user(self, key: UserKey) -> None:
+        """Erase everything about ``key`` and the accounts linked to it."""
+        keys = {key, *(alias for alias, c in self._links.items() if c == key)}
+        for k in keys:
+            self._users.pop(k, None)
+            self._sessions.pop(k, None)
+            self._offsets.pop(k, None)
+            self._links.pop(k, None)
+        for aid in [a for a, r in self._assessments.items() if r.owner in keys]:
+            del self._assessments[aid]
+            self._answers.pop(aid, None)
+        for sid in [s for s, sub in self._subscriptions.items() if sub.owner in keys]:
+            del self._subscriptions[sid]
+        for status_key in [sk for sk in self._status if sk[0] in keys]:
+            del self._status[status_key]
+        for item_id in [i for i, a in self._actions.items() if a.owner in keys]:
+            del self._actions[item_id]
+        for code in [c for c, v in self._codes.items() if v.owner in keys]:
+            del self._codes[code]
+        owners = {f"|{k}|" for k in keys}
+        for ledger_key in [lk for lk in self._ledger if any(o in lk for o in owners)]:
+            del self._ledger[ledger_key]
 
     # -- action plans, codes, linked accounts ---------------------------------------------------
 

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -18,6 +19,7 @@ from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscri
 from bot.errors import StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
+from storage.records_json import answer_json, record_json, subscription_json
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +254,103 @@ class SqliteStorage:
             "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?",
             [(assessment_id, sid) for sid in standard_ids],
         )
+
+    # -- privacy ------------------------------------------------------------------------------
+
+    async def export_user(self, key: UserKey) -> dict[str, Any]:
+        """Return everything stored about ``key``."""
+        user = await self.get_user(key)
+        if user is None:
+            return {}
+        who = (key.platform, key.workspace, key.user_id)
+        assessments = []
+        for record in await self.list_assessments(key):
+            answers = [answer_json(a) for a in (await self.list_answers(record.id)).values()]
+            assessments.append({**record_json(record), "answers": answers})
+        async with self._conn.execute(
+            "SELECT standard_id, title, responsible, due_on, done_at FROM action_items "
+            "WHERE platform = ? AND workspace = ? AND user_id = ?",
+            who,
+        ) as cursor:
+            actions = [
+                {
+                    "standard_id": r[0],
+                    "title": r[1],
+                    "responsible": r[2],
+                    "due_on": r[3],
+                    "done_at": r[4],
+                }
+                for r in await cursor.fetchall()
+            ]
+        async with self._conn.execute(
+            "SELECT platform, workspace, user_id FROM identity_links "
+            "WHERE c_platform = ? AND c_workspace = ? AND c_user_id = ?",
+            who,
+        ) as cursor:
+            linked = [str(UserKey(*r)) for r in await cursor.fetchall()]
+        return {
+            "user": {
+                "platform": key.platform,
+                "workspace": key.workspace,
+                "user_id": key.user_id,
+                "locale": user.locale,
+                "created_at": user.created_at.isoformat(),
+            },
+            "session": dataclasses.asdict(await self.load_session(key)),
+            "assessments": assessments,
+            "subscriptions": [subscription_json(s) for s in await self.list_subscriptions(key)],
+            "reminder_offsets": list(await self.get_offsets(key) or ()),
+            "status_dates": [
+                {"kind": s.kind, "granted_on": s.granted_on.isoformat()}
+                for s in await self.list_status_dates()
+                if s.owner == key
+            ],
+            "action_plan": actions,
+            "linked_accounts": linked,
+        }
+
+    async def delete_user(self, key: UserKey) -> None:
+        """Erase everything about ``key`` and the accounts linked to it.
+
+        Statement by statement, without one big transaction: the connection is shared with
+        other users' turns, whose writes a rollback here must never undo. Interrupted, it
+        can simply be run again.
+        """
+        who = (key.platform, key.workspace, key.user_id)
+        async with self._conn.execute(
+            "SELECT platform, workspace, user_id FROM identity_links "
+            "WHERE c_platform = ? AND c_workspace = ? AND c_user_id = ?",
+            who,
+        ) as cursor:
+            keys = [who, *[tuple(r) for r in await cursor.fetchall()]]
+        owned = "platform = ? AND workspace = ? AND user_id = ?"
+        for k in keys:
+            await self._conn.execute(
+                "DELETE FROM answers WHERE assessment_id IN "  # noqa: S608 - constant SQL
+                f"(SELECT id FROM assessments WHERE {owned})",
+                k,
+            )
+            for table in (
+                "assessments",
+                "sessions",
+                "subscriptions",
+                "reminder_settings",
+                "status_dates",
+                "action_items",
+                "codes",
+                "identity_links",
+                "users",
+            ):
+                await self._conn.execute(f"DELETE FROM {table} WHERE {owned}", k)  # noqa: S608
+            await self._conn.execute(
+                "DELETE FROM identity_links WHERE c_platform = ? AND c_workspace = ? "
+                "AND c_user_id = ?",
+                k,
+            )
+            await self._conn.execute(
+                "DELETE FROM reminder_ledger WHERE instr(key, ?) > 0",
+                (f"|{UserKey(*k)}|",),
+            )
 
     # -- action plans, codes, linked accounts ------------------------------------------------
 

@@ -30,6 +30,7 @@ from bot.core.inputs import COMMAND_NAME, Rejection, check_payload, check_text, 
 from bot.core.markup import escape
 from bot.core.ordering import KeyedLocks
 from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
+from bot.core.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class Turn:
     now: datetime
     menu: Callable[[Turn], ButtonRows]
     args: tuple[str, ...] = field(default=())
+    #: Set by a feature that erased the user's data: the dispatcher then writes nothing.
+    erased: bool = False
 
     @property
     def locale(self) -> str:
@@ -122,6 +125,7 @@ class Dispatcher:
         free_text: Handler,
         max_input_chars: int = 4000,
         identities: Callable[[UserKey], Awaitable[UserKey | None]] | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self.texts = texts
         self._users = users
@@ -132,6 +136,7 @@ class Dispatcher:
         self._free_text = free_text
         self._max_input_chars = max_input_chars
         self._identities = identities
+        self._throttle = throttle
         self._locks = KeyedLocks()
         self._remembered = 0
         self._commands: dict[str, tuple[Feature, Handler]] = {}
@@ -215,6 +220,8 @@ class Dispatcher:
             return []
         incoming, rejection = self._check(incoming)
         now = self._clock.now()
+        if self._throttle is not None and not self._throttle.allow(key, now):
+            rejection = Rejection("errors.slow_down")
         user = await self._users.get_user(key)
         if rejection is not None:
             # Nothing is stored for refused input, not even a first-contact user record.
@@ -234,7 +241,9 @@ class Dispatcher:
             before = copy.deepcopy(session)
             turn = Turn(incoming, user, session, self.texts, now, self.main_menu)
             replies = await self._route(turn)
-            if turn.session != before:
+            if turn.erased:
+                pass  # everything about the user was just deleted: store nothing more
+            elif turn.session != before:
                 await self._sessions.save_session(key, turn.session)
         if update_key is not None:
             await self._remember(update_key, now)

@@ -269,3 +269,15 @@ class CollabStore(Protocol):
     async def canonical(self, key: UserKey) -> UserKey | None:
         """Return the identity ``key`` acts as, or ``None`` when it is not linked."""
         ...
+
+
+class PrivacyStore(Protocol):
+    """Everything stored about one person, to hand over or erase."""
+
+    async def export_user(self, key: UserKey) -> dict[str, Any]:
+        """Return all data stored about ``key`` as JSON-ready values (empty dict when none)."""
+        ...
+
+    async def delete_user(self, key: UserKey) -> None:
+        """Erase everything stored about ``key`` (and accounts linked to it)."""
+        ...
