@@ -253,6 +253,7 @@ def telegram_runner(app: App) -> TelegramRunner | None:
         webhook_listen=settings.telegram_webhook_listen,
         webhook_port=settings.telegram_webhook_port,
         webhook_secret=secret.get_secret_value() if secret else None,
+        max_rate=settings.telegram_max_rate,
     )
     texts = app.content.texts
     commands: dict[str | None, list[tuple[str, str]]] = {

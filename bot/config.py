@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET"
     )
+    #: Overall messages per second (Telegram's limit is about 30; paid broadcasts allow more).
+    telegram_max_rate: float = Field(
+        default=30, gt=0, le=1000, validation_alias="TELEGRAM_MAX_RATE"
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")

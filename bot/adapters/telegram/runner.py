@@ -45,6 +45,7 @@ class TelegramConfig:
     polling_timeout: float = 10.0
     concurrent_updates: int = 8
     max_retries: int = 3
+    max_rate: float = 30.0
 
 
 class TelegramRunner:
@@ -73,7 +74,9 @@ class TelegramRunner:
             .base_url(cfg.base_url)
             .base_file_url(cfg.base_file_url)
             .concurrent_updates(cfg.concurrent_updates)
-            .rate_limiter(AIORateLimiter(max_retries=cfg.max_retries))
+            .rate_limiter(
+                AIORateLimiter(overall_max_rate=cfg.max_rate, max_retries=cfg.max_retries)
+            )
             .build()
         )
         app.add_handler(TypeHandler(Update, self._on_update))
