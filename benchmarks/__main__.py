@@ -7,7 +7,7 @@ import os
 import platform
 import sys
 
-from benchmarks import core, knowledge, reminders
+from benchmarks import core, knowledge, reminders, startup, telegram
 
 
 def main() -> None:
@@ -16,6 +16,8 @@ def main() -> None:
     figures = core.run(quick=quick)
     figures |= knowledge.run(quick=quick)
     figures |= reminders.run(quick=quick)
+    figures |= telegram.run(quick=quick)
+    figures |= startup.run(quick=quick)
     path = os.environ.get("BENCH_JSON", "bench-results.json")
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(figures, fh, indent=2, sort_keys=True)

@@ -1,110 +1,156 @@
-"""Core turn throughput: simulated users talking to the dispatcher, SQLite vs in-memory.
+"""Core throughput: simulated users doing complete self-evaluations through the dispatcher.
 
-The in-memory store is the baseline measured in the same run; the ratio says what the
-durable store costs. Each figure is the median of several repetitions.
+Each size runs in a fresh process (so peak RSS is that size's own), with the SQLite store.
+Baseline in the same run: the same work with the in-memory store, which shows what the
+durable store costs. Figures are medians over repeats.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import resource
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.app import wire_services
-from bot.config import REPO_CONTENT_DIR, Settings
-from bot.core.clock import SystemClock
-from bot.core.events import Action, Address, Command, Incoming, Text
-from bot.loader import load_content
-from storage.memory import MemoryStorage
-from storage.sqlite import SqliteStorage
+from bot.core.events import Action, Address, Command, Incoming, Reply, Text
 
-SCRIPT = [
-    Command("start"),
-    Action("h1:lang:en"),
-    Command("help"),
-    Text("hello"),
-    Action("h1:lang:pl"),
-    Command("nieznane"),
-    Text("co to jest klaster?"),
+PROFILE = [
+    "Klaster",
+    "Fundacja",
+    "stowarzyszenie",
+    "ICT",
+    "45",
+    "300",
+    "2015",
+    "mazowieckie",
+    "nie",
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    turns_per_s: float
-    p50_ms: float
-    p99_ms: float
+def _find(replies: list[Reply], label: str) -> str:
+    for reply in replies:
+        for button in reply.all_buttons:
+            if label in button.label:
+                return button.payload
+    raise LookupError(label)
 
 
-async def _run_users(store: Any, users: int, rounds: int) -> Result:
+async def _user(dispatcher: Any, n: int, latencies: list[float]) -> int:
+    address = Address("bench", f"c{n}", f"u{n}")
+    turns = 0
+
+    async def send(content: Any) -> list[Reply]:
+        nonlocal turns
+        start = time.perf_counter()
+        replies: list[Reply] = await dispatcher.handle(Incoming(address, content))
+        latencies.append(time.perf_counter() - start)
+        turns += 1
+        return replies
+
+    replies = await send(Command("ocena"))
+    for value in PROFILE:
+        replies = await send(Text(value))
+    replies = await send(Action(_find(replies, "faza rozwoju")))
+    for _ in range(36):
+        replies = await send(Action(_find(replies, "Spełnia")))
+    assert "Wynik samooceny" in " ".join(r.text for r in replies)
+    return turns
+
+
+async def _run(users: int, store_kind: str) -> dict[str, float]:
+    from bot.app import build_services
+    from bot.config import REPO_CONTENT_DIR, Settings
+    from bot.core.clock import SystemClock
+    from bot.loader import load_content
+    from storage.memory import MemoryStorage
+    from storage.sqlite import SqliteStorage
+
     content = load_content(REPO_CONTENT_DIR)
-    dispatcher = wire_services(content, store, SystemClock(), Settings())
-    latencies: list[float] = []
-
-    async def user(n: int) -> None:
-        address = Address("bench", f"c{n}", f"u{n}")
-        for r in range(rounds):
-            for i, content_ in enumerate(SCRIPT):
-                start = time.perf_counter()
-                replies = await dispatcher.handle(
-                    Incoming(address, content_, update_id=f"{n}-{r}-{i}")
-                )
-                latencies.append(time.perf_counter() - start)
-                assert replies
-
-    start = time.perf_counter()
-    await asyncio.gather(*(user(n) for n in range(users)))
-    elapsed = time.perf_counter() - start
-    latencies.sort()
-    return Result(
-        turns_per_s=len(latencies) / elapsed,
-        p50_ms=latencies[len(latencies) // 2] * 1000,
-        p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-    )
-
-
-async def _sqlite(users: int, rounds: int) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
-        store = await SqliteStorage.open(str(Path(tmp) / "bench.sqlite3"))
-        try:
-            return await _run_users(store, users, rounds)
-        finally:
-            await store.close()
+        store: Any = (
+            await SqliteStorage.open(str(Path(tmp) / "bench.sqlite3"))
+            if store_kind == "sqlite"
+            else MemoryStorage()
+        )
+        services = build_services(content, store, SystemClock(), Settings(rate_limit="1000/1"))
+        # Charts are rendered in a worker thread; the benchmark measures the conversation.
+        services.dispatcher.features[0]._visuals = None  # type: ignore[attr-defined]
+        latencies: list[float] = []
+        start = time.perf_counter()
+        turns = sum(
+            await asyncio.gather(*(_user(services.dispatcher, n, latencies) for n in range(users)))
+        )
+        elapsed = time.perf_counter() - start
+        await store.close()
+    latencies.sort()
+    return {
+        "turns": float(turns),
+        "turns_per_s": turns / elapsed,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    }
+
+
+def _child(users: int, store_kind: str, queue: Any) -> None:
+    figures = asyncio.run(_run(users, store_kind))
+    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(figures)
+
+
+def measure(users: int, store_kind: str) -> dict[str, float]:
+    """Run one size in a fresh process and return its figures (peak RSS included)."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(users, store_kind, queue))
+    process.start()
+    figures: dict[str, float] = queue.get(timeout=1800)
+    process.join()
+    return figures
 
 
 def run(quick: bool = False) -> dict[str, float]:
-    """Measure and return the medians; print a table."""
-    repeats = 3 if quick else 5
-    users, rounds = (20, 3) if quick else (100, 5)
-    memory: list[Result] = []
-    sqlite: list[Result] = []
-    for _ in range(repeats):
-        memory.append(asyncio.run(_run_users(MemoryStorage(), users, rounds)))
-        sqlite.append(asyncio.run(_sqlite(users, rounds)))
+    """Measure every size; print a table; return the figures."""
+    sizes = (1, 20, 100) if quick else (1, 100, 1000)
+    repeats = 1 if quick else 3
+    rows: dict[tuple[int, str], list[dict[str, float]]] = {}
+    for users in sizes:
+        for kind in ("memory", "sqlite"):
+            rows[(users, kind)] = [
+                measure(users, kind) for _ in range(repeats if users <= 100 else 1)
+            ]
 
-    def med(results: list[Result], attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in results)
+    def med(users: int, kind: str, key: str) -> float:
+        return statistics.median(r[key] for r in rows[(users, kind)])
 
-    figures = {
-        "core_home_turns_per_s_memory": med(memory, "turns_per_s"),
-        "core_home_turns_per_s_sqlite": med(sqlite, "turns_per_s"),
-        "core_home_p99_ms_sqlite": med(sqlite, "p99_ms"),
-        "core_home_sqlite_vs_memory_throughput": statistics.median(
-            s.turns_per_s / m.turns_per_s for s, m in zip(sqlite, memory, strict=True)
-        ),
-    }
-    print(f"core: {users} users x {rounds} rounds x {len(SCRIPT)} turns, median of {repeats}")
-    print(f"  {'store':<8} {'turns/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, results in (("memory", memory), ("sqlite", sqlite)):
-        print(
-            f"  {name:<8} {med(results, 'turns_per_s'):>10.0f} "
-            f"{med(results, 'p50_ms'):>8.2f} {med(results, 'p99_ms'):>8.2f}"
-        )
+    mid, big = sizes[1], sizes[2]
     print(
-        f"  sqlite/memory throughput ratio: {figures['core_home_sqlite_vs_memory_throughput']:.2f}"
+        f"core: complete self-evaluations (47 turns each), SQLite vs in-memory, median of {repeats}"
     )
-    return figures
+    head = ("users", "store", "turns/s", "p50 ms", "p99 ms", "peak RSS MB")
+    print("  {:>6} {:<7} {:>9} {:>8} {:>8} {:>12}".format(*head))
+    for users in sizes:
+        for kind in ("memory", "sqlite"):
+            print(
+                f"  {users:>6} {kind:<7} {med(users, kind, 'turns_per_s'):>9.0f} "
+                f"{med(users, kind, 'p50_ms'):>8.2f} {med(users, kind, 'p99_ms'):>8.2f} "
+                f"{med(users, kind, 'rss_mb'):>12.0f}"
+            )
+    growth = (med(big, "sqlite", "rss_mb") - med(mid, "sqlite", "rss_mb")) / (big - mid) * 1024
+    print(f"  memory per extra finished user ({mid} → {big}): {growth:.1f} KB")
+    return {
+        "core_turns_per_s": med(mid, "sqlite", "turns_per_s"),
+        "core_turns_per_s_memory": med(mid, "memory", "turns_per_s"),
+        f"core_p99_ms_{mid}_users": med(mid, "sqlite", "p99_ms"),
+        "core_p99_ms_100_users": med(100, "sqlite", "p99_ms")
+        if 100 in sizes
+        else med(mid, "sqlite", "p99_ms"),
+        f"core_rss_mb_{big}_users": med(big, "sqlite", "rss_mb"),
+        "core_rss_mb_1000_users": med(1000, "sqlite", "rss_mb")
+        if 1000 in sizes
+        else med(big, "sqlite", "rss_mb"),
+        "core_kb_per_finished_user": growth,
+    }

@@ -16,13 +16,11 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console.convert import render
 from bot.adapters.console.runner import ConsoleChat
-from bot.adapters.slack.runner import SlackConfig, SlackRunner
-from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
 from bot.assessment.plan import PLAN_OFFSETS, PlanFeature, plan_events
 from bot.assessment.service import AssessmentFeature
 from bot.assessment.team import TeamFeature
@@ -49,6 +47,10 @@ from bot.reminders.service import ReminderSettings, RemindersFeature
 from bot.reports.renderer import ReportRenderer
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.runner import SlackRunner
+    from bot.adapters.telegram.runner import TelegramRunner
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +246,9 @@ def telegram_runner(app: App) -> TelegramRunner | None:
     settings = app.settings
     if settings.telegram_bot_token is None:
         return None
+    # Imported only when configured: the SDKs cost a second of start-up.
+    from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
+
     secret = settings.telegram_webhook_secret
     config = TelegramConfig(
         token=settings.telegram_bot_token.get_secret_value(),
@@ -270,6 +275,8 @@ def slack_runner(app: App) -> SlackRunner | None:
     settings = app.settings
     if settings.slack_bot_token is None:
         return None
+    from bot.adapters.slack.runner import SlackConfig, SlackRunner
+
     app_token, secret = settings.slack_app_token, settings.slack_signing_secret
     config = SlackConfig(
         bot_token=settings.slack_bot_token.get_secret_value(),

@@ -122,11 +122,11 @@ class MemoryStorage:
 
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         """Return copies of the answers."""
-        return copy.deepcopy(self._answers.get(assessment_id, {}))
+        return dict(self._answers.get(assessment_id, {}))  # records are frozen
 
     async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
         """Insert or replace one answer."""
-        self._answers.setdefault(assessment_id, {})[answer.standard_id] = copy.deepcopy(answer)
+        self._answers.setdefault(assessment_id, {})[answer.standard_id] = answer
 
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Drop the answers to these standards."""

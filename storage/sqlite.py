@@ -63,24 +63,31 @@ class SqliteStorage:
         log.info("database ready at %s", path)
         return cls(conn, path)
 
+    async def _one(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """Run a query and return its first row (``None`` when none): one thread hop."""
+        rows = await self._conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
+
+    async def _all(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Run a query and return all rows: one thread hop."""
+        return list(await self._conn.execute_fetchall(sql, params))
+
     async def close(self) -> None:
         """Checkpoint and close the connection."""
         await self._conn.close()
 
     async def schema_version(self) -> int:
         """Return ``PRAGMA user_version`` (the number of the last applied migration)."""
-        async with self._conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
+        row = await self._one("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def get_user(self, key: UserKey) -> User | None:
         """Return the user or ``None``."""
-        async with self._conn.execute(
+        row = await self._one(
             "SELECT locale, created_at, active FROM users "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
             (key.platform, key.workspace, key.user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         return User(key=key, locale=row[0], created_at=load_time(row[1]), active=bool(row[2]))
@@ -104,11 +111,10 @@ class SqliteStorage:
 
     async def load_session(self, key: UserKey) -> SessionState:
         """Return the stored state or an empty one."""
-        async with self._conn.execute(
+        row = await self._one(
             "SELECT step, data FROM sessions WHERE platform = ? AND workspace = ? AND user_id = ?",
             (key.platform, key.workspace, key.user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return SessionState()
         return SessionState(step=row[0], data=load_object(row[1]))
@@ -125,10 +131,8 @@ class SqliteStorage:
 
     async def seen(self, update_key: str) -> bool:
         """Return whether the id was remembered."""
-        async with self._conn.execute(
-            "SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,)
-        ) as cursor:
-            return await cursor.fetchone() is not None
+        row = await self._one("SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,))
+        return row is not None
 
     async def remember(self, update_key: str, at: datetime) -> None:
         """Remember the id (first time wins)."""
@@ -178,21 +182,19 @@ class SqliteStorage:
 
     async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
         """Return the assessment or ``None``."""
-        async with self._conn.execute(
+        row = await self._one(
             f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?",  # noqa: S608 - constant
             (assessment_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else _assessment(row)
 
     async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
         """Return the owner's assessments, newest first."""
-        async with self._conn.execute(
+        rows = await self._all(
             f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments "  # noqa: S608 - constant columns
             "WHERE platform = ? AND workspace = ? AND user_id = ? ORDER BY id DESC",
             (owner.platform, owner.workspace, owner.user_id),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_assessment(row) for row in rows]
 
     async def update_assessment(self, record: AssessmentRecord) -> None:
@@ -217,20 +219,18 @@ class SqliteStorage:
 
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments of a team."""
-        async with self._conn.execute(
+        rows = await self._all(
             f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE team_of = ? ORDER BY id",  # noqa: S608
             (assessment_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_assessment(row) for row in rows]
 
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         """Return the answers by standard id."""
-        async with self._conn.execute(
+        rows = await self._all(
             "SELECT standard_id, answer, note, answered_at FROM answers WHERE assessment_id = ?",
             (assessment_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return {row[0]: AnswerRecord(row[0], row[1], row[2], load_time(row[3])) for row in rows}
 
     async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
@@ -386,8 +386,7 @@ class SqliteStorage:
         if owner is not None:
             query += " AND platform = ? AND workspace = ? AND user_id = ?"
             params = (owner.platform, owner.workspace, owner.user_id)
-        async with self._conn.execute(query + " ORDER BY due_on, id", params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._all(query + " ORDER BY due_on, id", params)
         return [
             ActionItem(
                 id=int(r[0]),
@@ -447,12 +446,11 @@ class SqliteStorage:
             ),
         )
         used_at: datetime | None = now if cursor.rowcount == 1 else None
-        async with self._conn.execute(
+        row = await self._one(
             "SELECT platform, workspace, user_id, assessment_id, expires_at, used_at FROM codes "
             "WHERE code = ? AND kind = ?",
             (code, kind),
-        ) as select:
-            row = await select.fetchone()
+        )
         if row is None:
             return None
         owner = UserKey(row[0], row[1], row[2])
@@ -489,12 +487,11 @@ class SqliteStorage:
 
     async def canonical(self, key: UserKey) -> UserKey | None:
         """Return the identity ``key`` acts as."""
-        async with self._conn.execute(
+        row = await self._one(
             "SELECT c_platform, c_workspace, c_user_id FROM identity_links "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
             (key.platform, key.workspace, key.user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else UserKey(row[0], row[1], row[2])
 
     # -- reminders ------------------------------------------------------------------------
@@ -523,11 +520,10 @@ class SqliteStorage:
 
     async def list_admin_events(self) -> list[Event]:
         """Return every admin event."""
-        async with self._conn.execute(
+        rows = await self._all(
             "SELECT id, title_pl, title_en, starts_at, ends_at, place, url, organiser, category, "
             "region, cancelled, date_only FROM events ORDER BY starts_at, id"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             Event(
                 id=r[0],
@@ -586,8 +582,7 @@ class SqliteStorage:
         if owner is not None:
             query += " WHERE platform = ? AND workspace = ? AND user_id = ?"
             params = (owner.platform, owner.workspace, owner.user_id)
-        async with self._conn.execute(query + " ORDER BY id", params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._all(query + " ORDER BY id", params)
         return [
             Subscription(
                 id=int(r[0]),
@@ -633,12 +628,11 @@ class SqliteStorage:
 
     async def get_offsets(self, owner: UserKey) -> tuple[int, ...] | None:
         """Return the owner's offsets or ``None``."""
-        async with self._conn.execute(
+        row = await self._one(
             "SELECT offsets FROM reminder_settings WHERE platform = ? AND workspace = ? "
             "AND user_id = ?",
             (owner.platform, owner.workspace, owner.user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else tuple(int(x) for x in json.loads(row[0]))
 
     async def set_offsets(self, owner: UserKey, offsets: tuple[int, ...] | None) -> None:
@@ -679,10 +673,9 @@ class SqliteStorage:
 
     async def list_status_dates(self) -> list[StatusDate]:
         """Return every status date."""
-        async with self._conn.execute(
+        rows = await self._all(
             "SELECT platform, workspace, user_id, chat_id, kind, granted_on FROM status_dates"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             StatusDate(
                 owner=UserKey(r[0], r[1], r[2]),

@@ -371,22 +371,36 @@ class AssessmentFeature:
         return await self._advance(turn, record)
 
     async def _advance(
-        self, turn: Turn, record: AssessmentRecord, after: str | None = None
+        self,
+        turn: Turn,
+        record: AssessmentRecord,
+        after: str | None = None,
+        answers: dict[str, AnswerRecord] | None = None,
     ) -> list[Reply]:
-        """Ask the next standard without an answer, or finish when there is none."""
-        codes = await self._codes(record)
+        """Ask the next standard without an answer, or finish when there is none.
+
+        ``answers``, when the caller has them fresh, saves reading them again.
+        """
+        if answers is None:
+            answers = await self._store.list_answers(record.id)
+        codes = {sid: a.answer for sid, a in answers.items()}
         nxt = next_standard(self._q(record), codes, after=after)
         if nxt is None:
             return await self._complete(turn, record)
-        return await self._ask_standard(turn, record, nxt)
+        return await self._ask_standard(turn, record, nxt, answers)
 
     async def _ask_standard(
-        self, turn: Turn, record: AssessmentRecord, standard_id: str
+        self,
+        turn: Turn,
+        record: AssessmentRecord,
+        standard_id: str,
+        answers: dict[str, AnswerRecord] | None = None,
     ) -> list[Reply]:
         record.cursor = standard_id
         await self._save(turn, record)
         turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
-        answers = await self._store.list_answers(record.id)
+        if answers is None:
+            answers = await self._store.list_answers(record.id)
         return [render.standard_question(turn, record, self._q(record), standard_id, answers)]
 
     async def _complete(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
@@ -589,16 +603,17 @@ class AssessmentFeature:
         existing = answers.get(standard_id)
         note = existing.note if existing else ""
         if value in ANSWER_CODES:
-            await self._store.save_answer(
-                record.id, AnswerRecord(standard_id, value, note, turn.now)
-            )
+            answer = AnswerRecord(standard_id, value, note, turn.now)
+            await self._store.save_answer(record.id, answer)
+            answers[standard_id] = answer
             if value == SKIPPED:
                 saved = Reply(turn.t("assess.standard.skipped", id=standard_id))
             else:
                 label = render.answer_label(turn, value)
                 saved = Reply(turn.t("assess.standard.saved", id=standard_id, answer=label))
             after = standard_id if value == SKIPPED else None
-            return [saved, *await self._advance(turn, record, after=after)]
+            following = await self._advance(turn, record, after=after, answers=answers)
+            return _prepend(saved.text, following)
         if value == BACK:
             previous = previous_standard(self._q(record), standard_id)
             if previous is None:
@@ -716,3 +731,12 @@ class AssessmentFeature:
                     (Button(turn.t(f"assess.button.{name}"), payload(record, "menu", name)),)
                 )
         return tuple(rows)
+
+
+def _prepend(text: str, replies: list[Reply]) -> list[Reply]:
+    """Put a short confirmation on top of the next message: one message, not two."""
+    if replies and replies[0].text:
+        first = replies[0]
+        merged = Reply(f"{text}\n\n{first.text}", first.buttons, first.image, first.document)
+        return [merged, *replies[1:]]
+    return [Reply(text), *replies]

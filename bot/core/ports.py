@@ -124,7 +124,7 @@ class AssessmentRecord:
     team_of: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AnswerRecord:
     """The answer to one standard: code ``y``/``n``/``u``/``s`` (or ``None``) and a note."""
 

@@ -6,7 +6,6 @@ from bot.assessment.report_data import ReportData
 from bot.core.i18n import Texts
 from bot.reports.chart import chart_png
 from bot.reports.export import answers_csv, answers_json
-from bot.reports.pdf import report_pdf
 
 
 class ReportRenderer:
@@ -21,6 +20,8 @@ class ReportRenderer:
 
     def pdf(self, data: ReportData, locale: str, chart: bytes | None) -> bytes:
         """Return the PDF report."""
+        from bot.reports.pdf import report_pdf  # fpdf2 loads Pillow: import on first use
+
         return report_pdf(data, self._texts, locale, chart)
 
     def csv(self, data: ReportData, locale: str) -> bytes:

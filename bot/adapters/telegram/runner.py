@@ -7,12 +7,13 @@ ConversationHandler and no persistence: state lives in our storage.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
 
-from telegram import BotCommand, Message, Update
+from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -144,18 +145,23 @@ class TelegramRunner:
         # chat's updates are handled (and answered) in that order.
         async with self._locks.hold((address.chat_id, address.user_id)):
             query = update.callback_query
+            answering = None
             if query is not None:
-                try:
-                    await query.answer()  # stop the button's spinner
-                except TelegramError as exc:
-                    log.debug("answering a callback query failed: %s", exc)
+                # Stop the button's spinner while the core works: no need to wait for it.
+                answering = asyncio.ensure_future(self._answer_query(query))
             incoming = await self._with_file(update, incoming)
             replies = await self._handle(incoming)
-            if not replies:
-                return
-            if query is not None and isinstance(query.message, Message) and query.data:
-                await self._acknowledge(query.message, query.data)
-            await self.deliver(address, replies)
+            if replies:
+                if query is not None and isinstance(query.message, Message) and query.data:
+                    # Mark the pressed message and send the replies side by side.
+                    await asyncio.gather(
+                        self._acknowledge(query.message, query.data),
+                        self.deliver(address, replies),
+                    )
+                else:
+                    await self.deliver(address, replies)
+            if answering is not None:
+                await answering
 
     async def _with_file(self, update: Update, incoming: Incoming) -> Incoming:
         """Download a sent document (up to 1 MB) so the core sees its bytes."""
@@ -182,6 +188,13 @@ class TelegramRunner:
             await self._on_unreachable(address)
         except DeliveryError as exc:
             log.warning("telegram delivery to chat %s failed: %s", address.chat_id, exc)
+
+    @staticmethod
+    async def _answer_query(query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            log.debug("answering a callback query failed: %s", exc)
 
     async def _acknowledge(self, message: Message, payload: str) -> None:
         """Remove the pressed message's keyboard and show the chosen answer on it."""
