@@ -103,3 +103,16 @@ async def fill_profile(chat: Chat) -> None:
             await chat.send(value)
         else:
             await chat.press(value)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process: none of our variables but ``extra``."""
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CLUSTERBOT_", "TELEGRAM_", "SLACK_"))
+    }
+    env.update(extra)
+    return env

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import sys
@@ -18,6 +17,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.errors import ConfigError
 from bot.loader import Content
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, private_text
+from tests.helpers import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,12 +34,7 @@ async def test_run_starts_telegram_and_stops_cleanly_on_sigterm(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
     db = tmp_path / "bot.sqlite3"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CLUSTERBOT_", "TELEGRAM_", "SLACK_"))
-    }
-    env.update(
+    env = clean_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.base_url,
         CLUSTERBOT_DB_PATH=str(db),
@@ -94,7 +89,8 @@ def test_webhook_needs_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_file_url_follows_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert load_settings().telegram_file_url == "https://api.telegram.org/file/bot"
+    default = load_settings()
+    assert default.telegram_file_url == default.telegram_api_base_url[: -len("/bot")] + "/file/bot"
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
     assert load_settings().telegram_file_url == "http://127.0.0.1:8081/file/bot"
     monkeypatch.setenv("TELEGRAM_API_FILE_URL", "http://files.local/file/bot")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.helpers import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -13,12 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(
     *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CLUSTERBOT_", "TELEGRAM_", "SLACK_"))
-    }
-    full_env.update(env or {})
+    full_env = clean_env(**(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

@@ -7,7 +7,6 @@ must continue at the right question. SIGTERM then stops the process cleanly (exi
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import sqlite3
@@ -20,6 +19,7 @@ import pytest
 from bot.config import REPO_CONTENT_DIR
 from bot.loader import load_content
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, private_text
+from tests.helpers import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS = list(range(1001, 1051))
@@ -46,12 +46,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 async def start_bot(api: FakeBotApi, db: Path) -> asyncio.subprocess.Process:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CLUSTERBOT_", "TELEGRAM_", "SLACK_"))
-    }
-    env.update(
+    env = clean_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.base_url,
         TELEGRAM_MAX_RATE="1000",

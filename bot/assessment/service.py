@@ -161,15 +161,7 @@ class AssessmentFeature:
         """Summarise the current self-evaluation, or the last result, with a shortcut."""
         record = await self._current(turn)
         if record is not None:
-            answers = await self._codes(record)
-            done = sum(1 for code in answers.values() if code in FINAL_ANSWERS)
-            name = record.profile.get("name")
-            text = turn.t(
-                "assess.in_progress",
-                name=f" ({escape(str(name))})" if name else "",
-                answered=done,
-                total=len(self._q(record).standards),
-            )
+            text = await self._in_progress_text(turn, record)
             return [Reply(text, buttons=self._record_buttons(turn, record, "continue", "progress"))]
         finished = await self._latest(turn, COMPLETED)
         if finished is not None and finished.phase is not None:
@@ -179,6 +171,17 @@ class AssessmentFeature:
             return [Reply(text, buttons=self._record_buttons(turn, finished, "report", "new"))]
         button = Button(turn.t("assess.menu"), f"{PREFIX}:open")
         return [Reply(turn.t("assess.none"), buttons=((button,),))]
+
+    async def _in_progress_text(self, turn: Turn, record: AssessmentRecord) -> str:
+        """Say that a self-evaluation is in progress, and how far it got."""
+        codes = await self._codes(record)
+        name = record.profile.get("name")
+        return turn.t(
+            "assess.in_progress",
+            name=f" ({escape(str(name))})" if name else "",
+            answered=sum(1 for code in codes.values() if code in FINAL_ANSWERS),
+            total=len(self._q(record).standards),
+        )
 
     async def open_current(self, turn: Turn) -> list[Reply]:
         """Show the question the user's current assessment is at (empty when none)."""
@@ -192,15 +195,7 @@ class AssessmentFeature:
         record = await self._current(turn)
         if record is None:
             return await self._choose_questionnaire(turn)
-        answers = await self._store.list_answers(record.id)
-        done = sum(1 for a in answers.values() if a.answer in FINAL_ANSWERS)
-        name = record.profile.get("name")
-        text = turn.t(
-            "assess.in_progress",
-            name=f" ({escape(str(name))})" if name else "",
-            answered=done,
-            total=len(self._q(record).standards),
-        )
+        text = await self._in_progress_text(turn, record)
         return [
             Reply(
                 text,

@@ -5,29 +5,22 @@ The coordinator's report shows where the answers differ (:mod:`bot.assessment.di
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.assessment.service import COMPLETED, IN_PROGRESS, AssessmentFeature
-from bot.core.dispatcher import Handler, Turn
-from bot.core.events import Button, Reply
+from bot.core.codes import new_code
+from bot.core.dispatcher import FeatureBase, Handler, Turn
+from bot.core.events import Reply
 from bot.core.markup import escape
 from bot.core.ports import AssessmentRecord, AssessmentStore, CollabStore
 from bot.core.records import OneTimeCode
 
 PREFIX = "t1"
 INVITE_VALID = timedelta(days=7)
-# No 0/O, 1/I/L: codes are read aloud and typed on phones.
-_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-def new_code(length: int = 8) -> str:
-    """A random code that is easy to type."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
-
-
-class TeamFeature:
+class TeamFeature(FeatureBase):
     """``/zespol`` (invite) and ``/dolacz KOD`` (join); deep links ``/start KOD`` too."""
 
     name = "team"
@@ -45,30 +38,9 @@ class TeamFeature:
         """Return the commands in Polish and English."""
         return {"zespol": self.invite, "team": self.invite, "dolacz": self.join, "join": self.join}
 
-    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
-        """Team work is reached by command."""
-        return ()
-
     def help_key(self) -> str | None:
         """Return the key of this feature's help section."""
         return "team.help"
-
-    async def overview(self, turn: Turn) -> list[Reply]:
-        """Nothing for a home screen."""
-        return []
-
-    async def prompt(self, turn: Turn) -> list[Reply]:
-        """No steps wait for text."""
-        return []
-
-    async def on_text(self, turn: Turn) -> list[Reply]:
-        """No steps wait for text."""
-        turn.session.step = None
-        return []
-
-    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
-        """No buttons of its own."""
-        return [turn.menu_reply("errors.stale_button")]
 
     async def _team_assessment(self, turn: Turn) -> AssessmentRecord | None:
         for record in await self._assessments.list_assessments(turn.user.key):

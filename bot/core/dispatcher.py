@@ -110,6 +110,42 @@ class Feature(Protocol):
         ...
 
 
+class FeatureBase:
+    """Defaults for a feature reached only by its commands: no menu entry, no steps."""
+
+    name = "base"
+    action_prefix = "b0"
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return no commands (override)."""
+        return {}
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """No main-menu entry."""
+        return ()
+
+    def help_key(self) -> str | None:
+        """No help section."""
+        return None
+
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Nothing for a home screen."""
+        return []
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """No step waits for an answer, so nothing to repeat."""
+        return []
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """No step waits for text: forget a step left over."""
+        turn.session.step = None
+        return []
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """No buttons: any press is stale."""
+        return [turn.menu_reply("errors.stale_button")]
+
+
 class Dispatcher:
     """Routes incoming messages to features, one at a time per user."""
 

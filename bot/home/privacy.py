@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from bot.core.dispatcher import Handler, Turn
+from bot.core.dispatcher import FeatureBase, Handler, Turn
 from bot.core.events import Button, Document, Reply
 from bot.core.ports import PrivacyStore
 
 PREFIX = "d1"
 
 
-class PrivacyFeature:
+class PrivacyFeature(FeatureBase):
     """Data export and erasure, with a confirmation before erasing."""
 
     name = "privacy"
@@ -30,26 +30,9 @@ class PrivacyFeature:
             "deletedata": self.ask_delete,
         }
 
-    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
-        """Reached by command."""
-        return ()
-
     def help_key(self) -> str | None:
         """Return the key of this feature's help section."""
         return "privacy.help"
-
-    async def overview(self, turn: Turn) -> list[Reply]:
-        """Nothing for a home screen."""
-        return []
-
-    async def prompt(self, turn: Turn) -> list[Reply]:
-        """No steps."""
-        return []
-
-    async def on_text(self, turn: Turn) -> list[Reply]:
-        """No steps."""
-        turn.session.step = None
-        return []
 
     async def export(self, turn: Turn) -> list[Reply]:
         """Send everything stored about the user as a JSON file."""

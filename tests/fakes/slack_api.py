@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import itertools
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.recording import Recording
 
 BOT_TOKEN = "xoxb-test-token"
 SIGNING_SECRET = "test-signing-secret"
@@ -24,7 +25,7 @@ class Call:
     params: dict[str, Any]
 
 
-class FakeSlackApi:
+class FakeSlackApi(Recording):
     """Answers the Web API methods the assistant uses; tests read the recorded calls."""
 
     def __init__(self) -> None:
@@ -81,21 +82,6 @@ class FakeSlackApi:
                     if label_part in element["text"]["text"] and "value" in element:
                         return message, element["value"]
         raise AssertionError(f"no button {label_part!r} in {channel}")
-
-    async def settle(self, before: int, quiet: float = 0.1, within: float = 15.0) -> None:
-        """Wait until more than ``before`` messages were sent and no call came for ``quiet`` s."""
-        await self.wait_for(lambda: len(self.sent()) > before, within)
-        seen = -1
-        while seen != len(self.calls):
-            seen = len(self.calls)
-            await asyncio.sleep(quiet)
-
-    async def wait_for(self, predicate: Any, within: float = 10.0) -> None:
-        async def poll() -> None:
-            while not predicate():  # noqa: ASYNC110 - the predicate reads recorded calls
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(poll(), within)
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]

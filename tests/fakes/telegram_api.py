@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.recording import Recording
+
 TOKEN = "123456:TEST-token"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Klaster", "username": "klaster_test_bot"}
 
@@ -21,7 +23,7 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-class FakeBotApi:
+class FakeBotApi(Recording):
     """Answers the Bot API methods the assistant uses; tests queue updates and read calls."""
 
     def __init__(self) -> None:
@@ -97,23 +99,6 @@ class FakeBotApi:
                     if label_part in button["text"] and "callback_data" in button:
                         return message, button["callback_data"]
         raise AssertionError(f"no button {label_part!r} sent to {chat_id}")
-
-    async def settle(self, before: int, quiet: float = 0.1, within: float = 15.0) -> None:
-        """Wait until more than ``before`` messages were sent and no call came for ``quiet`` s."""
-        await self.wait_for(lambda: len(self.sent()) > before, within)
-        seen = -1
-        while seen != len(self.calls):
-            seen = len(self.calls)
-            await asyncio.sleep(quiet)
-
-    async def wait_for(self, predicate: Any, within: float = 10.0) -> None:
-        async def poll() -> None:
-            while not predicate():  # noqa: ASYNC110 - the predicate reads recorded calls
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(poll(), within)
-
-    # -- the server -------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
