@@ -52,6 +52,11 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         ("slack_bolt", "slack_sdk", "storage", "aiosqlite", "bot.app", "bot.config"),
     ),
     ("bot.adapters.slack", ("telegram", "storage", "aiosqlite", "bot.app", "bot.config")),
+    # The HTTP server both webhook modes share: aiohttp only, no platform SDK.
+    (
+        "bot.adapters.web",
+        ("telegram", "slack_bolt", "slack_sdk", "storage", "aiosqlite", "bot.app", "bot.config"),
+    ),
     ("bot.adapters", (*SDKS, "storage", "aiosqlite", "bot.app", "bot.config")),
     ("bot.loader", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.cli", *SDKS)),
     ("storage", ("bot.adapters", "bot.app", "bot.cli", "bot.config", *SDKS, *FEATURES)),

@@ -314,12 +314,21 @@ async def test_webhook_mode_checks_the_secret(
             assert wrong.status_code == 403 and missing.status_code == 403
             await asyncio.sleep(0.2)
             assert api.sent() == []
-            right = await client.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
-            )
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            broken = await client.post(url, content=b"\xff not json", headers=secret)
+            shapeless = await client.post(url, json=[1, 2], headers=secret)
+            assert broken.status_code == 400 and shapeless.status_code == 400
+            right = await client.post(url, json=update, headers=secret)
             assert right.status_code == 200
-        await api.wait_for(lambda: len(api.sent()) == 1)
-        assert "Dzień dobry" in api.sent()[0].params["text"]
+            await api.wait_for(lambda: len(api.sent()) == 1)
+            assert "Dzień dobry" in api.sent()[0].params["text"]
+            # A replayed request (same update id, right secret) is accepted but not answered.
+            replayed = await client.post(url, json=update, headers=secret)
+            assert replayed.status_code == 200
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200 and health.json() == {"ok": True}
+            await asyncio.sleep(0.3)
+        assert len(api.sent()) == 1
 
 
 async def test_images_and_documents_are_uploaded(bot: Bot, api: FakeBotApi) -> None:

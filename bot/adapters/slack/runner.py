@@ -28,6 +28,7 @@ from bot.adapters.slack.convert import (
     home_view,
 )
 from bot.adapters.slack.messenger import SlackMessenger
+from bot.adapters.web import serve
 from bot.core.events import Address, Incoming, Reply
 from bot.core.ordering import KeyedLocks
 from bot.errors import DeliveryError, RecipientUnavailable
@@ -98,14 +99,7 @@ class SlackRunner:
         if not cfg.signing_secret:
             raise ValueError("HTTP mode needs a signing secret")
         web_app = self.app.web_app(path=cfg.path, port=cfg.http_port)
-        web_app.router.add_get("/healthz", _healthz)
-        self._web = web.AppRunner(web_app, access_log=None)
-        await self._web.setup()
-        site = web.TCPSite(self._web, cfg.http_host, cfg.http_port)
-        await site.start()
-        server = site._server  # the bound port, when 0 was asked for
-        sockets = getattr(server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else cfg.http_port
+        self._web, self.port = await serve(web_app, cfg.http_host, cfg.http_port)
         log.info("slack HTTP mode listening on %s:%s%s", cfg.http_host, self.port, cfg.path)
         return self
 
@@ -221,7 +215,3 @@ class SlackRunner:
             channel = response.get("channel") or {}
             self._dm_channels[key] = str(channel.get("id"))
         return self._dm_channels[key]
-
-
-async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})

@@ -1,18 +1,21 @@
 """Runs python-telegram-bot's Application inside our event loop, as transport only.
 
-PTB fetches updates (long polling, or its webhook server with a secret token), and our
-callback converts each one, hands it to the core and sends the replies. No
+PTB fetches updates by long polling; in webhook mode our own aiohttp server (the one Slack's
+HTTP mode uses, with `/healthz`) checks the secret token and puts each update on PTB's
+queue. Our callback converts each update, hands it to the core and sends the replies. No
 ConversationHandler and no persistence: state lives in our storage.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
 
+from aiohttp import web
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -20,6 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
 from bot.adapters.telegram.messenger import TelegramMessenger
+from bot.adapters.web import serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
 from bot.core.ordering import KeyedLocks
 from bot.errors import DeliveryError, RecipientUnavailable
@@ -29,6 +33,8 @@ log = logging.getLogger(__name__)
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 OnUnreachable = Callable[[Address], Awaitable[None]]
 MAX_DOWNLOAD_BYTES = 1_000_000
+ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +71,17 @@ class TelegramRunner:
         self._on_unreachable = on_unreachable
         self._locks = KeyedLocks()
         self._app: Application | None = None  # type: ignore[type-arg]
+        self._web: web.AppRunner | None = None
         self.messenger: TelegramMessenger | None = None
+        self.port: int | None = None
 
     async def __aenter__(self) -> TelegramRunner:
         cfg = self._config
+        builder = ApplicationBuilder()
+        if cfg.webhook_url:
+            builder = builder.updater(None)  # our server feeds the update queue
         app = (
-            ApplicationBuilder()
-            .token(cfg.token)
+            builder.token(cfg.token)
             .base_url(cfg.base_url)
             .base_file_url(cfg.base_file_url)
             .concurrent_updates(cfg.concurrent_updates)
@@ -87,22 +97,14 @@ class TelegramRunner:
         self.messenger = TelegramMessenger(app.bot)
         await self._set_commands()
         await app.start()
-        updater = app.updater
-        if updater is None:  # pragma: no cover - ApplicationBuilder always makes one
-            raise RuntimeError("PTB built no updater")
         if cfg.webhook_url:
-            await updater.start_webhook(
-                listen=cfg.webhook_listen,
-                port=cfg.webhook_port,
-                url_path=cfg.webhook_path,
-                webhook_url=cfg.webhook_url,
-                secret_token=cfg.webhook_secret,
-                allowed_updates=["message", "callback_query"],
-            )
-            log.info("telegram webhook listening on %s:%s", cfg.webhook_listen, cfg.webhook_port)
+            await self._start_webhook()
         else:
+            updater = app.updater
+            if updater is None:  # pragma: no cover - ApplicationBuilder always makes one
+                raise RuntimeError("PTB built no updater")
             await updater.start_polling(
-                timeout=int(cfg.polling_timeout), allowed_updates=["message", "callback_query"]
+                timeout=int(cfg.polling_timeout), allowed_updates=ALLOWED_UPDATES
             )
             log.info("telegram long polling started")
         return self
@@ -116,12 +118,45 @@ class TelegramRunner:
         app = self._app
         if app is None:
             return
+        if self._web is not None:
+            await self._web.cleanup()  # no new updates; PTB still handles the queued ones
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
         log.info("telegram stopped")
+
+    async def _start_webhook(self) -> None:
+        cfg = self._config
+        assert self._app is not None and cfg.webhook_url  # noqa: S101 - webhook mode only
+        web_app = web.Application()
+        web_app.router.add_post(f"/{cfg.webhook_path.strip('/')}", self._on_webhook)
+        self._web, self.port = await serve(web_app, cfg.webhook_listen, cfg.webhook_port)
+        await self._app.bot.set_webhook(
+            url=cfg.webhook_url, secret_token=cfg.webhook_secret, allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("telegram webhook listening on %s:%s", cfg.webhook_listen, self.port)
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """Accept an update only with the secret token; replays are dropped by update id."""
+        expected = self._config.webhook_secret or ""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            log.debug("webhook request with a missing or wrong secret token")
+            return web.Response(status=403)
+        app = self._app
+        try:
+            data = await request.json()
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                return web.Response(status=400)
+            update = Update.de_json(data, app.bot if app is not None else None)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return web.Response(status=400)
+        if app is None or not app.running:
+            return web.Response(status=503)  # Telegram delivers it again later
+        await app.update_queue.put(update)
+        return web.Response(status=200)
 
     @property
     def username(self) -> str | None:
