@@ -17,18 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.events import Action, Address, Command, Incoming, Reply, Text
-
-PROFILE = [
-    "Klaster",
-    "Fundacja",
-    "stowarzyszenie",
-    "ICT",
-    "45",
-    "300",
-    "2015",
-    "mazowieckie",
-    "nie",
-]
+from tests.sample import PROFILE
 
 
 def _find(replies: list[Reply], label: str) -> str:

@@ -20,18 +20,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, private_text
-
-PROFILE = [
-    "Klaster",
-    "Fundacja",
-    "stowarzyszenie",
-    "ICT",
-    "45",
-    "300",
-    "2015",
-    "mazowieckie",
-    "nie",
-]
+from tests.sample import PROFILE
 
 
 class Driver:

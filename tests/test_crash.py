@@ -20,20 +20,10 @@ from bot.config import REPO_CONTENT_DIR
 from bot.loader import load_content
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, private_text
 from tests.helpers import clean_env
+from tests.sample import PROFILE
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS = list(range(1001, 1051))
-PROFILE = [
-    "Klaster",
-    "Fundacja",
-    "stowarzyszenie",
-    "ICT",
-    "45",
-    "300",
-    "2015",
-    "mazowieckie",
-    "nie",
-]
 SAVED = re.compile(r"^Zapisano (\d\.\d\.\d):")
 
 

@@ -30,6 +30,7 @@ from tests.fakes.slack_api import (
     dm_event,
     signed_headers,
 )
+from tests.sample import PROFILE
 
 
 @pytest.fixture
@@ -148,17 +149,7 @@ async def test_a_greeting_in_a_dm_gets_the_menu(slack: SlackBot, api: FakeSlackA
 async def test_a_full_self_evaluation_by_buttons(slack: SlackBot, api: FakeSlackApi) -> None:
     await dm(slack, "menu")
     await press(slack, "Samoocena")
-    for value in (
-        "Klaster Testowy",
-        "Fundacja",
-        "stowarzyszenie",
-        "ICT",
-        "45",
-        "300",
-        "2015",
-        "mazowieckie",
-        "nie",
-    ):
+    for value in PROFILE:
         await dm(slack, value)
     await press(slack, "faza rozwoju")
     for _ in range(36):

@@ -19,6 +19,7 @@ from bot.core.events import Address, Button, Reply
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, group_text, private_text
+from tests.sample import PROFILE
 
 ALA = 501
 
@@ -179,7 +180,7 @@ async def test_a_redelivered_update_is_processed_once(bot: Bot, api: FakeBotApi)
 
 async def test_two_presses_of_one_button_at_once(bot: Bot, api: FakeBotApi) -> None:
     await say(api, "/ocena")
-    for value in ("K", "F", "stowarzyszenie", "ICT", "45", "300", "2015", "mazowieckie", "nie"):
+    for value in PROFILE:
         await say(api, value)
     await press(api, "faza rozwoju")
     message, data = api.button(ALA, "Spełnia")
@@ -202,7 +203,7 @@ async def test_restart_mid_assessment_continues(
     db = tmp_path / "restart.sqlite3"
     async with Bot(api, content, db, clock):
         await say(api, "/ocena")
-        for value in ("K", "F", "stowarzyszenie", "ICT", "45", "300", "2015", "mazowieckie", "nie"):
+        for value in PROFILE:
             await say(api, value)
         await press(api, "faza rozwoju")
         await press(api, "Spełnia")
