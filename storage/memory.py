@@ -16,7 +16,7 @@ from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
 from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
 from storage.codec import dump_object, dump_time, load_object, load_time
-from storage.records_json import action_json, answer_json, record_json, subscription_json
+from storage.records_json import action_json, user_export
 
 
 class MemoryStorage:
@@ -141,33 +141,9 @@ class MemoryStorage:
         user = await self.get_user(key)
         if user is None:
             return {}
-        assessments = await self.list_assessments(key)
-        return {
-            "user": {
-                "platform": key.platform,
-                "workspace": key.workspace,
-                "user_id": key.user_id,
-                "locale": user.locale,
-                "created_at": user.created_at.isoformat(),
-            },
-            "session": dataclasses.asdict(await self.load_session(key)),
-            "assessments": [
-                {
-                    **record_json(r),
-                    "answers": [answer_json(a) for a in (await self.list_answers(r.id)).values()],
-                }
-                for r in assessments
-            ],
-            "subscriptions": [subscription_json(s) for s in await self.list_subscriptions(key)],
-            "reminder_offsets": list(await self.get_offsets(key) or ()),
-            "status_dates": [
-                {"kind": s.kind, "granted_on": s.granted_on.isoformat()}
-                for s in self._status.values()
-                if s.owner == key
-            ],
-            "action_plan": [action_json(a) for a in self._actions.values() if a.owner == key],
-            "linked_accounts": [str(alias) for alias, c in self._links.items() if c == key],
-        }
+        actions = [action_json(a) for a in self._actions.values() if a.owner == key]
+        linked = [str(alias) for alias, c in self._links.items() if c == key]
+        return await user_export(self, key, user, actions, linked)
 
     async def delete_user(self, key: UserKey) -> None:
         """Erase everything about ``key`` and the accounts linked to it."""

@@ -2,10 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Protocol
 
-from bot.core.ports import AnswerRecord, AssessmentRecord
+from bot.core.events import UserKey
+from bot.core.ports import (
+    AnswerRecord,
+    AssessmentRecord,
+    AssessmentStore,
+    ReminderStore,
+    SessionStore,
+    User,
+)
 from bot.core.records import ActionItem, Subscription
+
+
+class ExportSource(SessionStore, AssessmentStore, ReminderStore, Protocol):
+    """What the export reads through the ports both stores implement."""
+
+
+async def user_export(
+    store: ExportSource,
+    key: UserKey,
+    user: User,
+    action_plan: list[dict[str, Any]],
+    linked_accounts: list[str],
+) -> dict[str, Any]:
+    """Everything stored about ``key``; each store adds what only it can list."""
+    return {
+        "user": {
+            "platform": key.platform,
+            "workspace": key.workspace,
+            "user_id": key.user_id,
+            "locale": user.locale,
+            "created_at": user.created_at.isoformat(),
+        },
+        "session": dataclasses.asdict(await store.load_session(key)),
+        "assessments": [
+            {
+                **record_json(r),
+                "answers": [answer_json(a) for a in (await store.list_answers(r.id)).values()],
+            }
+            for r in await store.list_assessments(key)
+        ],
+        "subscriptions": [subscription_json(s) for s in await store.list_subscriptions(key)],
+        "reminder_offsets": list(await store.get_offsets(key) or ()),
+        "status_dates": [
+            {"kind": s.kind, "granted_on": s.granted_on.isoformat()}
+            for s in await store.list_status_dates()
+            if s.owner == key
+        ],
+        "action_plan": action_plan,
+        "linked_accounts": linked_accounts,
+    }
 
 
 def record_json(record: AssessmentRecord) -> dict[str, Any]:

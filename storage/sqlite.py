@@ -19,7 +19,7 @@ from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscri
 from bot.errors import StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
-from storage.records_json import answer_json, record_json, subscription_json
+from storage.records_json import user_export
 
 log = logging.getLogger(__name__)
 
@@ -263,10 +263,6 @@ class SqliteStorage:
         if user is None:
             return {}
         who = (key.platform, key.workspace, key.user_id)
-        assessments = []
-        for record in await self.list_assessments(key):
-            answers = [answer_json(a) for a in (await self.list_answers(record.id)).values()]
-            assessments.append({**record_json(record), "answers": answers})
         async with self._conn.execute(
             "SELECT standard_id, title, responsible, due_on, done_at FROM action_items "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
@@ -288,26 +284,7 @@ class SqliteStorage:
             who,
         ) as cursor:
             linked = [str(UserKey(*r)) for r in await cursor.fetchall()]
-        return {
-            "user": {
-                "platform": key.platform,
-                "workspace": key.workspace,
-                "user_id": key.user_id,
-                "locale": user.locale,
-                "created_at": user.created_at.isoformat(),
-            },
-            "session": dataclasses.asdict(await self.load_session(key)),
-            "assessments": assessments,
-            "subscriptions": [subscription_json(s) for s in await self.list_subscriptions(key)],
-            "reminder_offsets": list(await self.get_offsets(key) or ()),
-            "status_dates": [
-                {"kind": s.kind, "granted_on": s.granted_on.isoformat()}
-                for s in await self.list_status_dates()
-                if s.owner == key
-            ],
-            "action_plan": actions,
-            "linked_accounts": linked,
-        }
+        return await user_export(self, key, user, actions, linked)
 
     async def delete_user(self, key: UserKey) -> None:
         """Erase everything about ``key`` and the accounts linked to it.

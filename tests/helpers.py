@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from pathlib import Path
 from typing import Any
 
 from bot.app import wire_services
@@ -10,6 +13,8 @@ from bot.core.clock import ManualClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Address, Command, Incoming, Reply, Text
 from bot.loader import Content
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_dispatcher(
@@ -116,3 +121,18 @@ def clean_env(**extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+async def start_bot_process(env: dict[str, str], *, stdout: int) -> asyncio.subprocess.Process:
+    """Run `python -m bot run` from the repository root with ``env``; stderr is piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=asyncio.subprocess.PIPE,
+    )

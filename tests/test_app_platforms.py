@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.errors import ConfigError
 from bot.loader import Content
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, private_text
-from tests.helpers import clean_env
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import clean_env, start_bot_process
 
 
 @pytest.fixture
@@ -40,17 +37,7 @@ async def test_run_starts_telegram_and_stops_cleanly_on_sigterm(
         CLUSTERBOT_DB_PATH=str(db),
         CLUSTERBOT_LOG_LEVEL="INFO",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_bot_process(env, stdout=asyncio.subprocess.PIPE)
     try:
         await api.wait_for(lambda: api.sent("setMyCommands"), within=30)
         api.queue(private_text(7, "/start"))

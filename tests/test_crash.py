@@ -10,7 +10,6 @@ import asyncio
 import re
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,10 +18,9 @@ import pytest
 from bot.config import REPO_CONTENT_DIR
 from bot.loader import load_content
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, private_text
-from tests.helpers import clean_env
+from tests.helpers import clean_env, start_bot_process
 from tests.sample import PROFILE
 
-ROOT = Path(__file__).resolve().parents[1]
 USERS = list(range(1001, 1051))
 SAVED = re.compile(r"^Zapisano (\d\.\d\.\d):")
 
@@ -43,17 +41,7 @@ async def start_bot(api: FakeBotApi, db: Path) -> asyncio.subprocess.Process:
         CLUSTERBOT_DB_PATH=str(db),
     )
     before = len(api.sent("setMyCommands"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_bot_process(env, stdout=asyncio.subprocess.DEVNULL)
     await api.wait_for(lambda: len(api.sent("setMyCommands")) > before, within=60)
     return process
 
