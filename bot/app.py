@@ -224,7 +224,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
     """
     content = load_content(settings.content_dir, settings.locale)
     async with AsyncExitStack() as stack:
-        store = await SqliteStorage.open(settings.db_path)
+        store = await SqliteStorage.open(settings.db_path, settings.cache_size)
         stack.push_async_callback(store.close)
         services = build_services(content, store, clock or SystemClock(), settings)
         yield App(settings=settings, content=content, services=services, store=store)

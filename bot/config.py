@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     reminder_offsets: Annotated[tuple[int, ...], NoDecode] = (7 * 1440, 1440, 120)
     #: At most this many messages per user in this many seconds ("120/60"); more: "slow down".
     rate_limit: Annotated[tuple[int, int], NoDecode] = (120, 60)
+    #: People whose working data stays cached in memory (0: read everything from SQLite).
+    cache_size: int = Field(default=1000, ge=0, le=1_000_000)
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+from cachetools import LRUCache
 
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
@@ -20,48 +21,88 @@ from bot.errors import StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
 from storage.records_json import user_export
+from storage.writer import Statement, Writer
 
 log = logging.getLogger(__name__)
 
 
-class SqliteStorage:
-    """Users, sessions and the update log in one SQLite file.
+#: How many people's working data (account, conversation state, link, assessments, answers)
+#: stay in memory by default.
+DEFAULT_CACHE_SIZE = 1000
 
-    Every write is its own committed statement (autocommit), so when a method returns the
-    data survives a killed process. WAL lets readers proceed while a write commits.
+_UserRow = tuple[str, str, int]  # locale, created_at, active
+_SessionRow = tuple[str | None, str]  # step, data as JSON
+
+
+class SqliteStorage:
+    """Every store in one SQLite file, on one connection.
+
+    Reads run on an aiosqlite connection; every write goes through :class:`Writer`, which
+    commits the writes of concurrent turns together. When a write method returns, its data
+    is committed and survives a killed process. WAL lets reads proceed while a write commits.
+
+    What a conversation turn reads (the account's link, the user, the conversation state, the
+    assessment on screen and its answers) is also kept in bounded LRU caches, written through
+    on every change: a turn then costs only its writes. The caches hold the database's
+    values, so only one process may write the file (the bot; the CLI only reads content).
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        writer: Writer,
+        path: str,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
         self._conn = conn
+        self._writer = writer
         self.path = path
+        size = max(1, cache_size)
+        self._caching = cache_size > 0
+        self._users: LRUCache[UserKey, _UserRow | None] = LRUCache(size)
+        self._sessions: LRUCache[UserKey, _SessionRow | None] = LRUCache(size)
+        self._links: LRUCache[UserKey, UserKey | None] = LRUCache(size)
+        self._assessments: LRUCache[int, tuple[object, ...]] = LRUCache(size)
+        self._answers: LRUCache[int, dict[str, AnswerRecord]] = LRUCache(size)
+
+    def _clear_caches(self) -> None:
+        for cache in (self._users, self._sessions, self._links, self._assessments, self._answers):
+            cache.clear()
 
     @classmethod
-    async def open(cls, path: str) -> SqliteStorage:
+    async def open(cls, path: str, cache_size: int = DEFAULT_CACHE_SIZE) -> SqliteStorage:
         """Open (creating if needed) and migrate the database at ``path``.
+
+        ``cache_size`` bounds the in-memory caches (people and assessments); 0 turns them off.
 
         Raises:
             StorageUnavailable: the file or its directory cannot be created or read, or the
                 file is not a SQLite database.
 
         """
+        if path == ":memory:" or path.startswith("file:"):
+            raise StorageUnavailable(path, "the bot needs a database file path")
         conn: aiosqlite.Connection | None = None
+        writer: Writer | None = None
         try:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = await aiosqlite.connect(path, isolation_level=None)
             await conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL in WAL mode: a commit survives a killed process; only a power cut can
-            # lose the last transactions.
-            await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
             await apply_migrations(conn, bundled_migrations())
+            # From here on this connection only reads; every write goes through the writer.
+            await conn.execute("PRAGMA query_only = ON")
+            writer = Writer(path)
+            await writer.open()
         except (OSError, sqlite3.Error) as exc:
+            if writer is not None:
+                await writer.close()
             if conn is not None:
                 await conn.close()
             raise StorageUnavailable(path, str(exc) or type(exc).__name__) from exc
         log.info("database ready at %s", path)
-        return cls(conn, path)
+        return cls(conn, writer, path, cache_size)
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> Any:
         """Run a query and return its first row (``None`` when none): one thread hop."""
@@ -73,7 +114,8 @@ class SqliteStorage:
         return list(await self._conn.execute_fetchall(sql, params))
 
     async def close(self) -> None:
-        """Checkpoint and close the connection."""
+        """Commit the queued writes, then close both connections (the last one checkpoints)."""
+        await self._writer.close()
         await self._conn.close()
 
     async def schema_version(self) -> int:
@@ -83,11 +125,17 @@ class SqliteStorage:
 
     async def get_user(self, key: UserKey) -> User | None:
         """Return the user or ``None``."""
-        row = await self._one(
-            "SELECT locale, created_at, active FROM users "
-            "WHERE platform = ? AND workspace = ? AND user_id = ?",
-            (key.platform, key.workspace, key.user_id),
-        )
+        if key in self._users:
+            row = self._users[key]
+        else:
+            found = await self._one(
+                "SELECT locale, created_at, active FROM users "
+                "WHERE platform = ? AND workspace = ? AND user_id = ?",
+                (key.platform, key.workspace, key.user_id),
+            )
+            row = None if found is None else (found[0], found[1], found[2])
+            if self._caching:
+                self._users[key] = row
         if row is None:
             return None
         return User(key=key, locale=row[0], created_at=load_time(row[1]), active=bool(row[2]))
@@ -95,7 +143,9 @@ class SqliteStorage:
     async def save_user(self, user: User) -> None:
         """Insert the user, or update the locale of a known one."""
         k = user.key
-        await self._conn.execute(
+        # The stored first contact wins over the one given: read the row back when needed.
+        self._users.pop(k, None)
+        await self._writer.execute(
             "INSERT INTO users (platform, workspace, user_id, locale, created_at, active) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id) "
             "DO UPDATE SET locale = excluded.locale, active = excluded.active",
@@ -108,26 +158,38 @@ class SqliteStorage:
                 int(user.active),
             ),
         )
+        self._users.pop(k, None)
 
     async def load_session(self, key: UserKey) -> SessionState:
         """Return the stored state or an empty one."""
-        row = await self._one(
-            "SELECT step, data FROM sessions WHERE platform = ? AND workspace = ? AND user_id = ?",
-            (key.platform, key.workspace, key.user_id),
-        )
+        if key in self._sessions:
+            row = self._sessions[key]
+        else:
+            found = await self._one(
+                "SELECT step, data FROM sessions "
+                "WHERE platform = ? AND workspace = ? AND user_id = ?",
+                (key.platform, key.workspace, key.user_id),
+            )
+            row = None if found is None else (found[0], found[1])
+            if self._caching:
+                self._sessions[key] = row
         if row is None:
             return SessionState()
         return SessionState(step=row[0], data=load_object(row[1]))
 
     async def save_session(self, key: UserKey, state: SessionState) -> None:
         """Replace the stored state."""
-        await self._conn.execute(
+        data = dump_object(state.data)
+        self._sessions.pop(key, None)
+        await self._writer.execute(
             "INSERT INTO sessions (platform, workspace, user_id, step, data) "
             "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (platform, workspace, user_id) "
             "DO UPDATE SET step = excluded.step, data = excluded.data",
-            (key.platform, key.workspace, key.user_id, state.step, dump_object(state.data)),
+            (key.platform, key.workspace, key.user_id, state.step, data),
         )
+        if self._caching:
+            self._sessions[key] = (state.step, data)
 
     async def seen(self, update_key: str) -> bool:
         """Return whether the id was remembered."""
@@ -136,7 +198,7 @@ class SqliteStorage:
 
     async def remember(self, update_key: str, at: datetime) -> None:
         """Remember the id (first time wins)."""
-        await self._conn.execute(
+        await self._writer.execute(
             "INSERT INTO processed_updates (update_key, seen_at) VALUES (?, ?) "
             "ON CONFLICT (update_key) DO NOTHING",
             (update_key, dump_time(at)),
@@ -144,7 +206,7 @@ class SqliteStorage:
 
     async def forget_before(self, cutoff: datetime) -> int:
         """Drop ids older than ``cutoff``."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "DELETE FROM processed_updates WHERE seen_at < ?", (dump_time(cutoff),)
         )
         return cursor.rowcount
@@ -153,7 +215,7 @@ class SqliteStorage:
         self, owner: UserKey, questionnaire_id: str, version: str, now: datetime
     ) -> AssessmentRecord:
         """Create an in-progress assessment and return it with its id."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "INSERT INTO assessments (platform, workspace, user_id, questionnaire_id, "
             "questionnaire_version, status, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)",
@@ -170,7 +232,7 @@ class SqliteStorage:
         new_id = cursor.lastrowid
         if new_id is None:  # pragma: no cover - SQLite always sets it after an INSERT
             raise StorageError("the new assessment got no id")
-        return AssessmentRecord(
+        record = AssessmentRecord(
             id=new_id,
             owner=owner,
             questionnaire_id=questionnaire_id,
@@ -179,14 +241,25 @@ class SqliteStorage:
             created_at=now,
             updated_at=now,
         )
+        if self._caching:
+            self._assessments[new_id] = _assessment_row(record)
+            self._answers[new_id] = {}
+        return record
 
     async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
         """Return the assessment or ``None``."""
-        row = await self._one(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?",  # noqa: S608 - constant
-            (assessment_id,),
-        )
-        return None if row is None else _assessment(row)
+        row = self._assessments.get(assessment_id)
+        if row is None:
+            found = await self._one(
+                f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?",  # noqa: S608
+                (assessment_id,),
+            )
+            if found is None:
+                return None
+            row = tuple(found)
+            if self._caching:
+                self._assessments[assessment_id] = row
+        return _assessment(row)
 
     async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
         """Return the owner's assessments, newest first."""
@@ -199,23 +272,17 @@ class SqliteStorage:
 
     async def update_assessment(self, record: AssessmentRecord) -> None:
         """Store the mutable fields of the assessment."""
-        await self._conn.execute(
+        row = _assessment_row(record)
+        before = self._assessments.pop(record.id, None)
+        await self._writer.execute(
             "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
             "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ?, "
             "team_of = ? WHERE id = ?",
-            (
-                record.questionnaire_version,
-                record.status,
-                record.phase,
-                dump_object(record.profile),
-                record.cursor,
-                dump_object(record.baseline),
-                dump_time(record.updated_at),
-                dump_time(record.completed_at) if record.completed_at else None,
-                record.team_of,
-                record.id,
-            ),
+            (*row[5:11], *row[12:], record.id),
         )
+        if before is not None:
+            # Only the mutable fields were written: keep the stored owner and creation time.
+            self._assessments[record.id] = (*before[:5], *row[5:11], before[11], *row[12:])
 
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments of a team."""
@@ -227,15 +294,22 @@ class SqliteStorage:
 
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         """Return the answers by standard id."""
-        rows = await self._all(
-            "SELECT standard_id, answer, note, answered_at FROM answers WHERE assessment_id = ?",
-            (assessment_id,),
-        )
-        return {row[0]: AnswerRecord(row[0], row[1], row[2], load_time(row[3])) for row in rows}
+        answers = self._answers.get(assessment_id)
+        if answers is None:
+            rows = await self._all(
+                "SELECT standard_id, answer, note, answered_at FROM answers "
+                "WHERE assessment_id = ?",
+                (assessment_id,),
+            )
+            answers = {r[0]: AnswerRecord(r[0], r[1], r[2], load_time(r[3])) for r in rows}
+            if self._caching:
+                self._answers[assessment_id] = answers
+        return dict(answers)  # the records are frozen; the mapping is the caller's
 
     async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
         """Insert or replace one answer."""
-        await self._conn.execute(
+        cached = self._answers.pop(assessment_id, None)
+        await self._writer.execute(
             "INSERT INTO answers (assessment_id, standard_id, answer, note, answered_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, standard_id) DO UPDATE SET "
             "answer = excluded.answer, note = excluded.note, answered_at = excluded.answered_at",
@@ -247,13 +321,15 @@ class SqliteStorage:
                 dump_time(answer.answered_at),
             ),
         )
+        if cached is not None:
+            cached[answer.standard_id] = answer
+            self._answers[assessment_id] = cached
 
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Drop the answers to these standards."""
-        await self._conn.executemany(
-            "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?",
-            [(assessment_id, sid) for sid in standard_ids],
-        )
+        self._answers.pop(assessment_id, None)
+        sql = "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?"
+        await self._writer.run([(sql, (assessment_id, sid)) for sid in standard_ids])
 
     # -- privacy ------------------------------------------------------------------------------
 
@@ -287,54 +363,57 @@ class SqliteStorage:
         return await user_export(self, key, user, actions, linked)
 
     async def delete_user(self, key: UserKey) -> None:
-        """Erase everything about ``key`` and the accounts linked to it.
-
-        Statement by statement, without one big transaction: the connection is shared with
-        other users' turns, whose writes a rollback here must never undo. Interrupted, it
-        can simply be run again.
-        """
+        """Erase everything about ``key`` and the accounts linked to it, in one transaction."""
         who = (key.platform, key.workspace, key.user_id)
-        async with self._conn.execute(
+        self._clear_caches()  # rare: simpler to start cold than to trace every linked row
+        linked = await self._all(
             "SELECT platform, workspace, user_id FROM identity_links "
             "WHERE c_platform = ? AND c_workspace = ? AND c_user_id = ?",
             who,
-        ) as cursor:
-            keys = [who, *[tuple(r) for r in await cursor.fetchall()]]
+        )
         owned = "platform = ? AND workspace = ? AND user_id = ?"
-        for k in keys:
-            await self._conn.execute(
-                "DELETE FROM answers WHERE assessment_id IN "  # noqa: S608 - constant SQL
-                f"(SELECT id FROM assessments WHERE {owned})",
-                k,
+        unit: list[Statement] = []
+        for k in [who, *[tuple(r) for r in linked]]:
+            unit.append(
+                (
+                    "DELETE FROM answers WHERE assessment_id IN "  # noqa: S608 - constant SQL
+                    f"(SELECT id FROM assessments WHERE {owned})",
+                    k,
+                )
             )
-            for table in (
-                "assessments",
-                "sessions",
-                "subscriptions",
-                "reminder_settings",
-                "status_dates",
-                "action_items",
-                "codes",
-                "identity_links",
-                "users",
-            ):
-                await self._conn.execute(f"DELETE FROM {table} WHERE {owned}", k)  # noqa: S608
-            await self._conn.execute(
-                "DELETE FROM identity_links WHERE c_platform = ? AND c_workspace = ? "
-                "AND c_user_id = ?",
-                k,
+            unit += [
+                (f"DELETE FROM {table} WHERE {owned}", k)  # noqa: S608 - constant names
+                for table in (
+                    "assessments",
+                    "sessions",
+                    "subscriptions",
+                    "reminder_settings",
+                    "status_dates",
+                    "action_items",
+                    "codes",
+                    "identity_links",
+                    "users",
+                )
+            ]
+            unit.append(
+                (
+                    "DELETE FROM identity_links WHERE c_platform = ? AND c_workspace = ? "
+                    "AND c_user_id = ?",
+                    k,
+                )
             )
-            await self._conn.execute(
-                "DELETE FROM reminder_ledger WHERE instr(key, ?) > 0",
-                (f"|{UserKey(*k)}|",),
+            unit.append(
+                ("DELETE FROM reminder_ledger WHERE instr(key, ?) > 0", (f"|{UserKey(*k)}|",))
             )
+        await self._writer.run(unit)
+        self._clear_caches()  # again: a turn may have read rows in between
 
     # -- action plans, codes, linked accounts ------------------------------------------------
 
     async def add_action(self, item: ActionItem) -> ActionItem:
         """Store an item and return it with its id."""
         k = item.owner
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "INSERT INTO action_items (platform, workspace, user_id, chat_id, assessment_id, "
             "standard_id, title, responsible, due_on, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -381,7 +460,7 @@ class SqliteStorage:
 
     async def close_action(self, owner: UserKey, item_id: int, at: datetime) -> bool:
         """Mark an open item of the owner done."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "UPDATE action_items SET done_at = ? WHERE id = ? AND platform = ? AND workspace = ? "
             "AND user_id = ? AND done_at IS NULL",
             (dump_time(at), item_id, owner.platform, owner.workspace, owner.user_id),
@@ -391,7 +470,7 @@ class SqliteStorage:
     async def create_code(self, code: OneTimeCode) -> None:
         """Store a code."""
         k = code.owner
-        await self._conn.execute(
+        await self._writer.execute(
             "INSERT INTO codes (code, kind, platform, workspace, user_id, assessment_id, "
             "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -409,7 +488,7 @@ class SqliteStorage:
         self, code: str, kind: str, now: datetime, redeemer: UserKey
     ) -> OneTimeCode | None:
         """Use a code once, if valid and not the redeemer's own (one UPDATE: one winner)."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "UPDATE codes SET used_at = ? WHERE code = ? AND kind = ? AND used_at IS NULL "
             "AND expires_at > ? AND NOT (platform = ? AND workspace = ? AND user_id = ?)",
             (
@@ -445,7 +524,8 @@ class SqliteStorage:
 
     async def link_identity(self, alias: UserKey, canonical: UserKey, at: datetime) -> None:
         """Make ``alias`` act as ``canonical``."""
-        await self._conn.execute(
+        self._links.pop(alias, None)
+        await self._writer.execute(
             "INSERT INTO identity_links (platform, workspace, user_id, c_platform, c_workspace, "
             "c_user_id, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (platform, workspace, user_id) DO UPDATE SET "
@@ -461,21 +541,28 @@ class SqliteStorage:
                 dump_time(at),
             ),
         )
+        if self._caching:
+            self._links[alias] = canonical
 
     async def canonical(self, key: UserKey) -> UserKey | None:
         """Return the identity ``key`` acts as."""
+        if key in self._links:
+            return self._links[key]
         row = await self._one(
             "SELECT c_platform, c_workspace, c_user_id FROM identity_links "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
             (key.platform, key.workspace, key.user_id),
         )
-        return None if row is None else UserKey(row[0], row[1], row[2])
+        found = None if row is None else UserKey(row[0], row[1], row[2])
+        if self._caching:
+            self._links[key] = found
+        return found
 
     # -- reminders ------------------------------------------------------------------------
 
     async def save_event(self, event: Event) -> None:
         """Insert or replace an admin event."""
-        await self._conn.execute(
+        await self._writer.execute(
             "INSERT OR REPLACE INTO events (id, title_pl, title_en, starts_at, ends_at, place, "
             "url, organiser, category, region, cancelled, date_only) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -530,7 +617,7 @@ class SqliteStorage:
         now: datetime,
     ) -> Subscription:
         """Subscribe, or return the identical existing subscription."""
-        await self._conn.execute(
+        await self._writer.execute(
             "INSERT INTO subscriptions (platform, workspace, user_id, chat_id, kind, target, "
             "region, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
@@ -575,7 +662,7 @@ class SqliteStorage:
 
     async def remove_subscription(self, owner: UserKey, subscription_id: int) -> bool:
         """Remove one of the owner's subscriptions."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "DELETE FROM subscriptions WHERE id = ? AND platform = ? AND workspace = ? "
             "AND user_id = ?",
             (subscription_id, owner.platform, owner.workspace, owner.user_id),
@@ -584,7 +671,7 @@ class SqliteStorage:
 
     async def remove_subscriptions(self, owner: UserKey) -> int:
         """Remove all the owner's subscriptions."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "DELETE FROM subscriptions WHERE platform = ? AND workspace = ? AND user_id = ?",
             (owner.platform, owner.workspace, owner.user_id),
         )
@@ -592,7 +679,7 @@ class SqliteStorage:
 
     async def claim_delivery(self, key: str, at: datetime) -> bool:
         """Claim a ledger key; ``False`` when it was claimed before."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             "INSERT INTO reminder_ledger (key, delivered_at) VALUES (?, ?) "
             "ON CONFLICT (key) DO NOTHING",
             (key, dump_time(at)),
@@ -601,7 +688,7 @@ class SqliteStorage:
 
     async def release_delivery(self, key: str) -> None:
         """Forget a claim."""
-        await self._conn.execute("DELETE FROM reminder_ledger WHERE key = ?", (key,))
+        await self._writer.execute("DELETE FROM reminder_ledger WHERE key = ?", (key,))
 
     async def get_offsets(self, owner: UserKey) -> tuple[int, ...] | None:
         """Return the owner's offsets or ``None``."""
@@ -616,13 +703,13 @@ class SqliteStorage:
         """Store or clear the owner's offsets."""
         key = (owner.platform, owner.workspace, owner.user_id)
         if offsets is None:
-            await self._conn.execute(
+            await self._writer.execute(
                 "DELETE FROM reminder_settings WHERE platform = ? AND workspace = ? "
                 "AND user_id = ?",
                 key,
             )
             return
-        await self._conn.execute(
+        await self._writer.execute(
             "INSERT INTO reminder_settings (platform, workspace, user_id, offsets) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id) "
             "DO UPDATE SET offsets = excluded.offsets",
@@ -635,13 +722,13 @@ class SqliteStorage:
         """Store or forget a status date."""
         key = (owner.platform, owner.workspace, owner.user_id)
         if granted_on is None:
-            await self._conn.execute(
+            await self._writer.execute(
                 "DELETE FROM status_dates WHERE platform = ? AND workspace = ? AND user_id = ? "
                 "AND kind = ?",
                 (*key, kind),
             )
             return
-        await self._conn.execute(
+        await self._writer.execute(
             "INSERT INTO status_dates (platform, workspace, user_id, chat_id, kind, granted_on) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id, kind) "
             "DO UPDATE SET granted_on = excluded.granted_on, chat_id = excluded.chat_id",
@@ -702,4 +789,25 @@ def _assessment(row: sqlite3.Row | tuple[object, ...]) -> AssessmentRecord:
         updated_at=load_time(str(updated)),
         completed_at=None if completed is None else load_time(str(completed)),
         team_of=None if team_of is None else int(str(team_of)),
+    )
+
+
+def _assessment_row(record: AssessmentRecord) -> tuple[object, ...]:
+    """The record as a row of ``_ASSESSMENT_COLUMNS`` (what :func:`_assessment` reads)."""
+    return (
+        record.id,
+        record.owner.platform,
+        record.owner.workspace,
+        record.owner.user_id,
+        record.questionnaire_id,
+        record.questionnaire_version,
+        record.status,
+        record.phase,
+        dump_object(record.profile),
+        record.cursor,
+        dump_object(record.baseline),
+        dump_time(record.created_at),
+        dump_time(record.updated_at),
+        dump_time(record.completed_at) if record.completed_at else None,
+        record.team_of,
     )

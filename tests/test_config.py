@@ -17,6 +17,12 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.content_dir / "locales" / "pl.yaml").is_file()
 
 
+def test_the_cache_can_be_sized_or_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().cache_size == 1000
+    monkeypatch.setenv("CLUSTERBOT_CACHE_SIZE", "0")
+    assert load_settings().cache_size == 0
+
+
 def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLUSTERBOT_ADMINS", "telegram:123, slack:U42 ,")
     assert load_settings().admins == {"telegram:123", "slack:U42"}
@@ -30,6 +36,7 @@ def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
         ("CLUSTERBOT_LOCALE", "de"),
         ("CLUSTERBOT_TIMEZONE", "Europe/Atlantis"),
         ("CLUSTERBOT_LOG_LEVEL", "LOUD"),
+        ("CLUSTERBOT_CACHE_SIZE", "-1"),
     ],
 )
 def test_bad_values_name_the_variable(

@@ -18,12 +18,13 @@ OTHER = UserKey("slack", "T1", "42")
 T0 = datetime(2026, 5, 27, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "sqlite-uncached"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[object]:
     if request.param == "memory":
         yield MemoryStorage()
         return
-    db = await SqliteStorage.open(str(tmp_path / "contract.sqlite3"))
+    cache_size = 0 if request.param == "sqlite-uncached" else 1000
+    db = await SqliteStorage.open(str(tmp_path / "contract.sqlite3"), cache_size)
     yield db
     await db.close()
 
