@@ -23,6 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
 from bot.adapters.telegram.messenger import TelegramMessenger
+from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.web import serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
 from bot.core.ordering import KeyedLocks
@@ -84,6 +85,9 @@ class TelegramRunner:
             builder.token(cfg.token)
             .base_url(cfg.base_url)
             .base_file_url(cfg.base_file_url)
+            # PTB's default pool for bot calls is 256 connections; long polling needs one.
+            .request(AiohttpRequest(connection_pool_size=256))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .concurrent_updates(cfg.concurrent_updates)
             .rate_limiter(
                 AIORateLimiter(overall_max_rate=cfg.max_rate, max_retries=cfg.max_retries)
