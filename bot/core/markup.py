@@ -7,12 +7,21 @@ must pass through :func:`escape` before it is put into a reply.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 _SPECIAL = frozenset("\\*_[]()")
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)")
 _ESCAPED = re.compile(r"\\([\\*_\[\]()])")
+#: One token of markup, tried in this order; a run of plain text up to the next character
+#: that may start markup, or any single character that did not.
+_TOKEN = re.compile(
+    r"\\(?P<escaped>[\\*_\[\]()])"
+    r"|(?P<bold>\*\*)"
+    r"|(?P<italic>__)"
+    r"|(?P<link>\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url>[^)\s]+)\))"
+    r"|(?P<text>[^\\*_\[]+|(?s:.))",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +41,13 @@ def escape(text: str) -> str:
 
 def parse(markup: str) -> list[Span]:
     """Split markup into styled spans; unbalanced markers style the rest of the text."""
+    return list(_parse(markup))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(markup: str) -> tuple[Span, ...]:
+    # Cached: the same questions and menus are rendered for every user, and adapters parse a
+    # reply more than once (to measure it for splitting, then to render it).
     spans: list[Span] = []
     buf: list[str] = []
     bold = italic = False
@@ -41,29 +57,24 @@ def parse(markup: str) -> list[Span]:
             spans.append(Span("".join(buf), bold, italic))
             buf.clear()
 
-    i, n = 0, len(markup)
-    while i < n:
-        c = markup[i]
-        if c == "\\" and i + 1 < n and markup[i + 1] in _SPECIAL:
-            buf.append(markup[i + 1])
-            i += 2
-        elif markup.startswith("**", i):
+    for m in _TOKEN.finditer(markup):
+        kind = m.lastgroup
+        if kind == "text":
+            buf.append(m.group())
+        elif kind == "escaped":
+            buf.append(m.group("escaped"))
+        elif kind == "bold":
             flush()
             bold = not bold
-            i += 2
-        elif markup.startswith("__", i):
+        elif kind == "italic":
             flush()
             italic = not italic
-            i += 2
-        elif c == "[" and (m := _LINK.match(markup, i)):
+        else:  # a link
             flush()
-            spans.append(Span(_ESCAPED.sub(r"\1", m.group(1)), bold, italic, m.group(2)))
-            i = m.end()
-        else:
-            buf.append(c)
-            i += 1
+            label = _ESCAPED.sub(r"\1", m.group("label"))
+            spans.append(Span(label, bold, italic, m.group("url")))
     flush()
-    return spans
+    return tuple(spans)
 
 
 def to_plain(markup: str) -> str:
