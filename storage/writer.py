@@ -107,6 +107,10 @@ class Writer:
         db.execute("BEGIN IMMEDIATE")
         try:
             for unit in units:
+                if len(unit) == 1:
+                    # One statement is atomic by itself: a failing one changes nothing.
+                    results.append(_single(db, *unit[0]))
+                    continue
                 db.execute("SAVEPOINT unit")
                 try:
                     outcomes = [_outcome(db.execute(sql, params)) for sql, params in unit]
@@ -141,3 +145,14 @@ class Writer:
 
 def _outcome(cursor: sqlite3.Cursor) -> Outcome:
     return Outcome(cursor.rowcount, cursor.lastrowid)
+
+
+def _single(
+    db: sqlite3.Connection, sql: str, params: Sequence[object]
+) -> list[Outcome] | Exception:
+    try:
+        return [_outcome(db.execute(sql, params))]
+    except sqlite3.Error as exc:
+        if not db.in_transaction:  # an error that ended the whole transaction (disk full, …)
+            raise
+        return exc

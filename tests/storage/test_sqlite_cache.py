@@ -134,13 +134,16 @@ async def test_concurrent_units_commit_and_a_failing_one_is_rolled_back_alone(
     units = [[(insert, (f"k{n}", n)), (insert, (f"k{n}b", n))] for n in range(20)]
     # One unit writes a row and then breaks a constraint: neither statement may land.
     units[7] = [(insert, ("k7", 7)), (insert, ("taken", 7))]
+    units[12] = [(insert, ("taken", 12))]  # a single statement that fails
     results = await asyncio.gather(*(writer.run(u) for u in units), return_exceptions=True)
     assert isinstance(results[7], sqlite3.IntegrityError)
-    assert all(isinstance(r, list) and len(r) == 2 for i, r in enumerate(results) if i != 7)
+    assert isinstance(results[12], sqlite3.IntegrityError)
+    fine = [r for i, r in enumerate(results) if i not in (7, 12)]
+    assert all(isinstance(r, list) and len(r) == 2 for r in fine)
     stored = rows(tmp_path / "w.sqlite3")
     assert "k7" not in stored and stored["taken"] == 0
-    assert {f"k{n}" for n in range(20) if n != 7} <= set(stored)
-    assert len(stored) == 1 + 19 * 2
+    assert {f"k{n}" for n in range(20) if n not in (7, 12)} <= set(stored)
+    assert len(stored) == 1 + 18 * 2
 
 
 async def test_outcomes_report_rows_changed_and_new_ids(writer: Writer) -> None:
