@@ -3,12 +3,19 @@
 Each size runs in a fresh process (so peak RSS is that size's own), with the SQLite store.
 Baseline in the same run: the same work with the in-memory store, which shows what the
 durable store costs. Figures are medians over repeats.
+
+Two loads. *Saturated*: every user sends the next message the moment the reply is back, so
+the bot never idles; this gives throughput, and its latency is mostly queueing (with N users
+waiting, a turn waits for about N others: p50 ≈ N / throughput). *Paced*: every user pauses
+before each message (exponential, mean ``THINK`` s: still far faster than a person reading
+a standard), so the latency is what a user waits for a reply when many are active at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import random
 import resource
 import statistics
 import tempfile
@@ -19,6 +26,9 @@ from typing import Any
 from bot.core.events import Action, Address, Command, Incoming, Reply, Text
 from tests.sample import PROFILE
 
+#: Mean pause of a paced user before each message, in seconds.
+THINK = 0.1
+
 
 def _find(replies: list[Reply], label: str) -> str:
     for reply in replies:
@@ -28,12 +38,18 @@ def _find(replies: list[Reply], label: str) -> str:
     raise LookupError(label)
 
 
-async def _user(dispatcher: Any, n: int, latencies: list[float]) -> int:
+async def _user(dispatcher: Any, n: int, latencies: list[float], think: float) -> int:
     address = Address("bench", f"c{n}", f"u{n}")
     turns = 0
+    pause = random.Random(n)
 
     async def send(content: Any) -> list[Reply]:
         nonlocal turns
+        if think:
+            # Users arrive spread over a ramp of 20 pauses (as load tests ramp up), not all
+            # in the first instant; then each pauses before every message.
+            await asyncio.sleep(pause.uniform(0, 20 * think) if not turns else 0)
+            await asyncio.sleep(pause.expovariate(1 / think))
         start = time.perf_counter()
         replies: list[Reply] = await dispatcher.handle(Incoming(address, content))
         latencies.append(time.perf_counter() - start)
@@ -50,7 +66,7 @@ async def _user(dispatcher: Any, n: int, latencies: list[float]) -> int:
     return turns
 
 
-async def _run(users: int, store_kind: str) -> dict[str, float]:
+async def _run(users: int, store_kind: str, think: float = 0.0) -> dict[str, float]:
     from bot.app import build_services
     from bot.config import REPO_CONTENT_DIR, Settings
     from bot.core.clock import SystemClock
@@ -71,7 +87,9 @@ async def _run(users: int, store_kind: str) -> dict[str, float]:
         latencies: list[float] = []
         start = time.perf_counter()
         turns = sum(
-            await asyncio.gather(*(_user(services.dispatcher, n, latencies) for n in range(users)))
+            await asyncio.gather(
+                *(_user(services.dispatcher, n, latencies, think) for n in range(users))
+            )
         )
         elapsed = time.perf_counter() - start
         await store.close()
@@ -84,17 +102,21 @@ async def _run(users: int, store_kind: str) -> dict[str, float]:
     }
 
 
-def _child(users: int, store_kind: str, queue: Any) -> None:
-    figures = asyncio.run(_run(users, store_kind))
+def _child(users: int, store_kind: str, think: float, queue: Any) -> None:
+    figures = asyncio.run(_run(users, store_kind, think))
     figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(figures)
 
 
-def measure(users: int, store_kind: str) -> dict[str, float]:
-    """Run one size in a fresh process and return its figures (peak RSS included)."""
+def measure(users: int, store_kind: str, think: float = 0.0) -> dict[str, float]:
+    """Run one size in a fresh process and return its figures (peak RSS included).
+
+    ``think`` is each user's mean pause before a message (seconds, exponential); 0 sends
+    the next message as soon as the reply is back, which saturates the bot.
+    """
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    process = ctx.Process(target=_child, args=(users, store_kind, queue))
+    process = ctx.Process(target=_child, args=(users, store_kind, think, queue))
     process.start()
     figures: dict[str, float] = queue.get(timeout=1800)
     process.join()
@@ -111,15 +133,23 @@ def run(quick: bool = False) -> dict[str, float]:
             rows[(users, kind)] = [
                 measure(users, kind) for _ in range(repeats if users <= 100 else 1)
             ]
+    mid, big = sizes[1], sizes[2]
+    # Paced runs last about 47 × THINK seconds whatever their size: always 100 users.
+    paced = {
+        kind: [measure(100, kind, THINK) for _ in range(repeats)] for kind in ("memory", "sqlite")
+    }
 
     def med(users: int, kind: str, key: str) -> float:
         return statistics.median(r[key] for r in rows[(users, kind)])
 
-    mid, big = sizes[1], sizes[2]
+    def pmed(kind: str, key: str) -> float:
+        return statistics.median(r[key] for r in paced[kind])
+
     print(
         f"core: complete self-evaluations (47 turns each), SQLite vs in-memory, median of {repeats}"
     )
     head = ("users", "store", "turns/s", "p50 ms", "p99 ms", "peak RSS MB")
+    print("  saturated (the next message as soon as the reply is back)")
     print("  {:>6} {:<7} {:>9} {:>8} {:>8} {:>12}".format(*head))
     for users in sizes:
         for kind in ("memory", "sqlite"):
@@ -128,18 +158,24 @@ def run(quick: bool = False) -> dict[str, float]:
                 f"{med(users, kind, 'p50_ms'):>8.2f} {med(users, kind, 'p99_ms'):>8.2f} "
                 f"{med(users, kind, 'rss_mb'):>12.0f}"
             )
+    print(f"  paced (each user pauses {THINK * 1000:.0f} ms on average before a message)")
+    for kind in ("memory", "sqlite"):
+        print(
+            f"  {100:>6} {kind:<7} {pmed(kind, 'turns_per_s'):>9.0f} "
+            f"{pmed(kind, 'p50_ms'):>8.2f} {pmed(kind, 'p99_ms'):>8.2f} "
+            f"{pmed(kind, 'rss_mb'):>12.0f}"
+        )
     growth = (med(big, "sqlite", "rss_mb") - med(mid, "sqlite", "rss_mb")) / (big - mid) * 1024
     print(f"  memory per extra finished user ({mid} → {big}): {growth:.1f} KB")
     return {
         "core_turns_per_s": med(mid, "sqlite", "turns_per_s"),
         "core_turns_per_s_memory": med(mid, "memory", "turns_per_s"),
-        f"core_p99_ms_{mid}_users": med(mid, "sqlite", "p99_ms"),
-        "core_p99_ms_100_users": med(100, "sqlite", "p99_ms")
-        if 100 in sizes
-        else med(mid, "sqlite", "p99_ms"),
+        "core_p99_ms_100_users": pmed("sqlite", "p99_ms"),
+        "core_p50_ms_100_users": pmed("sqlite", "p50_ms"),
+        "core_paced_turns_per_s": pmed("sqlite", "turns_per_s"),
+        "core_p99_ms_100_users_memory": pmed("memory", "p99_ms"),
+        "core_p99_ms_100_users_saturated": med(mid, "sqlite", "p99_ms"),
         f"core_rss_mb_{big}_users": med(big, "sqlite", "rss_mb"),
-        "core_rss_mb_1000_users": med(1000, "sqlite", "rss_mb")
-        if 1000 in sizes
-        else med(big, "sqlite", "rss_mb"),
+        "core_rss_mb_1000_users": med(big, "sqlite", "rss_mb"),
         "core_kb_per_finished_user": growth,
     }

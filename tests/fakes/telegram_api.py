@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,8 @@ class FakeBotApi(Recording):
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        #: Called with every recorded call, as it arrives (drivers wait on these, not poll).
+        self.listeners: list[Callable[[Call], None]] = []
         self.messages: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self._updates: list[dict[str, Any]] = []
@@ -119,7 +122,10 @@ class FakeBotApi(Recording):
             form = await request.post()
             params = {k: _decode(str(v)) for k, v in form.items()}
         if method != "getUpdates":
-            self.calls.append(Call(method, params, files))
+            call = Call(method, params, files)
+            self.calls.append(call)
+            for listener in self.listeners:
+                listener(call)
         failures = self.fail_next.get(method)
         if failures:
             status, body = failures.pop(0)
