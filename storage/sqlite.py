@@ -35,16 +35,17 @@ _SessionRow = tuple[str | None, str]  # step, data as JSON
 
 
 class SqliteStorage:
-    """Every store in one SQLite file, on one connection.
+    """Every store in one SQLite file.
 
     Reads run on an aiosqlite connection; every write goes through :class:`Writer`, which
     commits the writes of concurrent turns together. When a write method returns, its data
     is committed and survives a killed process. WAL lets reads proceed while a write commits.
 
     What a conversation turn reads (the account's link, the user, the conversation state, the
-    assessment on screen and its answers) is also kept in bounded LRU caches, written through
-    on every change: a turn then costs only its writes. The caches hold the database's
-    values, so only one process may write the file (the bot; the CLI only reads content).
+    assessment on screen and its answers) is also kept in bounded LRU caches: filled by reads
+    in order with the writes, updated by each write's caller after its commit, so a turn costs
+    only its writes. The caches hold the file's values, so only one process may write the
+    file (the bot; the CLI only reads content).
     """
 
     def __init__(
@@ -113,6 +114,15 @@ class SqliteStorage:
         """Run a query and return all rows: one thread hop."""
         return list(await self._conn.execute_fetchall(sql, params))
 
+    async def _miss(self, sql: str, params: Sequence[object]) -> list[Any]:
+        """Read rows to fill a cache, in order with the writes (see :class:`Writer`).
+
+        A write's caller updates the cache after its commit, so it always updates it last.
+        """
+        if not self._caching:
+            return await self._all(sql, params)
+        return await self._writer.read(sql, params)
+
     async def close(self) -> None:
         """Commit the queued writes, then close both connections (the last one checkpoints)."""
         await self._writer.close()
@@ -128,12 +138,12 @@ class SqliteStorage:
         if key in self._users:
             row = self._users[key]
         else:
-            found = await self._one(
+            found = await self._miss(
                 "SELECT locale, created_at, active FROM users "
                 "WHERE platform = ? AND workspace = ? AND user_id = ?",
                 (key.platform, key.workspace, key.user_id),
             )
-            row = None if found is None else (found[0], found[1], found[2])
+            row = (found[0][0], found[0][1], found[0][2]) if found else None
             if self._caching:
                 self._users[key] = row
         if row is None:
@@ -143,8 +153,6 @@ class SqliteStorage:
     async def save_user(self, user: User) -> None:
         """Insert the user, or update the locale of a known one."""
         k = user.key
-        # The stored first contact wins over the one given: read the row back when needed.
-        self._users.pop(k, None)
         await self._writer.execute(
             "INSERT INTO users (platform, workspace, user_id, locale, created_at, active) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id) "
@@ -158,6 +166,7 @@ class SqliteStorage:
                 int(user.active),
             ),
         )
+        # The stored first contact wins over the one given: read the row back when needed.
         self._users.pop(k, None)
 
     async def load_session(self, key: UserKey) -> SessionState:
@@ -165,12 +174,12 @@ class SqliteStorage:
         if key in self._sessions:
             row = self._sessions[key]
         else:
-            found = await self._one(
+            found = await self._miss(
                 "SELECT step, data FROM sessions "
                 "WHERE platform = ? AND workspace = ? AND user_id = ?",
                 (key.platform, key.workspace, key.user_id),
             )
-            row = None if found is None else (found[0], found[1])
+            row = (found[0][0], found[0][1]) if found else None
             if self._caching:
                 self._sessions[key] = row
         if row is None:
@@ -180,7 +189,6 @@ class SqliteStorage:
     async def save_session(self, key: UserKey, state: SessionState) -> None:
         """Replace the stored state."""
         data = dump_object(state.data)
-        self._sessions.pop(key, None)
         await self._writer.execute(
             "INSERT INTO sessions (platform, workspace, user_id, step, data) "
             "VALUES (?, ?, ?, ?, ?) "
@@ -250,13 +258,13 @@ class SqliteStorage:
         """Return the assessment or ``None``."""
         row = self._assessments.get(assessment_id)
         if row is None:
-            found = await self._one(
+            found = await self._miss(
                 f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?",  # noqa: S608
                 (assessment_id,),
             )
-            if found is None:
+            if not found:
                 return None
-            row = tuple(found)
+            row = tuple(found[0])
             if self._caching:
                 self._assessments[assessment_id] = row
         return _assessment(row)
@@ -273,16 +281,17 @@ class SqliteStorage:
     async def update_assessment(self, record: AssessmentRecord) -> None:
         """Store the mutable fields of the assessment."""
         row = _assessment_row(record)
-        before = self._assessments.pop(record.id, None)
         await self._writer.execute(
             "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
             "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ?, "
             "team_of = ? WHERE id = ?",
             (*row[5:11], *row[12:], record.id),
         )
-        if before is not None:
-            # Only the mutable fields were written: keep the stored owner and creation time.
-            self._assessments[record.id] = (*before[:5], *row[5:11], before[11], *row[12:])
+        before = self._assessments.get(record.id)
+        if before is None:
+            return
+        # Only the mutable fields were written: keep the stored owner and creation time.
+        self._assessments[record.id] = (*before[:5], *row[5:11], before[11], *row[12:])
 
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments of a team."""
@@ -296,7 +305,7 @@ class SqliteStorage:
         """Return the answers by standard id."""
         answers = self._answers.get(assessment_id)
         if answers is None:
-            rows = await self._all(
+            rows = await self._miss(
                 "SELECT standard_id, answer, note, answered_at FROM answers "
                 "WHERE assessment_id = ?",
                 (assessment_id,),
@@ -308,7 +317,6 @@ class SqliteStorage:
 
     async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
         """Insert or replace one answer."""
-        cached = self._answers.pop(assessment_id, None)
         await self._writer.execute(
             "INSERT INTO answers (assessment_id, standard_id, answer, note, answered_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, standard_id) DO UPDATE SET "
@@ -321,15 +329,15 @@ class SqliteStorage:
                 dump_time(answer.answered_at),
             ),
         )
+        cached = self._answers.get(assessment_id)
         if cached is not None:
             cached[answer.standard_id] = answer
-            self._answers[assessment_id] = cached
 
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Drop the answers to these standards."""
-        self._answers.pop(assessment_id, None)
         sql = "DELETE FROM answers WHERE assessment_id = ? AND standard_id = ?"
         await self._writer.run([(sql, (assessment_id, sid)) for sid in standard_ids])
+        self._answers.pop(assessment_id, None)
 
     # -- privacy ------------------------------------------------------------------------------
 
@@ -365,7 +373,6 @@ class SqliteStorage:
     async def delete_user(self, key: UserKey) -> None:
         """Erase everything about ``key`` and the accounts linked to it, in one transaction."""
         who = (key.platform, key.workspace, key.user_id)
-        self._clear_caches()  # rare: simpler to start cold than to trace every linked row
         linked = await self._all(
             "SELECT platform, workspace, user_id FROM identity_links "
             "WHERE c_platform = ? AND c_workspace = ? AND c_user_id = ?",
@@ -406,7 +413,7 @@ class SqliteStorage:
                 ("DELETE FROM reminder_ledger WHERE instr(key, ?) > 0", (f"|{UserKey(*k)}|",))
             )
         await self._writer.run(unit)
-        self._clear_caches()  # again: a turn may have read rows in between
+        self._clear_caches()  # rare: simpler to start cold than to trace every linked row
 
     # -- action plans, codes, linked accounts ------------------------------------------------
 
@@ -524,7 +531,6 @@ class SqliteStorage:
 
     async def link_identity(self, alias: UserKey, canonical: UserKey, at: datetime) -> None:
         """Make ``alias`` act as ``canonical``."""
-        self._links.pop(alias, None)
         await self._writer.execute(
             "INSERT INTO identity_links (platform, workspace, user_id, c_platform, c_workspace, "
             "c_user_id, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -548,12 +554,12 @@ class SqliteStorage:
         """Return the identity ``key`` acts as."""
         if key in self._links:
             return self._links[key]
-        row = await self._one(
+        rows = await self._miss(
             "SELECT c_platform, c_workspace, c_user_id FROM identity_links "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
             (key.platform, key.workspace, key.user_id),
         )
-        found = None if row is None else UserKey(row[0], row[1], row[2])
+        found = UserKey(*rows[0]) if rows else None
         if self._caching:
             self._links[key] = found
         return found

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +32,31 @@ class Outcome:
     lastrowid: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A query that must see every write handed over before it, and none after it."""
+
+    sql: str
+    params: Sequence[object]
+
+
+_Work = list[Statement] | _Read
+_Result = list[Outcome] | list[Any]
+
+
 class Writer:
-    """Commits units of statements on one SQLite connection owned by one thread."""
+    """Commits units of statements on one SQLite connection owned by one thread.
+
+    It also answers :meth:`read` queries in order with the writes, which is what a cache
+    needs: a row read here cannot be older than a write whose caller is still waiting, so
+    the writer's caller can always put its own value in the cache last.
+    """
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[list[Statement], asyncio.Future[list[Outcome]]]] = []
+        self._pending: list[tuple[_Work, asyncio.Future[_Result]]] = []
         self._draining: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -67,10 +85,19 @@ class Writer:
             RuntimeError: the writer is closed.
 
         """
+        outcomes: list[Outcome] = await self._submit(unit)
+        return outcomes
+
+    async def read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Return the rows of a query run after every write handed over before it."""
+        rows: list[Any] = await self._submit(_Read(sql, params))
+        return rows
+
+    async def _submit(self, work: _Work) -> _Result:
         if self._closed:
             raise RuntimeError("the database writer is closed")
-        future: asyncio.Future[list[Outcome]] = asyncio.get_running_loop().create_future()
-        self._pending.append((unit, future))
+        future: asyncio.Future[_Result] = asyncio.get_running_loop().create_future()
+        self._pending.append((work, future))
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain(), name="sqlite-writer")
         # A caller cancelled while waiting does not stop the shared commit: its unit may land.
@@ -83,11 +110,12 @@ class Writer:
                 batch, self._pending = self._pending, []
                 try:
                     results = await loop.run_in_executor(
-                        self._thread, self._commit, [unit for unit, _ in batch]
+                        self._thread, self._commit, [work for work, _ in batch]
                     )
-                except Exception as exc:  # the transaction itself failed: nothing committed
+                except Exception as exc:  # a transaction failed: report it to every caller
                     log.exception("a commit of %d units failed", len(batch))
                     results = [exc] * len(batch)
+                # In order: a reader resumes (and may fill a cache) before the writers after it.
                 for (_, future), result in zip(batch, results, strict=True):
                     if future.done():  # its caller gave up waiting
                         continue
@@ -98,29 +126,39 @@ class Writer:
         finally:
             self._draining = None
 
-    def _commit(self, units: list[list[Statement]]) -> list[list[Outcome] | Exception]:
-        """On the writer thread: one transaction, one savepoint per unit."""
+    def _commit(self, batch: list[_Work]) -> list[_Result | Exception]:
+        """On the writer thread: write units in one transaction, one savepoint each.
+
+        A read first commits the writes before it, so it only ever sees committed rows.
+        """
         db = self._db
         if db is None:
             raise RuntimeError("the database writer is not open")
-        results: list[list[Outcome] | Exception] = []
-        db.execute("BEGIN IMMEDIATE")
+        results: list[_Result | Exception] = []
         try:
-            for unit in units:
-                if len(unit) == 1:
+            for work in batch:
+                if isinstance(work, _Read):
+                    if db.in_transaction:
+                        db.execute("COMMIT")
+                    results.append(_rows(db, work))
+                    continue
+                if not db.in_transaction:
+                    db.execute("BEGIN IMMEDIATE")
+                if len(work) == 1:
                     # One statement is atomic by itself: a failing one changes nothing.
-                    results.append(_single(db, *unit[0]))
+                    results.append(_single(db, *work[0]))
                     continue
                 db.execute("SAVEPOINT unit")
                 try:
-                    outcomes = [_outcome(db.execute(sql, params)) for sql, params in unit]
+                    outcomes = [_outcome(db.execute(sql, params)) for sql, params in work]
                 except sqlite3.Error as exc:
                     db.execute("ROLLBACK TO unit")
                     results.append(exc)
                 else:
                     results.append(outcomes)
                 db.execute("RELEASE unit")
-            db.execute("COMMIT")
+            if db.in_transaction:
+                db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -155,4 +193,11 @@ def _single(
     except sqlite3.Error as exc:
         if not db.in_transaction:  # an error that ended the whole transaction (disk full, …)
             raise
+        return exc
+
+
+def _rows(db: sqlite3.Connection, read: _Read) -> list[Any] | Exception:
+    try:
+        return db.execute(read.sql, read.params).fetchall()
+    except sqlite3.Error as exc:
         return exc
