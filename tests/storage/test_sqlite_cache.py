@@ -14,7 +14,7 @@ from bot.app import wire_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import UserKey
-from bot.core.ports import SessionState, User
+from bot.core.ports import AnswerRecord, SessionState, User
 from bot.errors import StorageUnavailable
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
@@ -100,6 +100,32 @@ async def test_a_user_saved_twice_keeps_the_first_contact_in_the_cache(
     await cached.save_user(User(key, "en", later, active=False))
     assert await cached.get_user(key) == User(key, "en", T0, active=False)
     await same_view(key, cached, disk)
+
+
+async def test_a_read_racing_a_write_never_leaves_the_old_row_cached(tmp_path: Path) -> None:
+    path = str(tmp_path / "race.sqlite3")
+    disk = await SqliteStorage.open(path, cache_size=0)
+    key = ALICE.user_key
+    record = await disk.create_assessment(key, "parp", "v1", T0)
+    try:
+        for n in range(100):
+            cached = await SqliteStorage.open(path)  # cold: the read below is a miss
+            record.cursor = f"1.1.{n}"
+            answer = AnswerRecord(f"1.1.{n}", "y", "", T0)
+            await asyncio.gather(
+                cached.get_assessment(record.id),
+                cached.update_assessment(record),
+                cached.list_answers(record.id),
+                cached.save_answer(record.id, answer),
+                cached.load_session(key),
+                cached.save_session(key, SessionState("assess.note", {"n": n})),
+            )
+            assert await cached.get_assessment(record.id) == await disk.get_assessment(record.id)
+            assert await cached.list_answers(record.id) == await disk.list_answers(record.id)
+            assert await cached.load_session(key) == SessionState("assess.note", {"n": n})
+            await cached.close()
+    finally:
+        await disk.close()
 
 
 async def test_the_database_must_be_a_file() -> None:
