@@ -20,6 +20,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def _find(replies: list[Reply], label: str) -> str:
     raise LookupError(label)
 
 
-async def _user(dispatcher: Any, n: int, latencies: list[float], think: float) -> int:
+async def _user(dispatcher: Any, n: int, latencies: Any, think: float) -> int:
     address = Address("bench", f"c{n}", f"u{n}")
     turns = 0
     pause = random.Random(n)
@@ -66,7 +67,7 @@ async def _user(dispatcher: Any, n: int, latencies: list[float], think: float) -
     return turns
 
 
-async def _run(users: int, store_kind: str, think: float = 0.0) -> dict[str, float]:
+async def _run(users: int, store_kind: str, think: float = 0.0, wave: int = 0) -> dict[str, float]:
     from bot.app import build_services
     from bot.config import REPO_CONTENT_DIR, Settings
     from bot.core.clock import SystemClock
@@ -84,16 +85,20 @@ async def _run(users: int, store_kind: str, think: float = 0.0) -> dict[str, flo
         services = build_services(content, store, SystemClock(), Settings(rate_limit="1000/1"))
         # Charts are rendered in a worker thread; the benchmark measures the conversation.
         services.dispatcher.features[0]._visuals = None  # type: ignore[attr-defined]
-        latencies: list[float] = []
+        # In waves, only the last latencies are kept: the benchmark must not grow per user.
+        latencies: Any = deque(maxlen=100_000) if wave else []
+        size = wave or users
         start = time.perf_counter()
-        turns = sum(
-            await asyncio.gather(
-                *(_user(services.dispatcher, n, latencies, think) for n in range(users))
+        turns = 0
+        for first in range(0, users, size):
+            batch = range(first, min(users, first + size))
+            done = await asyncio.gather(
+                *(_user(services.dispatcher, n, latencies, think) for n in batch)
             )
-        )
+            turns += sum(done)
         elapsed = time.perf_counter() - start
         await store.close()
-    latencies.sort()
+    latencies = sorted(latencies)
     return {
         "turns": float(turns),
         "turns_per_s": turns / elapsed,
@@ -102,21 +107,22 @@ async def _run(users: int, store_kind: str, think: float = 0.0) -> dict[str, flo
     }
 
 
-def _child(users: int, store_kind: str, think: float, queue: Any) -> None:
-    figures = asyncio.run(_run(users, store_kind, think))
+def _child(users: int, store_kind: str, think: float, wave: int, queue: Any) -> None:
+    figures = asyncio.run(_run(users, store_kind, think, wave))
     figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(figures)
 
 
-def measure(users: int, store_kind: str, think: float = 0.0) -> dict[str, float]:
+def measure(users: int, store_kind: str, think: float = 0.0, wave: int = 0) -> dict[str, float]:
     """Run one size in a fresh process and return its figures (peak RSS included).
 
     ``think`` is each user's mean pause before a message (seconds, exponential); 0 sends
-    the next message as soon as the reply is back, which saturates the bot.
+    the next message as soon as the reply is back, which saturates the bot. ``wave`` > 0
+    runs the users that many at a time, one group after another, until all have finished.
     """
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    process = ctx.Process(target=_child, args=(users, store_kind, think, queue))
+    process = ctx.Process(target=_child, args=(users, store_kind, think, wave, queue))
     process.start()
     figures: dict[str, float] = queue.get(timeout=1800)
     process.join()
@@ -166,7 +172,16 @@ def run(quick: bool = False) -> dict[str, float]:
             f"{pmed(kind, 'rss_mb'):>12.0f}"
         )
     growth = (med(big, "sqlite", "rss_mb") - med(mid, "sqlite", "rss_mb")) / (big - mid) * 1024
-    print(f"  memory per extra finished user ({mid} → {big}): {growth:.1f} KB")
+    print(f"  memory per extra concurrent user ({mid} → {big} at once): {growth:.1f} KB")
+    # Finished users: 100 at a time until all are done, past the point where the caches
+    # (CLUSTERBOT_CACHE_SIZE people) and SQLite's page caches are full.
+    few, many = (1000, 2000) if quick else (2000, 5000)
+    waves = [measure(n, "sqlite", wave=100) for n in (few, many)]
+    finished = (waves[1]["rss_mb"] - waves[0]["rss_mb"]) / (many - few) * 1024
+    print(
+        f"  memory per extra finished user ({few:,} → {many:,} finished, 100 at a time): "
+        f"{finished:.1f} KB (peak RSS {waves[0]['rss_mb']:.0f} → {waves[1]['rss_mb']:.0f} MB)"
+    )
     return {
         "core_turns_per_s": med(mid, "sqlite", "turns_per_s"),
         "core_turns_per_s_memory": med(mid, "memory", "turns_per_s"),
@@ -177,5 +192,6 @@ def run(quick: bool = False) -> dict[str, float]:
         "core_p99_ms_100_users_saturated": med(mid, "sqlite", "p99_ms"),
         f"core_rss_mb_{big}_users": med(big, "sqlite", "rss_mb"),
         "core_rss_mb_1000_users": med(big, "sqlite", "rss_mb"),
-        "core_kb_per_finished_user": growth,
+        "core_kb_per_concurrent_user": growth,
+        "core_kb_per_finished_user": finished,
     }
