@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 MAX_PAYLOAD_BYTES = 64
+#: Largest file the adapters download for the core (an .ics calendar is a few KB).
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

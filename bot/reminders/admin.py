@@ -438,6 +438,8 @@ class AdminFlow:
         upload = file_of(turn)
         if upload is None:
             return [self._question(turn, "import")]
+        if not upload.data:  # the adapter could not fetch it (too big, or a failed download)
+            return [Reply(turn.t("reminders.admin.import_unavailable"))]
         if len(upload.data) > MAX_ICS_BYTES:
             return [
                 Reply(turn.t("reminders.admin.import_bad", reason=">1 MB")),

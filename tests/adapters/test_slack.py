@@ -28,6 +28,7 @@ from tests.fakes.slack_api import (
     FakeSlackApi,
     block_action,
     dm_event,
+    dm_file_event,
     signed_headers,
 )
 from tests.sample import PROFILE
@@ -42,13 +43,21 @@ async def api() -> AsyncIterator[FakeSlackApi]:
 
 
 class SlackBot:
-    def __init__(self, api: FakeSlackApi, content: Content, db: Path, clock: ManualClock) -> None:
+    def __init__(
+        self,
+        api: FakeSlackApi,
+        content: Content,
+        db: Path,
+        clock: ManualClock,
+        settings: Settings | None = None,
+    ) -> None:
         self.api, self.content, self.db, self.clock = api, content, db, clock
+        self.settings = settings or Settings()
         self.unreachable: list[Address] = []
 
     async def __aenter__(self) -> SlackBot:
         self.store = await SqliteStorage.open(str(self.db))
-        dispatcher = wire_services(self.content, self.store, self.clock, Settings())
+        dispatcher = wire_services(self.content, self.store, self.clock, self.settings)
         config = SlackConfig(
             bot_token=BOT_TOKEN,
             signing_secret=SIGNING_SECRET,
@@ -334,3 +343,86 @@ def test_mrkdwn_escapes_user_text() -> None:
 async def test_healthz(slack: SlackBot) -> None:
     response = await slack.http.get(slack.url.replace("/slack/events", "/healthz"))
     assert response.status_code == 200 and response.json() == {"ok": True}
+
+
+def ics_file(clock: ManualClock) -> bytes:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.core.records import Event
+    from bot.reminders.ics import to_ics
+
+    event = Event(
+        "k",
+        "Konferencja klastrów",
+        "Cluster conference",
+        clock.now() + timedelta(days=30),
+        "conference",
+    )
+    return to_ics([event], "pl", ZoneInfo("Europe/Warsaw"))
+
+
+async def share(slack: SlackBot, file: dict[str, Any]) -> None:
+    before = len(slack.api.sent())
+    response = await slack.event(dm_file_event(file))
+    assert response.status_code == 200
+    await slack.api.settle(before)
+
+
+@pytest.mark.parametrize("with_url", [True, False])  # files.info is asked when the URL is missing
+async def test_an_admin_imports_an_ics_file_shared_in_the_dm(
+    api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock, with_url: bool
+) -> None:
+    api.files["F9"] = ics_file(clock)
+    file = {"id": "F9", "name": "k.ics", "mimetype": "text/calendar", "size": len(api.files["F9"])}
+    if with_url:
+        file["url_private_download"] = api.file_url("F9")
+    admin = Settings(admins="slack:U1")
+    async with SlackBot(api, content, tmp_path / "ics.sqlite3", clock, admin) as bot:
+        await dm(bot, "/admin")
+        await press(bot, "Importuj plik")
+        await share(bot, file)
+        assert "Zaimportowano wydarzeń: 1" in api.texts()[-1]
+        assert [e.title_pl for e in await bot.store.list_admin_events()] == ["Konferencja klastrów"]
+    assert api.downloads == ["F9"]
+
+
+async def test_a_file_from_another_host_or_too_big_is_not_downloaded(
+    api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    api.files["F9"] = ics_file(clock)
+    admin = Settings(admins="slack:U1")
+    async with SlackBot(api, content, tmp_path / "ics.sqlite3", clock, admin) as bot:
+        await dm(bot, "/admin")
+        await press(bot, "Importuj plik")
+        # The bot token must not travel to a host that is not Slack's.
+        elsewhere = {
+            "id": "F9",
+            "name": "k.ics",
+            "size": 10,
+            "url_private_download": "http://127.0.0.1:9/F9",
+        }
+        await share(bot, elsewhere)
+        refusal = api.texts()[-1]
+        assert "Nie udało mi się pobrać tego pliku" in refusal
+        big = {
+            "id": "F9",
+            "name": "k.ics",
+            "size": 5_000_000,
+            "url_private_download": api.file_url("F9"),
+        }
+        await share(bot, big)
+        assert api.texts()[-1] == refusal
+        assert await bot.store.list_admin_events() == []
+    assert api.downloads == []
+
+
+async def test_a_file_nobody_asked_for_gets_a_clear_reply(
+    slack: SlackBot, api: FakeSlackApi
+) -> None:
+    api.files["F1"] = b"hello"
+    await share(
+        slack, {"id": "F1", "name": "a.txt", "size": 5, "url_private_download": api.file_url("F1")}
+    )
+    assert "Tutaj nie potrzebuję pliku." in api.texts()[-1]
+    assert await slack.store.list_admin_events() == []

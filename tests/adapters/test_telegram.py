@@ -375,6 +375,12 @@ async def test_an_admin_imports_an_ics_file_sent_as_a_document(
         await say(api, "/admin")
         await press(api, "Importuj plik")
         before = len(api.sent())
+        # Too big to download (Telegram reports the size first): a clear reply, nothing fetched.
+        api.queue(private_document(ALA, "doc-1", "k.ics", 5_000_000))
+        await api.settle(before)
+        assert "Nie udało mi się pobrać tego pliku" in api.sent()[-1].params["text"]
+        assert not api.sent("getFile")
+        before = len(api.sent())
         api.queue(private_document(ALA, "doc-1", "k.ics", len(api.files["doc-1"])))
         await api.settle(before)
         assert "Zaimportowano wydarzeń: 1" in api.sent()[-1].params["text"]

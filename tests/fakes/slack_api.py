@@ -31,6 +31,9 @@ class FakeSlackApi(Recording):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.uploads: list[bytes] = []
+        #: Files users shared, served at ``file_url(id)`` to the bot token only.
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[str] = []
         self.messages: list[dict[str, Any]] = []
         self.fail_next: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._ts = itertools.count(1)
@@ -40,7 +43,9 @@ class FakeSlackApi(Recording):
     async def start(self) -> None:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)  # files.info is a GET in slack_sdk
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files/{file_id}", self._download)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -98,6 +103,21 @@ class FakeSlackApi(Recording):
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         result = handler(params) if handler else {}
         return web.json_response({"ok": True, **result})
+
+    def file_url(self, file_id: str) -> str:
+        return f"http://127.0.0.1:{self.port}/files/{file_id}"
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        self.downloads.append(file_id)
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.Response(status=403)
+        data = self.files.get(file_id)
+        return web.Response(body=data) if data is not None else web.Response(status=404)
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file", ""))
+        return {"file": {"id": file_id, "url_private_download": self.file_url(file_id)}}
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads.append(await request.read())
@@ -163,6 +183,13 @@ def dm_event(
             "team": team,
         },
     }
+
+
+def dm_file_event(file: dict[str, Any], user: str = "U1", team: str = "T1") -> dict[str, Any]:
+    """A file shared in the DM with the bot (``message`` with subtype ``file_share``)."""
+    payload = dm_event("", user, team)
+    payload["event"] |= {"subtype": "file_share", "files": [file]}
+    return payload
 
 
 def block_action(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.events import Action, Address, Command, Content, Incoming, Reply, Text
+from bot.core.events import Action, Address, Command, Content, FileUpload, Incoming, Reply, Text
 from bot.core.markup import escape, parse, split, to_plain
 
 PLATFORM = "slack"
@@ -40,23 +40,44 @@ def event_to_incoming(body: dict[str, Any], bot_user_id: str | None) -> Incoming
     """Convert an Events API delivery (DM or mention), or ``None`` for what we ignore.
 
     Ignored: messages from bots (ourselves included), edits and other subtypes, channel
-    messages that are not mentions.
+    messages that are not mentions. A file shared in a direct message becomes a
+    ``FileUpload`` without its bytes (the runner downloads them; see :func:`shared_file`).
     """
     event = body.get("event") or {}
     team = str(body.get("team_id") or event.get("team") or "")
     user = event.get("user")
-    if not user or event.get("bot_id") or event.get("subtype") or user == bot_user_id:
+    subtype = event.get("subtype")
+    if not user or event.get("bot_id") or user == bot_user_id:
+        return None
+    if subtype is not None and subtype != "file_share":
         return None
     text = str(event.get("text") or "")
     kind = event.get("type")
+    content: Content
     if kind == "message" and event.get("channel_type") == "im":
-        content = _text_content(text)
+        file = shared_file(event)
+        content = FileUpload(file["name"], b"", file["mimetype"]) if file else _text_content(text)
     elif kind == "app_mention":
         content = _text_content(_MENTION.sub("", text).strip())
     else:
         return None
     address = Address(PLATFORM, str(event.get("channel", "")), str(user), team)
     return Incoming(address, content, update_id=body.get("event_id"))
+
+
+def shared_file(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The first file of a ``file_share`` message: name, mimetype, size, id and its URL."""
+    files = event.get("files") if event.get("subtype") == "file_share" else None
+    if not files or not isinstance(files[0], dict):
+        return None
+    first = files[0]
+    return {
+        "id": str(first.get("id") or ""),
+        "name": str(first.get("name") or first.get("title") or "file"),
+        "mimetype": str(first.get("mimetype") or ""),
+        "size": int(first.get("size") or 0),
+        "url": first.get("url_private_download") or first.get("url_private"),
+    }
 
 
 def command_to_incoming(body: dict[str, Any], dm_channel: str) -> Incoming:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -26,10 +28,12 @@ from bot.adapters.slack.convert import (
     command_to_incoming,
     event_to_incoming,
     home_view,
+    shared_file,
 )
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.web import serve
-from bot.core.events import Address, Incoming, Reply
+from bot.core.events import Address, FileUpload, Incoming, Reply
+from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.ordering import KeyedLocks
 from bot.errors import DeliveryError, RecipientUnavailable
 
@@ -39,6 +43,8 @@ Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 Overview = Callable[[Address], Awaitable[list[Reply]]]
 OnUnreachable = Callable[[Address], Awaitable[None]]
 COMMAND = "/klaster"
+#: Where Slack serves the files users share (``url_private_download``).
+SLACK_FILE_HOST = "files.slack.com"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,7 @@ class SlackRunner:
         if incoming is None:
             return
         event = body.get("event") or {}
+        incoming = await self._with_file(event, incoming)
         thread = (
             event.get("thread_ts") or event.get("ts")
             if event.get("type") == "app_mention"
@@ -203,6 +210,53 @@ class SlackRunner:
             )
         except SlackApiError as exc:
             log.debug("could not update the pressed message: %s", exc)
+
+    async def _with_file(self, event: dict[str, Any], incoming: Incoming) -> Incoming:
+        """Download a file shared in a DM (up to 1 MB) so the core sees its bytes.
+
+        The bot token goes only to Slack's file host (or the configured API host): a URL
+        elsewhere in an event is not fetched. Anything that fails leaves the file empty,
+        which the core refuses politely.
+        """
+        file = shared_file(event)
+        if file is None or not isinstance(incoming.content, FileUpload):
+            return incoming
+        if file["size"] > MAX_FILE_BYTES:
+            return incoming
+        url = file["url"]
+        if not url and file["id"]:
+            try:
+                info = await self.client.files_info(file=file["id"])
+            except SlackApiError as exc:
+                log.warning("files.info failed: %s", exc)
+                return incoming
+            url = (info.get("file") or {}).get("url_private_download")
+        if not isinstance(url, str) or not self._trusted(url):
+            log.warning("not downloading a shared file from an unexpected host")
+            return incoming
+        headers = {"Authorization": f"Bearer {self._config.bot_token}"}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session,
+                session.get(url, headers=headers) as response,
+            ):
+                if response.status != 200:
+                    log.warning("downloading a shared file failed: HTTP %s", response.status)
+                    return incoming
+                data = await response.content.read(MAX_FILE_BYTES + 1)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("downloading a shared file failed: %s", type(exc).__name__)
+            return incoming
+        if len(data) > MAX_FILE_BYTES:
+            return incoming
+        return replace(incoming, content=replace(incoming.content, data=data))
+
+    def _trusted(self, url: str) -> bool:
+        parts = urlsplit(url)
+        api = urlsplit(self._config.api_url)
+        if (parts.scheme, parts.netloc) == (api.scheme, api.netloc):
+            return True  # a proxy or the tests' fake serving the API and files
+        return parts.scheme == "https" and parts.hostname == SLACK_FILE_HOST
 
     async def _dm_channel(self, team: str, user: str) -> str | None:
         key = (team, user)

@@ -26,6 +26,7 @@ from bot.adapters.telegram.messenger import TelegramMessenger
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.web import serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
+from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.ordering import KeyedLocks
 from bot.errors import DeliveryError, RecipientUnavailable
 
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 OnUnreachable = Callable[[Address], Awaitable[None]]
-MAX_DOWNLOAD_BYTES = 1_000_000
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
@@ -207,7 +207,7 @@ class TelegramRunner:
         document = update.message.document if update.message else None
         if document is None or not isinstance(incoming.content, FileUpload):
             return incoming
-        if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
+        if (document.file_size or 0) > MAX_FILE_BYTES:
             return incoming  # the core refuses an empty file politely
         try:
             tg_file = await document.get_file()
