@@ -62,7 +62,7 @@ class SqliteStorage:
         self._caching = cache_size > 0
         self._users: LRUCache[UserKey, _UserRow | None] = LRUCache(size)
         self._sessions: LRUCache[UserKey, _SessionRow | None] = LRUCache(size)
-        self._links: LRUCache[UserKey, UserKey | None] = LRUCache(size)
+        self._links: LRUCache[UserKey, tuple[str, str, str] | None] = LRUCache(size)
         self._assessments: LRUCache[int, tuple[object, ...]] = LRUCache(size)
         self._answers: LRUCache[int, dict[str, AnswerRecord]] = LRUCache(size)
 
@@ -123,6 +123,20 @@ class SqliteStorage:
             return await self._all(sql, params)
         return await self._writer.read(sql, params)
 
+    async def _by_user(self, cache: LRUCache[UserKey, Any], key: UserKey, sql: str) -> Any:
+        """The cached value for ``key``, or the first row of ``sql`` (``None`` if none).
+
+        ``sql`` selects by ``platform``, ``workspace`` and ``user_id``; the row is cached as a
+        tuple.
+        """
+        if key in cache:
+            return cache[key]
+        rows = await self._miss(sql, (key.platform, key.workspace, key.user_id))
+        row = tuple(rows[0]) if rows else None
+        if self._caching:
+            cache[key] = row
+        return row
+
     async def close(self) -> None:
         """Commit the queued writes, then close both connections (the last one checkpoints)."""
         await self._writer.close()
@@ -135,17 +149,12 @@ class SqliteStorage:
 
     async def get_user(self, key: UserKey) -> User | None:
         """Return the user or ``None``."""
-        if key in self._users:
-            row = self._users[key]
-        else:
-            found = await self._miss(
-                "SELECT locale, created_at, active FROM users "
-                "WHERE platform = ? AND workspace = ? AND user_id = ?",
-                (key.platform, key.workspace, key.user_id),
-            )
-            row = (found[0][0], found[0][1], found[0][2]) if found else None
-            if self._caching:
-                self._users[key] = row
+        row = await self._by_user(
+            self._users,
+            key,
+            "SELECT locale, created_at, active FROM users "
+            "WHERE platform = ? AND workspace = ? AND user_id = ?",
+        )
         if row is None:
             return None
         return User(key=key, locale=row[0], created_at=load_time(row[1]), active=bool(row[2]))
@@ -171,17 +180,11 @@ class SqliteStorage:
 
     async def load_session(self, key: UserKey) -> SessionState:
         """Return the stored state or an empty one."""
-        if key in self._sessions:
-            row = self._sessions[key]
-        else:
-            found = await self._miss(
-                "SELECT step, data FROM sessions "
-                "WHERE platform = ? AND workspace = ? AND user_id = ?",
-                (key.platform, key.workspace, key.user_id),
-            )
-            row = (found[0][0], found[0][1]) if found else None
-            if self._caching:
-                self._sessions[key] = row
+        row = await self._by_user(
+            self._sessions,
+            key,
+            "SELECT step, data FROM sessions WHERE platform = ? AND workspace = ? AND user_id = ?",
+        )
         if row is None:
             return SessionState()
         return SessionState(step=row[0], data=load_object(row[1]))
@@ -548,21 +551,17 @@ class SqliteStorage:
             ),
         )
         if self._caching:
-            self._links[alias] = canonical
+            self._links[alias] = (canonical.platform, canonical.workspace, canonical.user_id)
 
     async def canonical(self, key: UserKey) -> UserKey | None:
         """Return the identity ``key`` acts as."""
-        if key in self._links:
-            return self._links[key]
-        rows = await self._miss(
+        row = await self._by_user(
+            self._links,
+            key,
             "SELECT c_platform, c_workspace, c_user_id FROM identity_links "
             "WHERE platform = ? AND workspace = ? AND user_id = ?",
-            (key.platform, key.workspace, key.user_id),
         )
-        found = UserKey(*rows[0]) if rows else None
-        if self._caching:
-            self._links[key] = found
-        return found
+        return None if row is None else UserKey(*row)
 
     # -- reminders ------------------------------------------------------------------------
 

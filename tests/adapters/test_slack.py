@@ -31,7 +31,7 @@ from tests.fakes.slack_api import (
     dm_file_event,
     signed_headers,
 )
-from tests.sample import PROFILE
+from tests.sample import PROFILE, sample_ics
 
 
 @pytest.fixture
@@ -345,23 +345,6 @@ async def test_healthz(slack: SlackBot) -> None:
     assert response.status_code == 200 and response.json() == {"ok": True}
 
 
-def ics_file(clock: ManualClock) -> bytes:
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from bot.core.records import Event
-    from bot.reminders.ics import to_ics
-
-    event = Event(
-        "k",
-        "Konferencja klastrów",
-        "Cluster conference",
-        clock.now() + timedelta(days=30),
-        "conference",
-    )
-    return to_ics([event], "pl", ZoneInfo("Europe/Warsaw"))
-
-
 async def share(slack: SlackBot, file: dict[str, Any]) -> None:
     before = len(slack.api.sent())
     response = await slack.event(dm_file_event(file))
@@ -373,7 +356,7 @@ async def share(slack: SlackBot, file: dict[str, Any]) -> None:
 async def test_an_admin_imports_an_ics_file_shared_in_the_dm(
     api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock, with_url: bool
 ) -> None:
-    api.files["F9"] = ics_file(clock)
+    api.files["F9"] = sample_ics(clock.now())
     file = {"id": "F9", "name": "k.ics", "mimetype": "text/calendar", "size": len(api.files["F9"])}
     if with_url:
         file["url_private_download"] = api.file_url("F9")
@@ -390,7 +373,7 @@ async def test_an_admin_imports_an_ics_file_shared_in_the_dm(
 async def test_a_file_from_another_host_or_too_big_is_not_downloaded(
     api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock
 ) -> None:
-    api.files["F9"] = ics_file(clock)
+    api.files["F9"] = sample_ics(clock.now())
     admin = Settings(admins="slack:U1")
     async with SlackBot(api, content, tmp_path / "ics.sqlite3", clock, admin) as bot:
         await dm(bot, "/admin")

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
+from telegram import Bot as PtbBot
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
 
 from bot.adapters.telegram.convert import to_html, to_outgoing
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
+from bot.adapters.telegram.transport import AiohttpRequest
 from bot.app import command_menu, wire_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
@@ -355,21 +361,10 @@ async def test_images_and_documents_are_uploaded(bot: Bot, api: FakeBotApi) -> N
 async def test_an_admin_imports_an_ics_file_sent_as_a_document(
     api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
 ) -> None:
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from bot.core.records import Event
-    from bot.reminders.ics import to_ics
     from tests.fakes.telegram_api import private_document
+    from tests.sample import sample_ics
 
-    event = Event(
-        "k",
-        "Konferencja klastrów",
-        "Cluster conference",
-        clock.now() + timedelta(days=30),
-        "conference",
-    )
-    api.files["doc-1"] = to_ics([event], "pl", ZoneInfo("Europe/Warsaw"))
+    api.files["doc-1"] = sample_ics(clock.now())
     admin = Settings(admins=f"telegram:{ALA}")
     async with Bot(api, content, tmp_path / "ics.sqlite3", clock, settings=admin) as bot:
         await say(api, "/admin")
@@ -385,3 +380,63 @@ async def test_an_admin_imports_an_ics_file_sent_as_a_document(
         await api.settle(before)
         assert "Zaimportowano wydarzeń: 1" in api.sent()[-1].params["text"]
         assert [e.title_pl for e in await bot.store.list_admin_events()] == ["Konferencja klastrów"]
+
+
+# -- the aiohttp transport under PTB's calls --------------------------------------------------
+
+
+def bot_on(base_url: str, **timeouts: float) -> PtbBot:
+    return PtbBot(TOKEN, base_url=base_url, request=AiohttpRequest(8, **timeouts))
+
+
+async def test_calls_and_uploads_reach_the_api_with_their_parameters(api: FakeBotApi) -> None:
+    async with bot_on(api.base_url) as bot:
+        message = await bot.send_message(42, "Zażółć <b>gęślą</b>", parse_mode="HTML")
+        assert message.chat.id == 42 and message.text
+        await bot.send_document(42, InputFile(b"%PDF-1.4 raport", filename="raport.pdf"))
+    sent = api.sent("sendMessage")[0].params
+    assert sent["text"] == "Zażółć <b>gęślą</b>" and sent["parse_mode"] == "HTML"
+    upload = api.sent("sendDocument")[0]
+    assert upload.files["document"] == b"%PDF-1.4 raport"
+
+
+async def test_an_unreachable_server_is_a_network_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    bot = bot_on(f"http://127.0.0.1:{port}/bot")
+    await bot.request.initialize()  # Bot.initialize would call getMe first
+    try:
+        with pytest.raises(NetworkError) as info:
+            await bot.send_message(42, "x")
+        assert not isinstance(info.value, TimedOut)
+        assert "aiohttp.ClientConnectorError" in str(info.value)  # mapped by us, not PTB
+    finally:
+        await bot.request.shutdown()
+
+
+async def test_a_server_that_does_not_answer_in_time_is_a_timeout() -> None:
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(2)
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post(r"/bot{token}/{method}", slow)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    bot = bot_on(f"http://127.0.0.1:{port}/bot", read_timeout=0.2)
+    await bot.request.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await bot.answer_callback_query("1")
+    finally:
+        await bot.request.shutdown()
+        await runner.cleanup()
+
+
+def test_the_default_read_timeout_is_reported_for_long_polling() -> None:
+    assert AiohttpRequest().read_timeout == 5.0
+    assert AiohttpRequest(read_timeout=None).read_timeout is None
