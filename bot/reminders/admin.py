@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.dates import parse_when
 from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply, Text
+from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders import render
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 STEP = "remind.admin"
 MAX_TITLE = 200
 MAX_FIELD = 300
-MAX_ICS_BYTES = 1_000_000
 
 
 def _button(turn: Turn, key: str, value: str) -> Button:
@@ -440,7 +440,7 @@ class AdminFlow:
             return [self._question(turn, "import")]
         if not upload.data:  # the adapter could not fetch it (too big, or a failed download)
             return [Reply(turn.t("reminders.admin.import_unavailable"))]
-        if len(upload.data) > MAX_ICS_BYTES:
+        if len(upload.data) > MAX_FILE_BYTES:
             return [
                 Reply(turn.t("reminders.admin.import_bad", reason=">1 MB")),
                 self._question(turn, "import"),

@@ -24,6 +24,10 @@ class Recording:
     async def settle(self, before: int, quiet: float = 0.1, within: float = 15.0) -> None:
         """Wait until more than ``before`` messages were sent and no call came for ``quiet`` s."""
         await self.wait_for(lambda: len(self.sent()) > before, within)
+        await self.quiet(quiet)
+
+    async def quiet(self, quiet: float = 0.3) -> None:
+        """Wait until no call came for ``quiet`` seconds."""
         seen = -1
         while seen != len(self.calls):
             seen = len(self.calls)

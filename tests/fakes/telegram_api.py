@@ -79,6 +79,10 @@ class FakeBotApi(Recording):
         self._updates.append({"update_id": update_id, "_again": True, **update})
         self._new_update.set()
 
+    def pending(self) -> int:
+        """Updates not yet confirmed by a later ``getUpdates`` offset."""
+        return len(self._updates)
+
     def fail(self, method: str, status: int, body: dict[str, Any]) -> None:
         self.fail_next.setdefault(method, []).append((status, body))
 

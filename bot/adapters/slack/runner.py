@@ -128,13 +128,12 @@ class SlackRunner:
         if incoming is None:
             return
         event = body.get("event") or {}
-        incoming = await self._with_file(event, incoming)
         thread = (
             event.get("thread_ts") or event.get("ts")
             if event.get("type") == "app_mention"
             else None
         )
-        await self._process(incoming, thread_ts=thread)
+        await self._process(incoming, thread_ts=thread, event=event)
 
     async def _on_command(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
@@ -176,9 +175,12 @@ class SlackRunner:
         incoming: Incoming,
         thread_ts: str | None = None,
         pressed: tuple[dict[str, Any], str] | None = None,
+        event: dict[str, Any] | None = None,
     ) -> None:
         address = incoming.address
         async with self._locks.hold((address.workspace_id, address.chat_id, address.user_id)):
+            if event is not None:  # a shared file is fetched in its turn, in order
+                incoming = await self._with_file(event, incoming)
             replies = await self._handle(incoming)
             if not replies:
                 return
