@@ -128,6 +128,11 @@ class MemoryStorage:
         """Insert or replace one answer."""
         self._answers.setdefault(assessment_id, {})[answer.standard_id] = answer
 
+    async def record_answer(self, record: AssessmentRecord, answer: AnswerRecord) -> None:
+        """Store both (nothing here can fail between them)."""
+        await self.update_assessment(record)
+        await self.save_answer(record.id, answer)
+
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Drop the answers to these standards."""
         answers = self._answers.get(assessment_id, {})

@@ -284,17 +284,25 @@ class SqliteStorage:
     async def update_assessment(self, record: AssessmentRecord) -> None:
         """Store the mutable fields of the assessment."""
         row = _assessment_row(record)
-        await self._writer.execute(
-            "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
-            "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ?, "
-            "team_of = ? WHERE id = ?",
-            (*row[5:11], *row[12:], record.id),
-        )
-        before = self._assessments.get(record.id)
-        if before is None:
-            return
-        # Only the mutable fields were written: keep the stored owner and creation time.
-        self._assessments[record.id] = (*before[:5], *row[5:11], before[11], *row[12:])
+        await self._writer.run([_update_assessment(row)])
+        self._cache_assessment(row)
+
+    def _cache_assessment(self, row: tuple[object, ...]) -> None:
+        """Update a cached assessment after its update was committed.
+
+        Only the mutable fields were written: the cached owner and creation time stay.
+        """
+        key = int(str(row[0]))
+        before = self._assessments.get(key)
+        if before is not None:
+            self._assessments[key] = (*before[:5], *row[5:11], before[11], *row[12:])
+
+    async def record_answer(self, record: AssessmentRecord, answer: AnswerRecord) -> None:
+        """Store the answer and the assessment's fields in one transaction."""
+        row = _assessment_row(record)
+        await self._writer.run([_upsert_answer(record.id, answer), _update_assessment(row)])
+        self._cache_answer(record.id, answer)
+        self._cache_assessment(row)
 
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments of a team."""
@@ -320,18 +328,10 @@ class SqliteStorage:
 
     async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
         """Insert or replace one answer."""
-        await self._writer.execute(
-            "INSERT INTO answers (assessment_id, standard_id, answer, note, answered_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, standard_id) DO UPDATE SET "
-            "answer = excluded.answer, note = excluded.note, answered_at = excluded.answered_at",
-            (
-                assessment_id,
-                answer.standard_id,
-                answer.answer,
-                answer.note,
-                dump_time(answer.answered_at),
-            ),
-        )
+        await self._writer.run([_upsert_answer(assessment_id, answer)])
+        self._cache_answer(assessment_id, answer)
+
+    def _cache_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
         cached = self._answers.get(assessment_id)
         if cached is not None:
             cached[answer.standard_id] = answer
@@ -815,4 +815,29 @@ def _assessment_row(record: AssessmentRecord) -> tuple[object, ...]:
         dump_time(record.updated_at),
         dump_time(record.completed_at) if record.completed_at else None,
         record.team_of,
+    )
+
+
+def _update_assessment(row: tuple[object, ...]) -> Statement:
+    """The UPDATE of an assessment's mutable fields from its :func:`_assessment_row`."""
+    return (
+        "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
+        "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ?, "
+        "team_of = ? WHERE id = ?",
+        (*row[5:11], *row[12:], row[0]),
+    )
+
+
+def _upsert_answer(assessment_id: int, answer: AnswerRecord) -> Statement:
+    return (
+        "INSERT INTO answers (assessment_id, standard_id, answer, note, answered_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, standard_id) DO UPDATE SET "
+        "answer = excluded.answer, note = excluded.note, answered_at = excluded.answered_at",
+        (
+            assessment_id,
+            answer.standard_id,
+            answer.answer,
+            answer.note,
+            dump_time(answer.answered_at),
+        ),
     )

@@ -371,18 +371,20 @@ class AssessmentFeature:
         record: AssessmentRecord,
         after: str | None = None,
         answers: dict[str, AnswerRecord] | None = None,
+        answered: AnswerRecord | None = None,
     ) -> list[Reply]:
         """Ask the next standard without an answer, or finish when there is none.
 
-        ``answers``, when the caller has them fresh, saves reading them again.
+        ``answers``, when the caller has them fresh, saves reading them again; ``answered``
+        is an answer not stored yet, stored with the assessment's move to what comes next.
         """
         if answers is None:
             answers = await self._store.list_answers(record.id)
         codes = {sid: a.answer for sid, a in answers.items()}
         nxt = next_standard(self._q(record), codes, after=after)
         if nxt is None:
-            return await self._complete(turn, record)
-        return await self._ask_standard(turn, record, nxt, answers)
+            return await self._complete(turn, record, answered)
+        return await self._ask_standard(turn, record, nxt, answers, answered)
 
     async def _ask_standard(
         self,
@@ -390,19 +392,22 @@ class AssessmentFeature:
         record: AssessmentRecord,
         standard_id: str,
         answers: dict[str, AnswerRecord] | None = None,
+        answered: AnswerRecord | None = None,
     ) -> list[Reply]:
         record.cursor = standard_id
-        await self._save(turn, record)
+        await self._save(turn, record, answered)
         turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
         if answers is None:
             answers = await self._store.list_answers(record.id)
         return [render.standard_question(turn, record, self._q(record), standard_id, answers)]
 
-    async def _complete(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+    async def _complete(
+        self, turn: Turn, record: AssessmentRecord, answered: AnswerRecord | None = None
+    ) -> list[Reply]:
         record.status = COMPLETED
         record.cursor = None
         record.completed_at = turn.now
-        await self._save(turn, record)
+        await self._save(turn, record, answered)
         turn.session.step, turn.session.data = None, {}
         return await self._report_replies(turn, record)
 
@@ -598,8 +603,8 @@ class AssessmentFeature:
         existing = answers.get(standard_id)
         note = existing.note if existing else ""
         if value in ANSWER_CODES:
+            # Stored together with the move to the next question (one transaction).
             answer = AnswerRecord(standard_id, value, note, turn.now)
-            await self._store.save_answer(record.id, answer)
             answers[standard_id] = answer
             if value == SKIPPED:
                 saved = Reply(turn.t("assess.standard.skipped", id=standard_id))
@@ -607,7 +612,7 @@ class AssessmentFeature:
                 label = render.answer_label(turn, value)
                 saved = Reply(turn.t("assess.standard.saved", id=standard_id, answer=label))
             after = standard_id if value == SKIPPED else None
-            following = await self._advance(turn, record, after=after, answers=answers)
+            following = await self._advance(turn, record, after, answers, answer)
             return _prepend(saved.text, following)
         if value == BACK:
             previous = previous_standard(self._q(record), standard_id)
@@ -686,9 +691,14 @@ class AssessmentFeature:
     async def _codes(self, record: AssessmentRecord) -> dict[str, str | None]:
         return {sid: a.answer for sid, a in (await self._store.list_answers(record.id)).items()}
 
-    async def _save(self, turn: Turn, record: AssessmentRecord) -> None:
+    async def _save(
+        self, turn: Turn, record: AssessmentRecord, answered: AnswerRecord | None = None
+    ) -> None:
         record.updated_at = turn.now
-        await self._store.update_assessment(record)
+        if answered is None:
+            await self._store.update_assessment(record)
+        else:
+            await self._store.record_answer(record, answered)
 
     async def _sync_version(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
         """Adopt a changed questionnaire: keep answers whose standards still exist."""

@@ -167,6 +167,14 @@ class AssessmentStore(Protocol):
         """Insert or replace the answer to ``answer.standard_id``."""
         ...
 
+    async def record_answer(self, record: AssessmentRecord, answer: AnswerRecord) -> None:
+        """Store the answer and the assessment's fields together: both or neither.
+
+        An answer and the question it moves the assessment on to are one step; a crash
+        between the two would resume at a question already answered.
+        """
+        ...
+
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Remove the answers to these standards (unknown ids are ignored)."""
         ...

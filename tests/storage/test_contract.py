@@ -111,6 +111,20 @@ class TestStoreContract:
             await store.redeem_code("EFGH6789", "link", T0 + timedelta(minutes=11), OTHER) is None
         )
 
+    async def test_an_answer_recorded_with_its_assessment(self, store: MemoryStorage) -> None:
+        from bot.core.ports import AnswerRecord
+
+        record = await store.create_assessment(KEY, "q", "1", T0)
+        record.cursor, record.updated_at = "1.1.2", T0 + timedelta(minutes=1)
+        await store.record_answer(record, AnswerRecord("1.1.1", "y", "uwaga", T0))
+        again = await store.get_assessment(record.id)
+        assert (
+            again is not None and again.cursor == "1.1.2" and again.updated_at == record.updated_at
+        )
+        assert await store.list_answers(record.id) == {
+            "1.1.1": AnswerRecord("1.1.1", "y", "uwaga", T0)
+        }
+
     async def test_action_items_and_links_and_teams(self, store: MemoryStorage) -> None:
         from datetime import date
 

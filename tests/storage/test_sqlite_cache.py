@@ -128,6 +128,31 @@ async def test_a_read_racing_a_write_never_leaves_the_old_row_cached(tmp_path: P
         await disk.close()
 
 
+async def test_an_answer_and_the_move_to_the_next_question_are_stored_together(
+    pair: tuple[SqliteStorage, SqliteStorage],
+) -> None:
+    cached, disk = pair
+    record = await cached.create_assessment(ALICE.user_key, "parp", "v1", T0)
+    await cached.list_answers(record.id)  # cached, so a wrong cache update would show
+    record.cursor = "1.1.2"
+    await cached.record_answer(record, AnswerRecord("1.1.1", "y", "", T0))
+    assert (await disk.get_assessment(record.id)).cursor == "1.1.2"  # type: ignore[union-attr]
+    assert set(await disk.list_answers(record.id)) == {"1.1.1"}
+
+    # The move fails in the database: the answer must not be stored either.
+    with sqlite3.connect(cached.path) as raw:
+        raw.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON assessments WHEN NEW.cursor = '1.1.3' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    record.cursor = "1.1.3"
+    with pytest.raises(sqlite3.IntegrityError):
+        await cached.record_answer(record, AnswerRecord("1.1.2", "n", "", T0))
+    assert set(await disk.list_answers(record.id)) == {"1.1.1"}
+    assert set(await cached.list_answers(record.id)) == {"1.1.1"}
+    assert (await cached.get_assessment(record.id)).cursor == "1.1.2"  # type: ignore[union-attr]
+
+
 async def test_the_database_must_be_a_file() -> None:
     with pytest.raises(StorageUnavailable):
         await SqliteStorage.open(":memory:")
