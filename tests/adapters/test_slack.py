@@ -409,3 +409,29 @@ async def test_a_file_nobody_asked_for_gets_a_clear_reply(
     )
     assert "Tutaj nie potrzebuję pliku." in api.texts()[-1]
     assert await slack.store.list_admin_events() == []
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [{"id": "F1", "name": "k.ics", "size": "huge", "url_private_download": ["x"]}],
+        ["not a file"],
+        [],
+        [{}],
+    ],
+)
+def test_odd_file_share_events_convert_without_raising(files: list[Any]) -> None:
+    from bot.adapters.slack.convert import event_to_incoming, shared_file
+    from bot.core.events import FileUpload, Text
+
+    body = dm_file_event({})
+    body["event"]["files"] = files
+    incoming = event_to_incoming(body, BOT_USER)
+    assert incoming is not None
+    file = shared_file(body["event"])
+    if file is None:
+        assert isinstance(incoming.content, Text)
+    else:
+        assert isinstance(incoming.content, FileUpload) and incoming.content.data == b""
+        assert isinstance(file["size"], int)
+        assert file["url"] is None or isinstance(file["url"], str)

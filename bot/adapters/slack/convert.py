@@ -71,12 +71,14 @@ def shared_file(event: dict[str, Any]) -> dict[str, Any] | None:
     if not files or not isinstance(files[0], dict):
         return None
     first = files[0]
+    size = first.get("size")
+    url = first.get("url_private_download") or first.get("url_private")
     return {
         "id": str(first.get("id") or ""),
         "name": str(first.get("name") or first.get("title") or "file"),
         "mimetype": str(first.get("mimetype") or ""),
-        "size": int(first.get("size") or 0),
-        "url": first.get("url_private_download") or first.get("url_private"),
+        "size": size if isinstance(size, int) else 0,
+        "url": url if isinstance(url, str) else None,
     }
 
 
