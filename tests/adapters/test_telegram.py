@@ -335,7 +335,19 @@ async def test_webhook_mode_checks_the_secret(
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert health.status_code == 200 and health.json() == {"ok": True}
             await asyncio.sleep(0.3)
-        assert len(api.sent()) == 1
+            assert len(api.sent()) == 1
+            # A button press is answered in the webhook's response, not by a request of ours.
+            message, data = api.button(ALA, "Pomoc")
+            pressed = await client.post(
+                url, json={"update_id": 78, **button_press(ALA, message, data)}, headers=secret
+            )
+            assert pressed.status_code == 200
+            answer = pressed.json()
+            assert answer["method"] == "answerCallbackQuery" and answer["callback_query_id"]
+            await api.wait_for(lambda: len(api.sent()) == 2)
+            await asyncio.sleep(0.2)
+        assert not api.sent("answerCallbackQuery")
+        assert api.sent("editMessageText")  # the pressed message still shows the choice
 
 
 async def test_images_and_documents_are_uploaded(bot: Bot, api: FakeBotApi) -> None:

@@ -75,6 +75,8 @@ class TelegramRunner:
         self._commands = commands
         self._on_unreachable = on_unreachable
         self._locks = KeyedLocks()
+        #: Callback queries answered in the webhook's HTTP response (webhook mode only).
+        self._answered_inline: set[str] = set()
         self._app: Application | None = None  # type: ignore[type-arg]
         self._web: web.AppRunner | None = None
         self.messenger: TelegramMessenger | None = None
@@ -163,8 +165,15 @@ class TelegramRunner:
             return web.Response(status=400)
         if app is None or not app.running:
             return web.Response(status=503)  # Telegram delivers it again later
+        query = update.callback_query
+        if query is not None:
+            self._answered_inline.add(query.id)  # before the handler can look
         await app.update_queue.put(update)
-        return web.Response(status=200)
+        if query is None:
+            return web.Response(status=200)
+        # Telegram runs one Bot API method given in the webhook's response: the button's
+        # spinner stops without a request of our own.
+        return web.json_response({"method": "answerCallbackQuery", "callback_query_id": query.id})
 
     @property
     def username(self) -> str | None:
@@ -189,7 +198,9 @@ class TelegramRunner:
         async with self._locks.hold((address.chat_id, address.user_id)):
             query = update.callback_query
             answering = None
-            if query is not None:
+            if query is not None and query.id in self._answered_inline:
+                self._answered_inline.discard(query.id)  # answered in the webhook response
+            elif query is not None:
                 # Stop the button's spinner while the core works: no need to wait for it.
                 answering = asyncio.ensure_future(self._answer_query(query))
             incoming = await self._with_file(update, incoming)
