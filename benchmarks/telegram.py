@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import socket
 import statistics
 import tempfile
 import time
@@ -83,7 +84,11 @@ async def _echo_user(driver: Driver, user: int) -> None:
         await driver.send(user, private_text(user, f"wiadomość {n}"))
 
 
-async def _serve_ours(base_url: str, file_url: str, stop: Any) -> None:
+#: The webhook's secret in webhook mode (both bots check it).
+SECRET = "bench-secret"  # noqa: S105 - a test value for a local fake
+
+
+async def _serve_ours(base_url: str, file_url: str, hook: str | None, stop: Any) -> None:
     from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
     from bot.app import build_services
     from bot.config import REPO_CONTENT_DIR, Settings
@@ -97,8 +102,14 @@ async def _serve_ours(base_url: str, file_url: str, stop: Any) -> None:
         store = await SqliteStorage.open(str(Path(tmp) / "tg.sqlite3"))
         services = build_services(content, store, SystemClock(), Settings(rate_limit="1000/1"))
         services.dispatcher.features[0]._visuals = None  # type: ignore[attr-defined]
+        webhook = {} if hook is None else _webhook_config(hook)
         config = TelegramConfig(
-            token=TOKEN, base_url=base_url, base_file_url=file_url, polling_timeout=1, max_rate=1000
+            token=TOKEN,
+            base_url=base_url,
+            base_file_url=file_url,
+            polling_timeout=1,
+            max_rate=1000,
+            **webhook,
         )
 
         async def unreachable(address: Address) -> None:
@@ -109,7 +120,17 @@ async def _serve_ours(base_url: str, file_url: str, stop: Any) -> None:
         await store.close()
 
 
-async def _serve_echo(base_url: str, file_url: str, stop: Any) -> None:
+def _webhook_config(hook: str) -> dict[str, Any]:
+    port = int(hook.rsplit(":", 1)[1].split("/", 1)[0])
+    return {
+        "webhook_url": hook,
+        "webhook_listen": "127.0.0.1",
+        "webhook_port": port,
+        "webhook_secret": SECRET,
+    }
+
+
+async def _serve_echo(base_url: str, file_url: str, hook: str | None, stop: Any) -> None:
     # PTB's defaults (one update at a time): in an A/B on this machine the echo bot did
     # 541 updates/s so, 510 with 8 at once and 437 with 32 (medians of 4): its best setting.
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,29 +149,47 @@ async def _serve_echo(base_url: str, file_url: str, stop: Any) -> None:
     async with app:
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(timeout=1)
+        if hook is None:
+            await app.updater.start_polling(timeout=1)
+        else:
+            await app.updater.start_webhook(
+                listen="127.0.0.1",
+                port=_webhook_config(hook)["webhook_port"],
+                url_path="telegram",
+                webhook_url=hook,
+                secret_token=SECRET,
+            )
         await asyncio.get_running_loop().run_in_executor(None, stop.wait)
         await app.updater.stop()
         await app.stop()
 
 
-def _bot_process(kind: str, base_url: str, file_url: str, stop: Any) -> None:
+def _bot_process(kind: str, base_url: str, file_url: str, hook: str | None, stop: Any) -> None:
     serve = _serve_ours if kind == "ours" else _serve_echo
-    asyncio.run(serve(base_url, file_url, stop))
+    asyncio.run(serve(base_url, file_url, hook, stop))
 
 
-async def _drive(kind: str, users: int) -> tuple[Driver, float]:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _drive(kind: str, users: int, webhook: bool = False) -> tuple[Driver, float]:
     """Run the bot in its own process (as it would run beside Telegram's servers, not in
     them) against the fake Bot API and the driver in this one; return the driver and the
-    seconds the users took."""
+    seconds the users took. With ``webhook`` the fake posts each update to the bot."""
     api = FakeBotApi()
     await api.start()
+    hook = f"http://127.0.0.1:{_free_port()}/telegram" if webhook else None
+    api.push_to_webhook = webhook
     ctx = multiprocessing.get_context("spawn")
     stop = ctx.Event()
-    bot = ctx.Process(target=_bot_process, args=(kind, api.base_url, api.file_url, stop))
+    bot = ctx.Process(target=_bot_process, args=(kind, api.base_url, api.file_url, hook, stop))
     bot.start()
+    ready = "setWebhook" if webhook else "deleteWebhook"  # the last call of each start-up
     try:
-        while not api.sent("deleteWebhook"):
+        while not api.sent(ready):
             if not bot.is_alive():
                 raise RuntimeError(f"the {kind} bot exited during start-up")
             await asyncio.sleep(0.05)
@@ -175,25 +214,43 @@ def _figures(driver: Driver, elapsed: float) -> tuple[float, float]:
     ] * 1000
 
 
-def run(quick: bool = False) -> dict[str, float]:
-    """Measure ours and echo in alternation; print; return the medians of the ratios."""
-    users = 5 if quick else 20
-    repeats = 1 if quick else 5
+def _pairs(users: int, repeats: int, webhook: bool) -> dict[str, float]:
+    """Ours then echo, ``repeats`` times; medians of the figures and of the pairwise ratios."""
     pairs = []
     for _ in range(repeats):
-        ours_tput, ours_p99 = _figures(*asyncio.run(_drive("ours", users)))
-        echo_tput, echo_p99 = _figures(*asyncio.run(_drive("echo", users)))
+        ours_tput, ours_p99 = _figures(*asyncio.run(_drive("ours", users, webhook)))
+        echo_tput, echo_p99 = _figures(*asyncio.run(_drive("echo", users, webhook)))
         pairs.append((ours_tput, ours_p99, echo_tput, echo_p99))
     med = [statistics.median(p[i] for p in pairs) for i in range(4)]
-    throughput_ratio = statistics.median(p[0] / p[2] for p in pairs)
-    p99_ratio = statistics.median(p[1] / p[3] for p in pairs)
-    print(f"telegram: {users} users x 47 updates, real PTB Application, median of {repeats}")
-    print(f"  ours  {med[0]:8.0f} updates/s   p99 {med[1]:7.1f} ms  (self-evaluations, SQLite)")
-    print(f"  echo  {med[2]:8.0f} updates/s   p99 {med[3]:7.1f} ms  (bare PTB echo bot)")
-    print(f"  ours/echo: throughput {throughput_ratio:.2f}, p99 {p99_ratio:.2f}")
     return {
-        "telegram_updates_per_s": med[0],
-        "telegram_echo_updates_per_s": med[2],
-        "telegram_throughput_ratio": throughput_ratio,
-        "telegram_p99_ratio": p99_ratio,
+        "ours": med[0],
+        "ours_p99": med[1],
+        "echo": med[2],
+        "echo_p99": med[3],
+        "ratio": statistics.median(p[0] / p[2] for p in pairs),
+        "p99_ratio": statistics.median(p[1] / p[3] for p in pairs),
+    }
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    """Measure ours and echo in alternation, polling and webhook; print; return the medians."""
+    users = 5 if quick else 20
+    repeats = 1 if quick else 5
+    print(f"telegram: {users} users x 47 updates, real PTB Application, median of {repeats}")
+    modes = {"polling": _pairs(users, repeats, False), "webhook": _pairs(users, repeats, True)}
+    for mode, m in modes.items():
+        print(f"  {mode}")
+        print(f"    ours  {m['ours']:7.0f} updates/s   p99 {m['ours_p99']:7.1f} ms  (SQLite)")
+        print(f"    echo  {m['echo']:7.0f} updates/s   p99 {m['echo_p99']:7.1f} ms  (bare PTB)")
+        print(f"    ours/echo: throughput {m['ratio']:.2f}, p99 {m['p99_ratio']:.2f}")
+    polling, webhook = modes["polling"], modes["webhook"]
+    return {
+        "telegram_updates_per_s": polling["ours"],
+        "telegram_echo_updates_per_s": polling["echo"],
+        "telegram_throughput_ratio": polling["ratio"],
+        "telegram_p99_ratio": polling["p99_ratio"],
+        "telegram_webhook_updates_per_s": webhook["ours"],
+        "telegram_webhook_echo_updates_per_s": webhook["echo"],
+        "telegram_webhook_throughput_ratio": webhook["ratio"],
+        "telegram_webhook_p99_ratio": webhook["p99_ratio"],
     }

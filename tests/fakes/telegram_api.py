@@ -40,6 +40,12 @@ class FakeBotApi(Recording):
         self.fail_next: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.runner: web.AppRunner | None = None
         self.port = 0
+        #: Set by ``setWebhook``: (url, secret). With ``push_to_webhook``, queued updates are
+        #: posted there instead of waiting for ``getUpdates``.
+        self.webhook: tuple[str, str] | None = None
+        self.push_to_webhook = False
+        self._pushing: set[asyncio.Task[None]] = set()
+        self._client: Any = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -55,6 +61,8 @@ class FakeBotApi(Recording):
 
     async def stop(self) -> None:
         self._new_update.set()
+        if self._client is not None:
+            await self._client.close()
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -70,9 +78,33 @@ class FakeBotApi(Recording):
 
     def queue(self, update: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **update}
+        if self.push_to_webhook and self.webhook is not None:
+            task = asyncio.get_running_loop().create_task(self._push(update, *self.webhook))
+            self._pushing.add(task)
+            task.add_done_callback(self._pushing.discard)
+            return int(update["update_id"])
         self._updates.append(update)
         self._new_update.set()
         return int(update["update_id"])
+
+    async def _push(self, update: dict[str, Any], url: str, secret: str) -> None:
+        """Deliver an update to the webhook as Telegram does, and run the method the bot may
+        give in its response (recorded like any other call)."""
+        import aiohttp
+
+        if self._client is None:
+            self._client = aiohttp.ClientSession()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with self._client.post(url, json=update, headers=headers) as response:
+            body = await response.read()
+        if response.status != 200 or not body:
+            return
+        data = json.loads(body)
+        if isinstance(data, dict) and "method" in data:
+            call = Call(str(data.pop("method")), data)
+            self.calls.append(call)
+            for listener in self.listeners:
+                listener(call)
 
     def requeue(self, update_id: int, update: dict[str, Any]) -> None:
         """Deliver an update again with the same id (a redelivery)."""
@@ -153,6 +185,10 @@ class FakeBotApi(Recording):
         }
 
     async def _true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = (str(params["url"]), str(params.get("secret_token", "")))
         return True
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
