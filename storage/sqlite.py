@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 #: How many people's working data (account, conversation state, link, assessments, answers)
 #: stay in memory by default.
 DEFAULT_CACHE_SIZE = 1000
+#: Seconds between WAL checkpoints (at most about this much WAL to copy each time).
+CHECKPOINT_EVERY = 1.0
 
 _UserRow = tuple[str, str, int]  # locale, created_at, active
 _SessionRow = tuple[str | None, str]  # step, data as JSON
@@ -57,6 +61,7 @@ class SqliteStorage:
     ) -> None:
         self._conn = conn
         self._writer = writer
+        self._checkpoints = asyncio.create_task(self._checkpoint_every(CHECKPOINT_EVERY))
         self.path = path
         size = max(1, cache_size)
         self._caching = cache_size > 0
@@ -137,8 +142,25 @@ class SqliteStorage:
             cache[key] = row
         return row
 
+    async def _checkpoint_every(self, seconds: float) -> None:
+        """Copy the WAL into the database file now and then, beside the writer.
+
+        A PASSIVE checkpoint on the read connection does not wait for or block the writer,
+        so no commit (and no user's reply) pays for it; in a commit, SQLite's automatic
+        checkpoint took the paced p99 from about 6.5 ms to as much as 10.8 ms.
+        """
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:
+                log.warning("WAL checkpoint failed: %s", exc)
+
     async def close(self) -> None:
         """Commit the queued writes, then close both connections (the last one checkpoints)."""
+        self._checkpoints.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._checkpoints
         await self._writer.close()
         await self._conn.close()
 

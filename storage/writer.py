@@ -71,6 +71,8 @@ class Writer:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
+        # Checkpoints run off the commit path (see SqliteStorage), not inside a commit.
+        db.execute("PRAGMA wal_autocheckpoint = 0")
         self._db = db
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> Outcome:

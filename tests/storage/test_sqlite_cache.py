@@ -153,6 +153,29 @@ async def test_an_answer_and_the_move_to_the_next_question_are_stored_together(
     assert (await cached.get_assessment(record.id)).cursor == "1.1.2"  # type: ignore[union-attr]
 
 
+async def test_the_wal_is_copied_into_the_file_beside_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.sqlite
+
+    monkeypatch.setattr(storage.sqlite, "CHECKPOINT_EVERY", 0.05)
+    path = tmp_path / "ckpt.sqlite3"
+    store = await SqliteStorage.open(str(path))
+    try:
+        record = await store.create_assessment(ALICE.user_key, "parp", "v1", T0)
+        await asyncio.sleep(0.2)  # the schema and the first row reach the file
+        before = path.stat().st_size
+        for n in range(400):
+            note = f"notatka {n} " + "x" * 200
+            await store.save_answer(record.id, AnswerRecord(f"s{n}", "y", note, T0))
+        await asyncio.sleep(0.3)
+        # Commits do not checkpoint (wal_autocheckpoint = 0): only the background task can
+        # have copied the new pages into the database file.
+        assert path.stat().st_size > before + 50_000
+    finally:
+        await store.close()
+
+
 async def test_the_database_must_be_a_file() -> None:
     with pytest.raises(StorageUnavailable):
         await SqliteStorage.open(":memory:")
