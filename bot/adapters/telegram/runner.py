@@ -189,6 +189,10 @@ class TelegramRunner:
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         app = self._app
         username = app.bot.username if app is not None else None
+        query = update.callback_query
+        answered_inline = query is not None and query.id in self._answered_inline
+        if query is not None:
+            self._answered_inline.discard(query.id)
         incoming = to_incoming(update, username)
         if incoming is None:
             return
@@ -196,11 +200,8 @@ class TelegramRunner:
         # The first await is the lock: PTB starts update tasks in arrival order, so one
         # chat's updates are handled (and answered) in that order.
         async with self._locks.hold((address.chat_id, address.user_id)):
-            query = update.callback_query
             answering = None
-            if query is not None and query.id in self._answered_inline:
-                self._answered_inline.discard(query.id)  # answered in the webhook response
-            elif query is not None:
+            if query is not None and not answered_inline:
                 # Stop the button's spinner while the core works: no need to wait for it.
                 answering = asyncio.ensure_future(self._answer_query(query))
             incoming = await self._with_file(update, incoming)
