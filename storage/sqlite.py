@@ -34,6 +34,8 @@ DEFAULT_CACHE_SIZE = 1000
 #: Seconds between WAL checkpoints (at most about this much WAL to copy each time).
 CHECKPOINT_EVERY = 1.0
 
+_SEEN = "SELECT 1 FROM processed_updates WHERE update_key = ?"
+
 _UserRow = tuple[str, str, int]  # locale, created_at, active
 _SessionRow = tuple[str | None, str]  # step, data as JSON
 
@@ -56,11 +58,13 @@ class SqliteStorage:
         self,
         conn: aiosqlite.Connection,
         writer: Writer,
+        probe: sqlite3.Connection,
         path: str,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
         self._conn = conn
         self._writer = writer
+        self._probe = probe
         self._checkpoints = asyncio.create_task(self._checkpoint_every(CHECKPOINT_EVERY))
         self.path = path
         size = max(1, cache_size)
@@ -90,6 +94,7 @@ class SqliteStorage:
             raise StorageUnavailable(path, "the bot needs a database file path")
         conn: aiosqlite.Connection | None = None
         writer: Writer | None = None
+        probe: sqlite3.Connection | None = None
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = await aiosqlite.connect(path, isolation_level=None)
@@ -101,6 +106,7 @@ class SqliteStorage:
             await conn.execute("PRAGMA query_only = ON")
             writer = Writer(path)
             await writer.open()
+            probe = _open_probe(path)
         except (OSError, sqlite3.Error) as exc:
             if writer is not None:
                 await writer.close()
@@ -108,7 +114,7 @@ class SqliteStorage:
                 await conn.close()
             raise StorageUnavailable(path, str(exc) or type(exc).__name__) from exc
         log.info("database ready at %s", path)
-        return cls(conn, writer, path, cache_size)
+        return cls(conn, writer, probe, path, cache_size)
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> Any:
         """Run a query and return its first row (``None`` when none): one thread hop."""
@@ -162,6 +168,7 @@ class SqliteStorage:
         with contextlib.suppress(asyncio.CancelledError):
             await self._checkpoints
         await self._writer.close()
+        self._probe.close()
         await self._conn.close()
 
     async def schema_version(self) -> int:
@@ -225,8 +232,17 @@ class SqliteStorage:
             self._sessions[key] = (state.step, data)
 
     async def seen(self, update_key: str) -> bool:
-        """Return whether the id was remembered."""
-        row = await self._one("SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,))
+        """Return whether the id was remembered.
+
+        Every update asks this, and no cache can answer "not yet", so it is the one read of a
+        turn that reaches the file. It runs on the event loop: a primary-key lookup costs
+        about 5 µs there, a hop to the reading thread about 100 µs of CPU (more under load).
+        The probe never waits for a lock; when SQLite reports one, the read takes the hop.
+        """
+        try:
+            row = self._probe.execute(_SEEN, (update_key,)).fetchone()
+        except sqlite3.OperationalError:
+            row = await self._one(_SEEN, (update_key,))
         return row is not None
 
     async def remember(self, update_key: str, at: datetime) -> None:
@@ -863,3 +879,14 @@ def _upsert_answer(assessment_id: int, answer: AnswerRecord) -> Statement:
             dump_time(answer.answered_at),
         ),
     )
+
+
+def _open_probe(path: str) -> sqlite3.Connection:
+    """A read-only connection for the event loop's own lookups: it never waits for a lock."""
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("PRAGMA query_only = ON")
+    except sqlite3.Error:
+        probe.close()
+        raise
+    return probe

@@ -176,6 +176,33 @@ async def test_the_wal_is_copied_into_the_file_beside_the_writer(
         await store.close()
 
 
+class _LockedProbe:
+    """Stands in for the event loop's probe while another connection holds a lock."""
+
+    def execute(self, sql: str, params: object = ()) -> sqlite3.Cursor:
+        raise sqlite3.OperationalError("database is locked")
+
+    def close(self) -> None:
+        pass
+
+
+async def test_a_redelivered_update_is_recognised_while_the_probe_meets_a_lock(
+    tmp_path: Path,
+) -> None:
+    store = await SqliteStorage.open(str(tmp_path / "seen.sqlite3"))
+    try:
+        await store.remember("telegram::1", T0)
+        assert await store.seen("telegram::1")  # the probe on the event loop
+        assert not await store.seen("telegram::2")
+        real, store._probe = store._probe, _LockedProbe()  # type: ignore[assignment]
+        real.close()
+        # The probe does not wait on the loop; the read takes the reading thread instead.
+        assert await store.seen("telegram::1")
+        assert not await store.seen("telegram::2")
+    finally:
+        await store.close()
+
+
 async def test_the_database_must_be_a_file() -> None:
     with pytest.raises(StorageUnavailable):
         await SqliteStorage.open(":memory:")
