@@ -237,11 +237,12 @@ class SqliteStorage:
         Every update asks this, and no cache can answer "not yet", so it is the one read of a
         turn that reaches the file. It runs on the event loop: a primary-key lookup costs
         about 5 µs there, a hop to the reading thread about 100 µs of CPU (more under load).
-        The probe never waits for a lock; when SQLite reports one, the read takes the hop.
+        The probe never waits for a lock; when SQLite reports one (or any other error), the
+        read takes the hop, which waits for the lock and raises what is really wrong.
         """
         try:
             row = self._probe.execute(_SEEN, (update_key,)).fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.Error:
             row = await self._one(_SEEN, (update_key,))
         return row is not None
 
