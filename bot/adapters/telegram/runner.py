@@ -37,7 +37,8 @@ OnUnreachable = Callable[[Address], Awaitable[None]]
 ALLOWED_UPDATES = ["message", "callback_query"]
 #: Updates PTB handles at once (each chat's stay in order: the runner and the dispatcher
 #: lock per chat and per user). A button press waits on three Bot API calls, so more in
-#: flight keeps the CPU busy: 32 handled about 14% more presses per second than 8.
+#: flight keeps the CPU busy: in the Telegram benchmark 32 handled 363 updates/s, 16 318 and
+#: 8 302 (medians of 4).
 CONCURRENT_UPDATES = 32
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
