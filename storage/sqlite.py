@@ -1,4 +1,4 @@
-"""SQLite stores on one aiosqlite connection, in WAL mode, migrated at start-up."""
+"""SQLite stores in one file, in WAL mode, migrated at start-up."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ _SessionRow = tuple[str | None, str]  # step, data as JSON
 class SqliteStorage:
     """Every store in one SQLite file.
 
-    Reads run on an aiosqlite connection; every write goes through :class:`Writer`, which
+    Reads run on an aiosqlite connection (the per-update "seen before?" lookup on the event
+    loop, see :meth:`seen`); every write goes through :class:`Writer`, which
     commits the writes of concurrent turns together. When a write method returns, its data
     is committed and survives a killed process. WAL lets reads proceed while a write commits.
 
@@ -241,10 +242,10 @@ class SqliteStorage:
         read takes the hop, which waits for the lock and raises what is really wrong.
         """
         try:
-            row = self._probe.execute(_SEEN, (update_key,)).fetchone()
+            # fetchall ends the statement, so the next lookup reads the latest commit.
+            return bool(self._probe.execute(_SEEN, (update_key,)).fetchall())
         except sqlite3.Error:
-            row = await self._one(_SEEN, (update_key,))
-        return row is not None
+            return await self._one(_SEEN, (update_key,)) is not None
 
     async def remember(self, update_key: str, at: datetime) -> None:
         """Remember the id (first time wins)."""

@@ -194,11 +194,13 @@ async def test_a_redelivered_update_is_recognised_while_the_probe_meets_a_lock(
         await store.remember("telegram::1", T0)
         assert await store.seen("telegram::1")  # the probe on the event loop
         assert not await store.seen("telegram::2")
+        await store.remember("telegram::2", T0)
+        assert await store.seen("telegram::2")  # the latest commit, not an older snapshot
         real, store._probe = store._probe, _LockedProbe()  # type: ignore[assignment]
         real.close()
         # The probe does not wait on the loop; the read takes the reading thread instead.
-        assert await store.seen("telegram::1")
-        assert not await store.seen("telegram::2")
+        assert await store.seen("telegram::2")
+        assert not await store.seen("telegram::3")
     finally:
         await store.close()
 
