@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
 
 from bot.core.clock import ManualClock
-from bot.core.dispatcher import Dispatcher, Handler, Turn
-from bot.core.events import Button, FileUpload, Incoming, Reply, Text
+from bot.core.dispatcher import Dispatcher, FeatureBase, Turn
+from bot.core.events import FileUpload, Incoming, Reply, Text
 from bot.home.service import HomeFeature
 from bot.loader import Content
 from storage.memory import MemoryStorage
@@ -144,7 +143,7 @@ async def test_redelivered_update_is_processed_once(
     assert other
 
 
-class _Recorder:
+class _Recorder(FeatureBase):
     """A feature that records the order it saw texts in, sleeping on some of them."""
 
     name = "rec"
@@ -154,19 +153,7 @@ class _Recorder:
         self.seen: list[str] = []
         self.gate = asyncio.Event()
 
-    def commands(self) -> Mapping[str, Handler]:
-        return {}
-
-    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
-        return ()
-
-    def help_key(self) -> str | None:
-        return None
-
     async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
-        return []
-
-    async def on_text(self, turn: Turn) -> list[Reply]:
         return []
 
     async def free_text(self, turn: Turn) -> list[Reply]:
