@@ -187,8 +187,8 @@ def build_services(
         team,
         knowledge,
         reminders,
-        LinkFeature(store),
-        PrivacyFeature(store),
+        LinkFeature(store, store, outbox.try_send),
+        PrivacyFeature(store, outbox.try_send),
     ]
     home = HomeFeature(store, others=features, answer=knowledge.answer, deep_link=team.join)
     dispatcher = Dispatcher(
@@ -202,6 +202,7 @@ def build_services(
         max_input_chars=settings.max_input_chars,
         identities=store.canonical,
         throttle=Throttle(settings.rate_limit[0], timedelta(seconds=settings.rate_limit[1])),
+        direct=outbox.send,
     )
     return Services(dispatcher, scheduler, outbox, reminders, team)
 

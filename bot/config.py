@@ -120,6 +120,11 @@ class Settings(BaseSettings):
                 if platform not in _PLATFORMS or not user:
                     known = ", ".join(_PLATFORMS)
                     raise ValueError(f"{entry!r} is not platform:user_id ({known})")
+                workspace, _, slack_user = user.partition(":")
+                if platform == "slack" and not (workspace and slack_user):
+                    raise ValueError(
+                        f"{entry!r} must name the Slack workspace: slack:TEAM_ID:USER_ID"
+                    )
             return frozenset(entries)
         return value
 

@@ -225,6 +225,14 @@ class MemoryStorage:
         """Return the identity ``key`` acts as."""
         return self._links.get(key)
 
+    async def unlink_identity(self, alias: UserKey) -> bool:
+        """Make ``alias`` act as itself again."""
+        return self._links.pop(alias, None) is not None
+
+    async def list_aliases(self, canonical: UserKey) -> list[UserKey]:
+        """Return the accounts linked to ``canonical``, in the order they were linked."""
+        return [alias for alias, c in self._links.items() if c == canonical]
+
     # -- reminders (records are frozen dataclasses: safe to share) ------------------------------
 
     async def save_event(self, event: Event) -> None:

@@ -603,6 +603,26 @@ class SqliteStorage:
         )
         return None if row is None else UserKey(*row)
 
+    async def unlink_identity(self, alias: UserKey) -> bool:
+        """Make ``alias`` act as itself again."""
+        cursor = await self._writer.execute(
+            "DELETE FROM identity_links WHERE platform = ? AND workspace = ? AND user_id = ?",
+            (alias.platform, alias.workspace, alias.user_id),
+        )
+        if self._caching:
+            self._links[alias] = None
+        return cursor.rowcount == 1
+
+    async def list_aliases(self, canonical: UserKey) -> list[UserKey]:
+        """Return the accounts linked to ``canonical``, in the order they were linked."""
+        rows = await self._all(
+            "SELECT platform, workspace, user_id FROM identity_links "
+            "WHERE c_platform = ? AND c_workspace = ? AND c_user_id = ? "
+            "ORDER BY linked_at, platform, workspace, user_id",
+            (canonical.platform, canonical.workspace, canonical.user_id),
+        )
+        return [UserKey(*row) for row in rows]
+
     # -- reminders ------------------------------------------------------------------------
 
     async def save_event(self, event: Event) -> None:

@@ -24,8 +24,8 @@ def test_the_cache_can_be_sized_or_turned_off(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLUSTERBOT_ADMINS", "telegram:123, slack:U42 ,")
-    assert load_settings().admins == {"telegram:123", "slack:U42"}
+    monkeypatch.setenv("CLUSTERBOT_ADMINS", "telegram:123, slack:T1:U42 ,")
+    assert load_settings().admins == {"telegram:123", "slack:T1:U42"}
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,7 @@ def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("CLUSTERBOT_ADMINS", "123"),
         ("CLUSTERBOT_ADMINS", "fax:1"),
+        ("CLUSTERBOT_ADMINS", "slack:U42"),  # a Slack admin is named with the workspace
         ("CLUSTERBOT_LOCALE", "de"),
         ("CLUSTERBOT_TIMEZONE", "Europe/Atlantis"),
         ("CLUSTERBOT_LOG_LEVEL", "LOUD"),

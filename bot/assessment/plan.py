@@ -10,7 +10,7 @@ from bot.assessment.engine import NOT_MET, UNKNOWN
 from bot.assessment.model import Questionnaire
 from bot.core.dates import parse_when
 from bot.core.dispatcher import Handler, Turn
-from bot.core.events import Button, Reply, Text
+from bot.core.events import Action, Button, Command, Reply, Text
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.ports import AssessmentStore, CollabStore
@@ -54,6 +54,10 @@ class PlanFeature:
     def help_key(self) -> str | None:
         """Return the key of this feature's help section."""
         return "plan.help"
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Personal: answered only in a private chat."""
+        return False
 
     async def overview(self, turn: Turn) -> list[Reply]:
         """Show open steps on a home screen."""

@@ -35,7 +35,7 @@ from bot.assessment.report_data import ReportData
 from bot.assessment.scoring import score
 from bot.assessment.visuals import Visuals
 from bot.core.dispatcher import Handler, Turn
-from bot.core.events import Button, Document, Image, Reply, Text
+from bot.core.events import Action, Button, Command, Document, Image, Reply, Text
 from bot.core.localized import Localized
 from bot.core.markup import escape
 from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore
@@ -97,6 +97,10 @@ class AssessmentFeature:
     def help_key(self) -> str | None:
         """Return the key of the self-evaluation's help section."""
         return "assess.help"
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Personal: answered only in a private chat."""
+        return False
 
     async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
         """Route a button press of the self-evaluation."""

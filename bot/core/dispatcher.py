@@ -24,6 +24,7 @@ from bot.core.events import (
     Reply,
     Text,
     UserKey,
+    private_chat,
 )
 from bot.core.i18n import Texts, normalize_locale
 from bot.core.inputs import COMMAND_NAME, Rejection, check_payload, check_text, clean_text
@@ -31,11 +32,14 @@ from bot.core.markup import escape
 from bot.core.ordering import KeyedLocks
 from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
 from bot.core.throttle import Throttle
+from bot.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[["Turn"], Awaitable[list[Reply]]]
 ButtonRows = tuple[tuple[Button, ...], ...]
+#: Delivers replies to an address outside the request (raises ``DeliveryError``).
+Deliver = Callable[[Address, Sequence[Reply]], Awaitable[None]]
 
 #: How long a delivery id is remembered. Telegram keeps undelivered updates for 24 hours and
 #: Slack retries within minutes, so two days covers every redelivery.
@@ -109,6 +113,13 @@ class Feature(Protocol):
         """Summarise this feature for a home screen (Slack's App Home); may be empty."""
         ...
 
+    def is_shared(self, content: Command | Action) -> bool:
+        """Whether this command or button press may be answered where others read it.
+
+        In a group or channel, anything not shared is answered in the user's private chat.
+        """
+        ...
+
 
 class FeatureBase:
     """Defaults for a feature reached only by its commands: no menu entry, no steps."""
@@ -131,6 +142,10 @@ class FeatureBase:
     async def overview(self, turn: Turn) -> list[Reply]:
         """Nothing for a home screen."""
         return []
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Personal by default: answered only in a private chat."""
+        return False
 
     async def prompt(self, turn: Turn) -> list[Reply]:
         """No step waits for an answer, so nothing to repeat."""
@@ -162,6 +177,7 @@ class Dispatcher:
         max_input_chars: int = 4000,
         identities: Callable[[UserKey], Awaitable[UserKey | None]] | None = None,
         throttle: Throttle | None = None,
+        direct: Deliver | None = None,
     ) -> None:
         self.texts = texts
         self._users = users
@@ -173,6 +189,7 @@ class Dispatcher:
         self._max_input_chars = max_input_chars
         self._identities = identities
         self._throttle = throttle
+        self._direct = direct
         self._locks = KeyedLocks()
         self._remembered = 0
         self._commands: dict[str, tuple[Feature, Handler]] = {}
@@ -275,15 +292,46 @@ class Dispatcher:
                 await self._users.save_user(user)
             session = await self._sessions.load_session(key)
             before = copy.deepcopy(session)
+            personal = self._is_personal(incoming)
+            if personal:
+                # Answered as if written in the private chat: what the feature stores (a
+                # subscription's address, say) and what it shows both belong there.
+                private = private_chat(incoming.address.user_key)
+                incoming = replace(incoming, address=private, private=True)
             turn = Turn(incoming, user, session, self.texts, now, self.main_menu)
             replies = await self._route(turn)
             if turn.erased:
                 pass  # everything about the user was just deleted: store nothing more
             elif turn.session != before:
                 await self._sessions.save_session(key, turn.session)
+            if personal:
+                replies = [await self._send_privately(turn, replies)]
         if update_key is not None:
             await self._remember(update_key, now)
         return replies
+
+    def _is_personal(self, incoming: Incoming) -> bool:
+        """Whether a command or press from a shared chat must be answered privately."""
+        content = incoming.content
+        if incoming.private:
+            return False
+        if isinstance(content, Command):
+            return not self._commands[content.name][0].is_shared(content)
+        if isinstance(content, Action):
+            feature = self._by_prefix[content.payload.split(":", 1)[0]]
+            return not feature.is_shared(content)
+        return False
+
+    async def _send_privately(self, turn: Turn, replies: list[Reply]) -> Reply:
+        """Deliver ``replies`` in the private chat; say so (or how to get them) where asked."""
+        if self._direct is not None and replies:
+            try:
+                await self._direct(turn.incoming.address, replies)
+            except DeliveryError as exc:
+                log.info("cannot write privately to %s: %s", turn.incoming.address, exc)
+            else:
+                return Reply(turn.t("privacy.sent_privately"))
+        return Reply(turn.t("privacy.write_privately"))
 
     def _first_locale(self, incoming: Incoming) -> str:
         return normalize_locale(incoming.locale_hint) or self.texts.default_locale
@@ -327,9 +375,10 @@ class Dispatcher:
     async def _rejection_replies(self, turn: Turn, rejection: Rejection) -> list[Reply]:
         params = {k: escape(str(v)) for k, v in rejection.params}
         refusal = turn.t(rejection.key, **params)
-        owner = self._step_owner(turn)
+        owner = self._step_owner(turn) if turn.incoming.private else None
         # Input refused while a feature waits for an answer: repeat its question, so the
-        # user sees what is still expected (e.g. the standard on screen).
+        # user sees what is still expected (e.g. the standard on screen); never where others
+        # read it.
         if owner is not None and not isinstance(turn.incoming.content, Command):
             again = await owner.prompt(turn)
             if again:
@@ -354,6 +403,12 @@ class Dispatcher:
             feature = self._by_prefix[prefix]
             self._leave_foreign_step(turn, feature, step_owner)
             return await feature.on_action(turn, fields)
+        if not turn.incoming.private:
+            # Where others read, text is a question: a step waiting for the user's own answer
+            # (a cluster's name, a note) is neither fed nor abandoned by it.
+            if isinstance(content, FileUpload):
+                return [Reply(turn.t("errors.file_not_expected"))]
+            return await self._free_text(turn)
         if step_owner is not None and step_owner in self._by_name:
             return await self._by_name[step_owner].on_text(turn)
         if isinstance(content, FileUpload):
@@ -365,7 +420,8 @@ class Dispatcher:
     @staticmethod
     def _leave_foreign_step(turn: Turn, feature: Feature, step_owner: str | None) -> None:
         # Choosing something from another feature abandons the step that waited for text,
-        # so the next free text is not taken as, say, a cluster name.
-        if step_owner is not None and step_owner != feature.name:
+        # so the next free text is not taken as, say, a cluster name. A command in a group
+        # leaves the private conversation as it was.
+        if step_owner is not None and step_owner != feature.name and turn.incoming.private:
             turn.session.step = None
             turn.session.data.clear()

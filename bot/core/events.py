@@ -35,6 +35,17 @@ class UserKey:
         return f"{self.platform}:{self.workspace}:{self.user_id}"
 
 
+#: The ``chat_id`` of an address that means "this user's private chat with the bot". Each
+#: platform's messenger finds that chat itself (Telegram: the user's id; Slack: the DM that
+#: ``conversations.open`` returns), so the core can write to a person it knows only by key.
+PRIVATE_CHAT = ""
+
+
+def private_chat(key: UserKey) -> Address:
+    """The address of ``key``'s private chat with the bot (see :data:`PRIVATE_CHAT`)."""
+    return Address(key.platform, PRIVATE_CHAT, key.user_id, key.workspace or None)
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """Free text typed by the user."""
@@ -76,12 +87,15 @@ class Incoming:
     ``update_id`` is the platform's delivery id (Telegram ``update_id``, Slack ``event_id``);
     a second delivery with the same id is dropped. ``locale_hint`` is the language the
     platform reports for the user (``"pl"``, ``"en-US"``), used when we first meet them.
+    ``private`` is ``False`` when others can read the chat (a Telegram group, a Slack
+    channel): the dispatcher then answers personal commands in the user's private chat.
     """
 
     address: Address
     content: Content
     update_id: str | None = None
     locale_hint: str | None = None
+    private: bool = True
 
 
 @dataclass(frozen=True, slots=True)

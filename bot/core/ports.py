@@ -278,6 +278,14 @@ class CollabStore(Protocol):
         """Return the identity ``key`` acts as, or ``None`` when it is not linked."""
         ...
 
+    async def unlink_identity(self, alias: UserKey) -> bool:
+        """Make ``alias`` act as itself again; ``False`` when it was not linked."""
+        ...
+
+    async def list_aliases(self, canonical: UserKey) -> list[UserKey]:
+        """Return the accounts linked to ``canonical`` (empty list when none)."""
+        ...
+
 
 class PrivacyStore(Protocol):
     """Everything stored about one person, to hand over or erase."""

@@ -1,39 +1,62 @@
-"""One person on two platforms: a single-use code links an account to another one."""
+"""One person on two platforms: a single-use code links an account to another one.
+
+Linking is asked for by the account that redeems the code, confirmed by it after it sees
+which account it would speak for, and told to the code's owner; either side undoes it with
+``/rozlacz``. While linked, the redeeming account reads and writes the owner's data.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 
 from bot.core.codes import new_code
 from bot.core.dispatcher import FeatureBase, Handler, Turn
-from bot.core.events import Reply
-from bot.core.ports import CollabStore
+from bot.core.events import Address, Button, Reply, Text, UserKey, private_chat
+from bot.core.i18n import Texts
+from bot.core.ports import CollabStore, UserStore
 from bot.core.records import OneTimeCode
 
 PREFIX = "l1"
 LINK_VALID = timedelta(minutes=10)
+STEP_CONFIRM = "link.confirm"
+#: Sends replies outside the request, reporting success (the app's ``Outbox.try_send``).
+Notify = Callable[[Address, Sequence[Reply]], Awaitable[bool]]
+
+
+def describe_account(texts: Texts, locale: str, key: UserKey) -> str:
+    """Name an account so its person recognises it: platform, id (and Slack workspace)."""
+    return texts.get(
+        locale, f"link.account.{key.platform}", user=key.user_id, workspace=key.workspace
+    )
 
 
 class LinkFeature(FeatureBase):
-    """``/polacz`` makes a code; ``/polacz KOD`` on the other platform links the accounts."""
+    """``/polacz`` makes a code; ``/polacz KOD`` asks to link; ``/rozlacz`` undoes links."""
 
     name = "link"
     action_prefix = PREFIX
 
-    def __init__(self, store: CollabStore) -> None:
+    def __init__(self, store: CollabStore, users: UserStore, notify: Notify) -> None:
         self._store = store
+        self._users = users
+        self._notify = notify
 
     def commands(self) -> Mapping[str, Handler]:
-        """Return ``/polacz`` and ``/link``."""
-        return {"polacz": self.link, "link": self.link}
+        """Return ``/polacz`` (``/link``) and ``/rozlacz`` (``/unlink``)."""
+        return {
+            "polacz": self.link,
+            "link": self.link,
+            "rozlacz": self.unlink,
+            "unlink": self.unlink,
+        }
 
     def help_key(self) -> str | None:
         """Return the key of this feature's help section."""
         return "link.help"
 
     async def link(self, turn: Turn) -> list[Reply]:
-        """Without a code: make one. With a code: link this account to its maker."""
+        """Without a code: make one. With a code: ask to link this account to its maker."""
         if not turn.args:
             code = new_code()
             await self._store.create_code(
@@ -48,5 +71,84 @@ class LinkFeature(FeatureBase):
         account = turn.incoming.address.user_key
         if redeemed.owner in (account, turn.user.key):
             return [Reply(turn.t("link.same"))]
-        await self._store.link_identity(account, redeemed.owner, turn.now)
-        return [Reply(turn.t("link.linked"))]
+        if await self._store.list_aliases(account):
+            return [Reply(turn.t("link.has_aliases"))]  # no chains: one hop from any account
+        owner = redeemed.owner
+        turn.session.step = STEP_CONFIRM
+        turn.session.data = {"owner": [owner.platform, owner.workspace, owner.user_id]}
+        return [self._confirmation(turn, owner)]
+
+    def _confirmation(self, turn: Turn, owner: UserKey) -> Reply:
+        account = describe_account(turn.texts, turn.locale, owner)
+        buttons = (
+            (Button(turn.t("link.agree"), f"{PREFIX}:yes"),),
+            (Button(turn.t("link.refuse"), f"{PREFIX}:no"),),
+        )
+        return Reply(turn.t("link.confirm", account=account), buttons=buttons)
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Repeat the confirmation while it waits."""
+        owner = _owner(turn)
+        return [self._confirmation(turn, owner)] if owner else []
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """Take a typed yes or no; anything else repeats the question."""
+        content = turn.incoming.content
+        word = content.text.strip().strip(".!").lower() if isinstance(content, Text) else ""
+        if word in _words(turn, "link.agree_words"):
+            return await self.on_action(turn, ["yes"])
+        if word in _words(turn, "link.refuse_words"):
+            return await self.on_action(turn, ["no"])
+        return [Reply(turn.t("link.use_buttons")), *await self.prompt(turn)]
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """Link after the confirmation, or leave the accounts apart."""
+        owner = _owner(turn)
+        if owner is None or fields not in (["yes"], ["no"]):
+            return [turn.menu_reply("errors.stale_button")]
+        turn.session.step, turn.session.data = None, {}
+        if fields == ["no"]:
+            return [Reply(turn.t("link.declined"))]
+        account = turn.incoming.address.user_key
+        await self._store.link_identity(account, owner, turn.now)
+        await self._tell(turn, owner, "link.notice", account)
+        name = describe_account(turn.texts, turn.locale, owner)
+        return [Reply(turn.t("link.linked", account=name))]
+
+    async def unlink(self, turn: Turn) -> list[Reply]:
+        """Undo a link from either side: the linked account, or the account linked to."""
+        account = turn.incoming.address.user_key
+        canonical = await self._store.canonical(account)
+        if canonical is not None:
+            await self._store.unlink_identity(account)
+            await self._tell(turn, canonical, "link.unlinked_notice", account)
+            name = describe_account(turn.texts, turn.locale, canonical)
+            return [Reply(turn.t("link.unlinked", account=name))]
+        aliases = await self._store.list_aliases(account)
+        if not aliases:
+            return [Reply(turn.t("link.none"))]
+        for alias in aliases:
+            await self._store.unlink_identity(alias)
+            await self._tell(turn, alias, "link.unlinked_notice", account)
+        names = ", ".join(describe_account(turn.texts, turn.locale, a) for a in aliases)
+        return [Reply(turn.t("link.unlinked_all", account=names))]
+
+    async def _tell(self, turn: Turn, whom: UserKey, key: str, about: UserKey) -> None:
+        """Tell ``whom``, in their language and privately, what happened with ``about``."""
+        user = await self._users.get_user(whom)
+        locale = user.locale if user else turn.locale
+        account = describe_account(turn.texts, locale, about)
+        notice = Reply(turn.texts.get(locale, key, account=account))
+        await self._notify(private_chat(whom), [notice])
+
+
+def _owner(turn: Turn) -> UserKey | None:
+    """The account a pending confirmation would link to (``None`` when nothing waits)."""
+    owner = turn.session.data.get("owner") if turn.session.step == STEP_CONFIRM else None
+    if not (isinstance(owner, list) and len(owner) == 3):
+        return None
+    return UserKey(*(str(part) for part in owner))
+
+
+def _words(turn: Turn, key: str) -> set[str]:
+    return {w.strip() for w in turn.t(key).split(",") if w.strip()}

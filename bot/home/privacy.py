@@ -1,4 +1,8 @@
-"""A user's data: ``/moje_dane`` sends it all as JSON; ``/usun_dane`` erases it all."""
+"""A user's data: ``/moje_dane`` sends it all as JSON; ``/usun_dane`` erases it all.
+
+Only the account the data belongs to can erase it: asked from an account linked to it, the
+confirmation goes to the owner's own account.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import json
 from collections.abc import Mapping
 
 from bot.core.dispatcher import FeatureBase, Handler, Turn
-from bot.core.events import Button, Document, Reply
+from bot.core.events import Button, Document, Reply, private_chat
 from bot.core.ports import PrivacyStore
+from bot.home.linking import Notify, describe_account
 
 PREFIX = "d1"
 
@@ -18,8 +23,9 @@ class PrivacyFeature(FeatureBase):
     name = "privacy"
     action_prefix = PREFIX
 
-    def __init__(self, store: PrivacyStore) -> None:
+    def __init__(self, store: PrivacyStore, notify: Notify) -> None:
         self._store = store
+        self._notify = notify
 
     def commands(self) -> Mapping[str, Handler]:
         """Return the commands in Polish and English."""
@@ -46,16 +52,24 @@ class PrivacyFeature(FeatureBase):
         ]
 
     async def ask_delete(self, turn: Turn) -> list[Reply]:
-        """Ask for confirmation before erasing."""
+        """Ask for confirmation before erasing: here, or on the owner's own account."""
         buttons = (
             (Button(turn.t("privacy.confirm"), f"{PREFIX}:erase"),),
             (Button(turn.t("privacy.cancel"), f"{PREFIX}:keep"),),
         )
-        return [Reply(turn.t("privacy.ask"), buttons=buttons)]
+        ask = Reply(turn.t("privacy.ask"), buttons=buttons)
+        if self._is_owner(turn):
+            return [ask]
+        # turn.user is the owner: the question goes out in their language.
+        sent = await self._notify(private_chat(turn.user.key), [ask])
+        key = "privacy.ask_owner" if sent else "privacy.owner_only"
+        return [Reply(turn.t(key, **self._owner(turn)))]
 
     async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
-        """Erase after confirmation, or keep."""
+        """Erase after confirmation (from the owner's own account), or keep."""
         match fields:
+            case ["erase"] if not self._is_owner(turn):
+                return [Reply(turn.t("privacy.owner_only", **self._owner(turn)))]
             case ["erase"]:
                 await self._store.delete_user(turn.user.key)
                 turn.erased = True
@@ -63,3 +77,12 @@ class PrivacyFeature(FeatureBase):
             case ["keep"]:
                 return [Reply(turn.t("privacy.kept"))]
         return [turn.menu_reply("errors.stale_button")]
+
+    @staticmethod
+    def _is_owner(turn: Turn) -> bool:
+        """Whether the message comes from the account the data belongs to (not a link)."""
+        return turn.incoming.address.user_key == turn.user.key
+
+    @staticmethod
+    def _owner(turn: Turn) -> dict[str, str]:
+        return {"account": describe_account(turn.texts, turn.locale, turn.user.key)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from bot.core.dispatcher import Feature, Handler, Turn
-from bot.core.events import Button, Reply, Text
+from bot.core.events import Action, Button, Command, Reply, Text
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.core.ports import UserStore
 
@@ -57,6 +57,10 @@ class HomeFeature:
     def help_key(self) -> str | None:
         """Return the key of the general commands' help."""
         return "home.help.commands"
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Menu, help and language in a group; a deep link (``/start CODE``) only privately."""
+        return not (isinstance(content, Command) and content.args)
 
     async def start(self, turn: Turn) -> list[Reply]:
         """Greet and show the main menu; ``/start CODE`` (a deep link) joins a team."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core.dispatcher import Handler, Turn
-from bot.core.events import Button, Reply, Text
+from bot.core.events import Action, Button, Command, Reply, Text
 from bot.core.ports import AssessmentStore
 from bot.knowledge.answer import (
     PREFIX,
@@ -50,6 +50,10 @@ class KnowledgeFeature:
     def help_key(self) -> str | None:
         """Return the key of this feature's help section."""
         return "knowledge.help"
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Answers and cards are public knowledge: fine in a group."""
+        return True
 
     async def on_text(self, turn: Turn) -> list[Reply]:
         """No step of this feature waits for text; answer it as a question."""
@@ -135,8 +139,8 @@ class KnowledgeFeature:
 
     async def _kkk(self, turn: Turn) -> str | None:
         """Return the KKK status from the latest cluster profile, if the user gave one."""
-        if self._profiles is None:
-            return None
+        if self._profiles is None or not turn.incoming.private:
+            return None  # where others read, the answer must not tell them about the cluster
         for record in await self._profiles.list_assessments(turn.user.key):
             value = record.profile.get("kkk")
             if isinstance(value, str):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.dates import parse_when
 from bot.core.dispatcher import Handler, Turn
-from bot.core.events import Address, Button, Document, FileUpload, Reply, Text
+from bot.core.events import Action, Address, Button, Command, Document, FileUpload, Reply, Text
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.ports import ReminderStore, UserStore
@@ -25,6 +25,8 @@ STEP_OFFSETS = "remind.offsets"
 STEP_STATUS = "remind.status"
 STEP_ADMIN = "remind.admin"
 MAX_LISTED = 10
+#: Commands whose answer may be shown in a group (the others are personal).
+SHARED_COMMANDS = frozenset({"wydarzenia", "events"})
 
 Notify = Callable[[Address, Sequence[Reply]], Awaitable[bool]]
 
@@ -84,6 +86,12 @@ class RemindersFeature:
     def help_key(self) -> str | None:
         """Return the key of this feature's help section."""
         return "reminders.help"
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """The event list, past events and calendar files may be shown in a group."""
+        if isinstance(content, Command):
+            return content.name in SHARED_COMMANDS
+        return content.payload.split(":")[1:2] in (["list"], ["hist"], ["ics"])
 
     async def overview(self, turn: Turn) -> list[Reply]:
         """Show the next few events on a home screen."""
@@ -333,9 +341,14 @@ class RemindersFeature:
     # -- helpers used by the admin flow and the app -------------------------------------------
 
     def is_admin(self, turn: Turn) -> bool:
-        """Whether the user is listed in ``CLUSTERBOT_ADMINS``."""
-        key = turn.user.key
-        return f"{key.platform}:{key.user_id}" in self.settings.admins
+        """Whether the account that wrote is listed in ``CLUSTERBOT_ADMINS``.
+
+        The raw platform account (with its Slack workspace), never the account it is linked
+        to: a link shares a person's data, not an administrator's rights.
+        """
+        key = turn.incoming.address.user_key
+        parts = (key.platform, key.workspace, key.user_id)
+        return ":".join(p for p in parts if p) in self.settings.admins
 
     async def subscribers_of(self, event: Event) -> list[Subscription]:
         """One subscription per person whose subscriptions cover ``event``."""

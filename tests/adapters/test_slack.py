@@ -15,7 +15,7 @@ import pytest
 
 from bot.adapters.slack.convert import reply_blocks, to_messages
 from bot.adapters.slack.runner import SlackConfig, SlackRunner
-from bot.app import wire_services
+from bot.app import build_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address, Button, Document, Image, Reply
@@ -57,7 +57,8 @@ class SlackBot:
 
     async def __aenter__(self) -> SlackBot:
         self.store = await SqliteStorage.open(str(self.db))
-        dispatcher = wire_services(self.content, self.store, self.clock, self.settings)
+        services = build_services(self.content, self.store, self.clock, self.settings)
+        dispatcher = services.dispatcher
         config = SlackConfig(
             bot_token=BOT_TOKEN,
             signing_secret=SIGNING_SECRET,
@@ -71,6 +72,7 @@ class SlackBot:
 
         self.runner = SlackRunner(config, dispatcher.handle, dispatcher.overview, unreachable)
         await self.runner.__aenter__()
+        services.outbox.register("slack", self.runner.messenger)  # as `clusterbot run` does
         self.url = f"http://127.0.0.1:{self.runner.port}/slack/events"
         self.http = httpx.AsyncClient(timeout=10)
         return self
@@ -269,6 +271,40 @@ async def test_own_and_bot_messages_are_ignored(slack: SlackBot, api: FakeSlackA
     assert api.sent() == []
 
 
+async def test_personal_data_asked_for_in_a_channel_goes_to_the_dm(
+    slack: SlackBot, api: FakeSlackApi
+) -> None:
+    mention = dm_event(f"<@{BOT_USER}> /moje_dane")
+    mention["event"] |= {"type": "app_mention", "channel": "C1"}
+    del mention["event"]["channel_type"]
+    before = len(api.sent())
+    assert (await slack.event(mention)).status_code == 200
+    await api.wait_for(lambda: api.sent("files.completeUploadExternal"))
+    await api.settle(before)
+    in_channel = [c for c in api.sent() if c.params["channel"] == "C1"]
+    assert [c.params["text"] for c in in_channel] == ["Napisałem do Ciebie prywatnie."]
+    assert in_channel[0].params["thread_ts"] == mention["event"]["ts"]
+    [upload] = api.sent("files.completeUploadExternal")
+    assert upload.params["channel_id"] == "DU1"
+    assert {c.params["channel"] for c in api.sent()} == {"C1", "DU1"}
+
+
+async def test_a_personal_button_pressed_in_a_channel_answers_in_the_dm(
+    slack: SlackBot, api: FakeSlackApi
+) -> None:
+    mention = dm_event(f"<@{BOT_USER}> /start")
+    mention["event"] |= {"type": "app_mention", "channel": "C1"}
+    await slack.event(mention)
+    await api.wait_for(lambda: api.sent())
+    message, value = api.button("C1", "Samoocena")
+    before = len(api.sent())
+    await slack.interact(block_action(message, value))
+    await api.settle(before)
+    texts = {c.params["channel"]: c.params["text"] for c in api.sent()[before:]}
+    assert texts["C1"] == "Napisałem do Ciebie prywatnie."
+    assert "Jak nazywa się klaster?" in texts["DU1"]
+
+
 async def test_workspaces_do_not_see_each_other(slack: SlackBot, api: FakeSlackApi) -> None:
     await dm(slack, "/ocena", user="U1", team="T1")
     await dm(slack, "Klaster z T1", user="U1", team="T1")
@@ -360,7 +396,7 @@ async def test_an_admin_imports_an_ics_file_shared_in_the_dm(
     file = {"id": "F9", "name": "k.ics", "mimetype": "text/calendar", "size": len(api.files["F9"])}
     if with_url:
         file["url_private_download"] = api.file_url("F9")
-    admin = Settings(admins="slack:U1")
+    admin = Settings(admins="slack:T1:U1")
     async with SlackBot(api, content, tmp_path / "ics.sqlite3", clock, admin) as bot:
         await dm(bot, "/admin")
         await press(bot, "Importuj plik")
@@ -374,7 +410,7 @@ async def test_a_file_from_another_host_or_too_big_is_not_downloaded(
     api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock
 ) -> None:
     api.files["F9"] = sample_ics(clock.now())
-    admin = Settings(admins="slack:U1")
+    admin = Settings(admins="slack:T1:U1")
     async with SlackBot(api, content, tmp_path / "ics.sqlite3", clock, admin) as bot:
         await dm(bot, "/admin")
         await press(bot, "Importuj plik")

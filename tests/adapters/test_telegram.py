@@ -18,7 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from bot.adapters.telegram.convert import to_html, to_outgoing
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
 from bot.adapters.telegram.transport import AiohttpRequest
-from bot.app import command_menu, wire_services
+from bot.app import build_services, command_menu
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address, Button, Reply
@@ -60,7 +60,8 @@ class Bot:
 
     async def __aenter__(self) -> Bot:
         self.store = await SqliteStorage.open(str(self.db_path))
-        dispatcher = wire_services(self.content, self.store, self.clock, self.settings)
+        services = build_services(self.content, self.store, self.clock, self.settings)
+        dispatcher = services.dispatcher
         texts = self.content.texts
         commands = {None: command_menu(texts, "pl"), "en": command_menu(texts, "en")}
         config = TelegramConfig(
@@ -76,6 +77,8 @@ class Bot:
 
         self.runner = TelegramRunner(config, dispatcher.handle, commands, unreachable)
         await self.runner.__aenter__()
+        assert self.runner.messenger is not None
+        services.outbox.register("telegram", self.runner.messenger)  # as `clusterbot run` does
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -232,6 +235,44 @@ async def test_groups_hear_commands_and_mentions_only(bot: Bot, api: FakeBotApi)
     await asyncio.sleep(0.2)
     assert len(api.sent()) == 2
     assert all(int(c.params["chat_id"]) == group for c in api.sent())
+
+
+async def test_personal_data_asked_for_in_a_group_goes_to_the_private_chat(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    group = -100200
+    await say(api, "/start")  # Ala has talked to the bot privately before
+    before = len(api.calls)
+    api.queue(group_text(group, ALA, "/moje_dane@klaster_test_bot"))
+    await api.wait_for(lambda: api.sent("sendDocument"))
+    await api.wait_for(lambda: api.texts(group))
+    calls = api.calls[before:]
+    to_group = [c for c in calls if int(c.params.get("chat_id", 0)) == group]
+    assert [(c.method, c.params.get("text")) for c in to_group] == [
+        ("sendMessage", "Napisałem do Ciebie prywatnie.")
+    ]
+    [document] = api.sent("sendDocument")
+    assert int(document.params["chat_id"]) == ALA and b'"user"' in document.files["document"]
+
+
+async def test_in_a_group_a_user_the_bot_cannot_write_to_gets_a_pointer(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    group = -100200
+    api.fail(
+        "sendMessage",
+        403,
+        {
+            "ok": False,
+            "error_code": 403,
+            "description": "Forbidden: bot can't initiate conversation with a user",
+        },
+    )
+    api.queue(group_text(group, ALA, "/polacz@klaster_test_bot"))
+    await api.wait_for(lambda: api.texts(group))
+    [pointer] = api.texts(group)
+    assert "Otwórz rozmowę ze mną" in pointer and "Kod" not in pointer
+    assert api.sent("sendDocument") == [] and bot.unreachable == []
 
 
 async def test_retry_after_is_honoured(bot: Bot, api: FakeBotApi) -> None:

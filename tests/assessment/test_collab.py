@@ -130,7 +130,9 @@ async def test_one_person_on_two_platforms(content: Content) -> None:
     await telegram.send(f"/polacz {code}")
     assert "to samo konto" in telegram.text  # and that did not use the code up? it did not link
     await slack.send(f"/polacz {code}")
-    assert "Połączono" in slack.text
+    assert "Połączyć to konto z kontem konsola (alice)?" in slack.text
+    await slack.press("Tak, połącz")
+    assert "Połączono z kontem konsola (alice)" in slack.text
     await slack.send("/ocena")
     assert "Masz rozpoczętą samoocenę (Klaster Testowy): 1/36" in slack.text
     await slack.press("Kontynuuj")
@@ -155,6 +157,7 @@ async def test_link_codes_work_once_and_expire(content: Content) -> None:
     await alice.send("/link")
     code = code_in(alice.text)
     await bob.send(f"/link {code}")
+    await bob.press("Tak, połącz")
     assert "Połączono" in bob.text
     await carol.send(f"/link {code}")
     assert "wygasł" in carol.text

@@ -148,3 +148,16 @@ class TestStoreContract:
         member.team_of = lead.id
         await store.update_assessment(member)
         assert [r.id for r in await store.list_team(lead.id)] == [member.id]
+
+    async def test_links_are_listed_and_undone(self, store: MemoryStorage) -> None:
+        third = UserKey("console", "", "7")
+        assert await store.list_aliases(KEY) == []
+        assert await store.unlink_identity(OTHER) is False
+        await store.link_identity(OTHER, KEY, T0)
+        await store.link_identity(third, KEY, T0 + timedelta(seconds=1))
+        assert await store.list_aliases(KEY) == [OTHER, third]
+        assert await store.canonical(OTHER) == KEY  # read once: a cache now holds it
+        assert await store.unlink_identity(OTHER) is True
+        assert await store.canonical(OTHER) is None
+        assert await store.list_aliases(KEY) == [third]
+        assert await store.unlink_identity(OTHER) is False

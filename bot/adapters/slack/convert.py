@@ -61,8 +61,15 @@ def event_to_incoming(body: dict[str, Any], bot_user_id: str | None) -> Incoming
         content = _text_content(_MENTION.sub("", text).strip())
     else:
         return None
-    address = Address(PLATFORM, str(event.get("channel", "")), str(user), team)
-    return Incoming(address, content, update_id=body.get("event_id"))
+    channel = str(event.get("channel", ""))
+    address = Address(PLATFORM, channel, str(user), team)
+    private = kind == "message" or is_direct(channel)
+    return Incoming(address, content, update_id=body.get("event_id"), private=private)
+
+
+def is_direct(channel: str) -> bool:
+    """Whether a channel id names a direct-message conversation (Slack's ``D…`` ids)."""
+    return channel.startswith("D")
 
 
 def shared_file(event: dict[str, Any]) -> dict[str, Any] | None:
@@ -114,7 +121,7 @@ def action_to_incoming(body: dict[str, Any], dm_channel: str | None) -> Incoming
     if not channel:
         return None
     address = Address(PLATFORM, channel, str(user.get("id", "")), team)
-    return Incoming(address, Action(str(actions[0]["value"])))
+    return Incoming(address, Action(str(actions[0]["value"])), private=is_direct(channel))
 
 
 def to_mrkdwn(markup: str) -> str:

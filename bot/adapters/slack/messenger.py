@@ -31,6 +31,21 @@ class SlackMessenger:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
+        self._dm_channels: dict[tuple[str, str], str] = {}  # a cache; Slack is the truth
+
+    async def dm_channel(self, team: str, user: str) -> str:
+        """Return the id of the app's direct-message channel with ``user``.
+
+        Raises:
+            SlackApiError: Slack refused to open the conversation.
+
+        """
+        key = (team, user)
+        if key not in self._dm_channels:
+            response = await self._client.conversations_open(users=user)
+            channel = response.get("channel") or {}
+            self._dm_channels[key] = str(channel.get("id"))
+        return self._dm_channels[key]
 
     async def send(
         self, address: Address, replies: Sequence[Reply], thread_ts: str | None = None
@@ -43,21 +58,24 @@ class SlackMessenger:
             DeliveryError: any other refusal.
 
         """
-        for message in to_messages(replies):
-            try:
-                await self._post(address.chat_id, message, thread_ts)
-            except SlackApiError as exc:
-                error = str(exc.response.get("error", "")) if exc.response is not None else ""
-                if error in _GONE:
-                    raise RecipientUnavailable(error) from exc
-                if error == "ratelimited":
-                    retry = (
-                        exc.response.headers.get("Retry-After", "1")
-                        if exc.response is not None
-                        else "1"
-                    )
-                    raise RateLimited(float(retry)) from exc
-                raise DeliveryError(error or str(exc)) from exc
+        try:
+            channel = address.chat_id or await self.dm_channel(
+                address.workspace_id or "", address.user_id
+            )
+            for message in to_messages(replies):
+                await self._post(channel, message, thread_ts)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "")) if exc.response is not None else ""
+            if error in _GONE:
+                raise RecipientUnavailable(error) from exc
+            if error == "ratelimited":
+                retry = (
+                    exc.response.headers.get("Retry-After", "1")
+                    if exc.response is not None
+                    else "1"
+                )
+                raise RateLimited(float(retry)) from exc
+            raise DeliveryError(error or str(exc)) from exc
 
     async def _post(self, channel: str, message: SlackMessage, thread_ts: str | None) -> None:
         if message.file is not None:

@@ -75,7 +75,6 @@ class SlackRunner:
         self._overview = overview
         self._on_unreachable = on_unreachable
         self._locks = KeyedLocks()
-        self._dm_channels: dict[tuple[str, str], str] = {}  # a cache; Slack is the truth
         client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         self.client = client
@@ -261,13 +260,8 @@ class SlackRunner:
         return parts.scheme == "https" and parts.hostname == SLACK_FILE_HOST
 
     async def _dm_channel(self, team: str, user: str) -> str | None:
-        key = (team, user)
-        if key not in self._dm_channels:
-            try:
-                response = await self.client.conversations_open(users=user)
-            except SlackApiError as exc:
-                log.warning("cannot open a DM with %s: %s", user, exc)
-                return None
-            channel = response.get("channel") or {}
-            self._dm_channels[key] = str(channel.get("id"))
-        return self._dm_channels[key]
+        try:
+            return await self.messenger.dm_channel(team, user)
+        except SlackApiError as exc:
+            log.warning("cannot open a DM with %s: %s", user, exc)
+            return None

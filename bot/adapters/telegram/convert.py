@@ -1,8 +1,9 @@
 """Pure conversion between Telegram updates and core events (no I/O).
 
 Incoming: private messages, commands anywhere (``/cmd@thisbot``), mentions in groups and
-button presses become :class:`Incoming`. Outgoing: replies become HTML messages of at most
-4096 visible characters, photos and documents, with inline keyboards.
+button presses become :class:`Incoming` (``private`` tells a private chat from a group).
+Outgoing: replies become HTML messages of at most 4096 visible characters, photos and
+documents, with inline keyboards.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming | None:
         if query.data is None or query.message is None:
             return None
         address = Address(PLATFORM, str(query.message.chat.id), str(query.from_user.id))
-        return Incoming(address, Action(query.data), update_id, query.from_user.language_code)
+        private = query.message.chat.type == "private"
+        hint = query.from_user.language_code
+        return Incoming(address, Action(query.data), update_id, hint, private)
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
@@ -49,13 +52,13 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming | None:
             name, _, target = head.partition("@")
             if target and (bot_username is None or target.lower() != bot_username.lower()):
                 return None
-            return Incoming(address, Command(name.lower(), tuple(args)), update_id, hint)
+            return Incoming(address, Command(name.lower(), tuple(args)), update_id, hint, private)
         if not private:
             mention = f"@{bot_username}" if bot_username else ""
             if not mention or mention.lower() not in text.lower():
                 return None
             text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
-        return Incoming(address, Text(text), update_id, hint)
+        return Incoming(address, Text(text), update_id, hint, private)
     if not private:
         return None
     document = message.document

@@ -33,7 +33,8 @@ class TelegramMessenger:
             DeliveryError: any other refusal.
 
         """
-        chat_id = int(address.chat_id)
+        # A user's private chat has the user's id (PRIVATE_CHAT: the core knows only the user).
+        chat_id = int(address.chat_id or address.user_id)
         for call in to_outgoing(replies):
             try:
                 await self._send(chat_id, call)

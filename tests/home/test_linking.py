@@ -1,0 +1,162 @@
+"""Linking two accounts: asked, confirmed, told to the other side, undone from either side."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import Services, build_services
+from bot.config import Settings
+from bot.core.clock import ManualClock
+from bot.core.events import Address
+from bot.loader import Content
+from storage.memory import MemoryStorage
+from tests.assessment.test_collab import code_in
+from tests.assessment.test_conversation import start_to_first_standard
+from tests.helpers import Chat
+from tests.home.test_groups import Inbox
+
+OWNER = Address("telegram", "501", "501")
+ALIAS = Address("slack", "D7", "U7", "T1")
+STRANGER = Address("slack", "D8", "U8", "T1")
+
+
+@pytest.fixture
+def world(content: Content, clock: ManualClock) -> tuple[Services, MemoryStorage, Inbox, Inbox]:
+    store = MemoryStorage()
+    services = build_services(content, store, clock, Settings(admins="telegram:501,slack:T1:U9"))
+    telegram, slack = Inbox(), Inbox()
+    services.outbox.register("telegram", telegram)
+    services.outbox.register("slack", slack)
+    return services, store, telegram, slack
+
+
+async def linked(services: Services) -> tuple[Chat, Chat]:
+    """The owner (Telegram, with a started self-evaluation) and the Slack account linked to it."""
+    owner, alias = Chat(services.dispatcher, OWNER), Chat(services.dispatcher, ALIAS)
+    await start_to_first_standard(owner)
+    await owner.send("/polacz")
+    await alias.send(f"/polacz {code_in(owner.text)}")
+    await alias.press("Tak, połącz")
+    return owner, alias
+
+
+async def test_redeeming_a_code_names_the_account_and_waits_for_a_yes(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, telegram, _slack = world
+    owner, alias = Chat(services.dispatcher, OWNER), Chat(services.dispatcher, ALIAS)
+    await owner.send("/polacz")
+    await alias.send(f"/polacz {code_in(owner.text)}")
+    assert "Połączyć to konto z kontem Telegram (ID 501)?" in alias.text
+    assert "zobaczy jego właściciel" in alias.text
+    assert await store.canonical(ALIAS.user_key) is None  # nothing linked before the yes
+    assert telegram.delivered == []
+    await alias.press("Nie łącz")
+    assert "nie połączyłem kont" in alias.text
+    assert await store.canonical(ALIAS.user_key) is None
+    await alias.press_payload("l1:yes")  # a stale press after the no
+    assert "nieaktywny" in alias.text
+    assert await store.canonical(ALIAS.user_key) is None
+
+
+async def test_a_typed_yes_confirms_and_the_owner_is_told(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, telegram, _slack = world
+    owner, alias = Chat(services.dispatcher, OWNER), Chat(services.dispatcher, ALIAS)
+    await owner.send("/polacz")
+    await alias.send(f"/polacz {code_in(owner.text)}")
+    await alias.send("ile można dostać z 2.3.3?")  # not an answer: the question is repeated
+    assert "Wybierz przyciskiem" in alias.text and await store.canonical(ALIAS.user_key) is None
+    await alias.send("Tak")
+    assert "Połączono z kontem Telegram (ID 501)" in alias.text
+    assert await store.canonical(ALIAS.user_key) == OWNER.user_key
+    [(address, [notice])] = telegram.delivered
+    assert address.user_id == "501"
+    assert "Konto Slack (U7 w przestrzeni T1) zostało połączone z Twoim kontem" in notice.text
+    assert "/rozlacz" in notice.text
+
+
+async def test_the_linked_account_unlinks_itself_and_the_owner_hears_of_it(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, telegram, _slack = world
+    _owner, alias = await linked(services)
+    await alias.send("/ocena")
+    assert "Klaster Testowy" in alias.text  # while linked: the owner's self-evaluation
+    await alias.send("/rozlacz")
+    assert "nie jest już połączone z kontem Telegram (ID 501)" in alias.text
+    assert await store.canonical(ALIAS.user_key) is None
+    assert "Konto Slack (U7 w przestrzeni T1) nie jest już połączone" in telegram.texts()
+    await alias.send("/ocena")
+    assert "Klaster Testowy" not in alias.text  # its own, empty, data again
+    await alias.send("/rozlacz")
+    assert "nie jest połączone z żadnym innym" in alias.text
+
+
+async def test_the_owner_unlinks_every_account_linked_to_it(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, _telegram, slack = world
+    owner, _alias = await linked(services)
+    await owner.send("/unlink")
+    assert "Slack (U7 w przestrzeni T1)" in owner.text
+    assert await store.list_aliases(OWNER.user_key) == []
+    assert "Konto Telegram (ID 501) nie jest już połączone" in slack.texts()
+
+
+async def test_erasing_through_a_link_needs_the_owners_own_account(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, telegram, _slack = world
+    owner, alias = await linked(services)
+    await alias.send("/usun_dane")
+    assert "należą do konta Telegram (ID 501)" in alias.text
+    assert alias.buttons == []  # no erase button on the linked account
+    await alias.press_payload("d1:erase")  # forged or stale: refused
+    assert "Usunąć je można tylko z tamtego konta" in alias.text
+    assert await store.list_assessments(OWNER.user_key) != []
+    # The owner got the question on their own account, and their yes erases.
+    [(_address, [question])] = [d for d in telegram.delivered if "Usunąć" in d[1][0].text]
+    owner.last = [question]
+    await owner.press("Tak, usuń")
+    assert "Usunięte" in owner.text
+    assert await store.list_assessments(OWNER.user_key) == []
+
+
+async def test_admin_rights_do_not_follow_a_link(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, _store, _telegram, _slack = world
+    owner, alias = await linked(services)  # the owner, telegram:501, is an admin
+    await owner.send("/admin")
+    assert "panel administratora" in owner.text
+    await alias.send("/admin")
+    assert "tylko dla administratorów" in alias.text
+    await alias.press_payload("r1:adm:add")
+    assert "tylko dla administratorów" in alias.text
+
+
+async def test_a_slack_admin_is_one_user_of_one_workspace(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, _store, _telegram, _slack = world
+    admin = Chat(services.dispatcher, Address("slack", "D9", "U9", "T1"))
+    await admin.send("/admin")
+    assert "panel administratora" in admin.text
+    namesake = Chat(services.dispatcher, Address("slack", "D9", "U9", "T2"))
+    await namesake.send("/admin")
+    assert "tylko dla administratorów" in namesake.text
+
+
+async def test_an_account_others_are_linked_to_cannot_be_linked_on(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, _telegram, _slack = world
+    owner, _alias = await linked(services)
+    stranger = Chat(services.dispatcher, STRANGER)
+    await stranger.send("/polacz")
+    await owner.send(f"/polacz {code_in(stranger.text)}")
+    assert "Najpierw je odłącz" in owner.text and owner.buttons == []
+    assert await store.canonical(OWNER.user_key) is None
+    assert await store.canonical(ALIAS.user_key) == OWNER.user_key
