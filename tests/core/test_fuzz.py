@@ -51,6 +51,7 @@ incoming = st.builds(
     contents,
     st.one_of(st.none(), st.integers(0, 5).map(str)),
     st.one_of(st.none(), st.sampled_from(["pl", "en", "de-DE", ""])),
+    st.booleans(),  # a private chat, or a group where personal answers go privately
 )
 
 

@@ -1,6 +1,6 @@
-"""Random sequences of commands, texts and button presses from several users, with invariants:
-no exception escapes, every input gets a reply, a user's answers never exceed the standards,
-and progress never moves backwards except by an edit."""
+"""Random sequences of commands, texts and button presses from several users, privately and
+in a group, with invariants: no exception escapes, every input gets a reply, a user's answers
+never exceed the standards, and progress never moves backwards except by an edit."""
 
 from __future__ import annotations
 
@@ -60,15 +60,16 @@ class Conversations(RuleBasedStateMachine):
         user=st.sampled_from(USERS),
         name=st.sampled_from(COMMANDS),
         arg=st.sampled_from(["", "1.1.1", "pdf", "9.9"]),
+        private=st.booleans(),
     )
-    def command(self, user: Address, name: str, arg: str) -> None:
+    def command(self, user: Address, name: str, arg: str, private: bool) -> None:
         if name == "zmien" and arg:
             self.edited.add(user)
-        self.send(user, Incoming(user, Command(name, (arg,) if arg else ())))
+        self.send(user, Incoming(user, Command(name, (arg,) if arg else ()), private=private))
 
-    @rule(user=st.sampled_from(USERS), body=st.sampled_from(TEXTS))
-    def text(self, user: Address, body: str) -> None:
-        self.send(user, Incoming(user, Text(body)))
+    @rule(user=st.sampled_from(USERS), body=st.sampled_from(TEXTS), private=st.booleans())
+    def text(self, user: Address, body: str, private: bool) -> None:
+        self.send(user, Incoming(user, Text(body), private=private))
 
     @precondition(lambda self: any(r.buttons for replies in self.last.values() for r in replies))
     @rule(user=st.sampled_from(USERS), pick=st.integers(0, 40), foreign=st.booleans())
