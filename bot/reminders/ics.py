@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
@@ -11,39 +12,51 @@ from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
 from bot.core.records import Event
+from bot.reminders.limits import MAX_FIELD, MAX_TITLE, clip, each_shown, safe_url
+
+log = logging.getLogger(__name__)
 
 PRODID = "-//clusterbot//cluster coordinator assistant//PL"
 
 
 def to_ics(events: Sequence[Event], locale: str, tz: ZoneInfo) -> bytes:
-    """Write events as an iCalendar file (UTC times; date-only events as all-day in ``tz``)."""
+    """Write events as an iCalendar file (UTC times; date-only events as all-day in ``tz``).
+
+    An event that cannot be written (a date ``tz`` cannot hold) is left out and logged.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    for event in events:
-        item = IcsEvent()
-        item.add("uid", f"{event.id}@clusterbot")
-        item.add("summary", event.title(locale))
-        item.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-        if event.date_only:
-            day = event.starts_at.astimezone(tz).date()
-            item.add("dtstart", day)
-            item.add("dtend", day + timedelta(days=1))
-        else:
-            item.add("dtstart", event.starts_at)
-            if event.ends_at is not None:
-                item.add("dtend", event.ends_at)
-        if event.place:
-            item.add("location", event.place)
-        if event.url:
-            item.add("url", event.url)
-        if event.organiser:
-            item.add("description", event.organiser)
-        item.add("categories", [event.category])
-        if event.cancelled:
-            item.add("status", "CANCELLED")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for item in each_shown(events, lambda event: _component(event, locale, tz, stamp)):
         calendar.add_component(item)
     return bytes(calendar.to_ical())
+
+
+def _component(event: Event, locale: str, tz: ZoneInfo, stamp: datetime) -> IcsEvent:
+    item = IcsEvent()
+    item.add("uid", f"{event.id}@clusterbot")
+    item.add("summary", clip(event.title(locale), MAX_TITLE))
+    item.add("dtstamp", stamp)
+    if event.date_only:
+        day = event.starts_at.astimezone(tz).date()
+        item.add("dtstart", day)
+        item.add("dtend", day + timedelta(days=1))
+    else:
+        item.add("dtstart", event.starts_at)
+        if event.ends_at is not None:
+            item.add("dtend", event.ends_at)
+    if event.place:
+        item.add("location", clip(event.place, MAX_FIELD))
+    url = safe_url(event.url)
+    if url:
+        item.add("url", url)
+    if event.organiser:
+        item.add("description", clip(event.organiser, MAX_FIELD))
+    item.add("categories", [event.category])
+    if event.cancelled:
+        item.add("status", "CANCELLED")
+    return item
 
 
 class IcsError(ValueError):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from bot.core.records import Event
 from bot.reminders.ics import IcsError, from_ics, to_ics
 
 WAW = ZoneInfo("Europe/Warsaw")
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_round_trip() -> None:
@@ -60,3 +62,20 @@ def test_date_only_events_are_all_day() -> None:
 def test_unreadable_files(data: bytes) -> None:
     with pytest.raises(IcsError):
         from_ics(data, "meeting", "Europe/Warsaw")
+
+
+def test_export_leaves_out_an_event_it_cannot_write_and_unsafe_links(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    far = Event(
+        "far", "Daleko", "Far", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC), "meeting",
+        date_only=True,
+    )  # fmt: skip
+    unsafe = Event(
+        "js", "X" * 5000, "X", NOW + timedelta(days=3), "meeting", url="javascript:alert(1)"
+    )
+    with caplog.at_level(logging.WARNING):
+        data = to_ics([far, unsafe], "pl", WAW)
+    assert b"UID:js@clusterbot" in data and b"far@clusterbot" not in data
+    assert b"javascript" not in data and data.count(b"X") < 300
+    assert "far" in caplog.text and "Daleko" not in caplog.text
