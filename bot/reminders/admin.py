@@ -18,6 +18,7 @@ from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders import render
 from bot.reminders.ics import IcsError, from_ics
+from bot.reminders.importing import import_report, reason_text
 from bot.reminders.limits import MAX_FIELD, MAX_TITLE
 from bot.reminders.model import CATEGORIES, REGIONS
 from bot.reminders.render import PREFIX
@@ -440,21 +441,22 @@ class AdminFlow:
             return [self._question(turn, "import")]
         if not upload.data:  # the adapter could not fetch it (too big, or a failed download)
             return [Reply(turn.t("reminders.admin.import_unavailable"))]
-        if len(upload.data) > MAX_FILE_BYTES:
-            return [
-                Reply(turn.t("reminders.admin.import_bad", reason=">1 MB")),
-                self._question(turn, "import"),
-            ]
+        tz = self.f.settings.tz
         try:
-            events = from_ics(upload.data, "meeting", self.f.settings.tz.key)
+            if len(upload.data) > MAX_FILE_BYTES:
+                raise IcsError("too_big")
+            result = from_ics(upload.data, "meeting", tz.key, turn.now)
         except IcsError as exc:
-            reason = escape(str(exc)[:120])
+            reason = reason_text(turn, exc.reason, tz)
             return [
                 Reply(turn.t("reminders.admin.import_bad", reason=reason)),
                 self._question(turn, "import"),
             ]
-        for event in events:
+        report = Reply(import_report(turn, result, tz))
+        if not result.events:  # nothing usable: say why and wait for a better file
+            return [report, self._question(turn, "import")]
+        for event in result.events:
             await self.f.store.save_event(event)
         self.f.on_change()
         self._end(turn)
-        return [Reply(turn.t("reminders.admin.imported", count=len(events)))]
+        return [report]

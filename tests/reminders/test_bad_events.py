@@ -1,4 +1,4 @@
-"""One bad event never breaks anything: lists, notices and reminders skip it."""
+"""One bad event never breaks anything: imports check each event, lists and reminders skip it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.clock import ManualClock
-from bot.core.events import Address
+from bot.core.events import Address, FileUpload, Incoming
 from bot.core.records import Event
 from bot.loader import Content
 from bot.reminders.catalog import EventCatalog
@@ -19,12 +19,87 @@ from bot.reminders.schedule import Reminder
 from bot.reminders.scheduler import ReminderScheduler
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
-from tests.helpers import BOB, command
+from tests.helpers import ALICE, BOB, command
 from tests.reminders.test_flows import T0, add_event, world  # noqa: F401 - the fixture
 from tests.reminders.test_scheduler import ALA, services
 
 FAR = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)  # beyond what Warsaw time can hold
 LONG_TITLE = "Spotkanie " * 90_000  # 900,000 characters
+
+
+def calendar(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{e}END:VEVENT\r\n" for e in events)
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n{body}END:VCALENDAR\r\n".encode()
+
+
+FAR_EVENT = "UID:far\r\nSUMMARY:Bal w roku 9999\r\nDTSTART:99991231T235959Z\r\n"
+BROKEN_START = "UID:broken\r\nSUMMARY:Zepsuta data\r\nDTSTART:2026-13-45\r\n"
+LONG_EVENT = f"UID:long\r\nSUMMARY:{LONG_TITLE}\r\nDTSTART:20260601T080000Z\r\n"
+SCRIPT_LINK = (
+    "UID:js\r\nSUMMARY:Webinar z linkiem\r\nDTSTART:20260602T080000Z\r\nURL:javascript:alert(1)\r\n"
+)
+GOOD = "UID:forum\r\nSUMMARY:Forum klastrów\r\nDTSTART:20260603T080000Z\r\nLOCATION:Rzeszów\r\n"
+
+
+async def send_file(w: Any, data: bytes) -> str:
+    chat = w.alice
+    chat.last = await w.built.dispatcher.handle(
+        Incoming(ALICE, FileUpload("kalendarz.ics", data, "text/calendar"))
+    )
+    return str(chat.text)
+
+
+async def test_import_keeps_the_good_events_and_says_why_others_were_skipped(
+    world: Any,  # noqa: F811 - the imported fixture
+    content: Content,
+) -> None:
+    await world.alice.send("/admin")
+    await world.alice.press("Importuj plik")
+    data = calendar(FAR_EVENT, BROKEN_START, LONG_EVENT, SCRIPT_LINK, GOOD)
+    text = await send_file(world, data)
+    assert content.texts.get("pl", "errors.internal") not in text
+    assert "Zaimportowano wydarzeń: 3." in text
+    assert "**Pominięte** (2):" in text
+    assert "• „Bal w roku 9999” – data spoza zakresu od 01.01.2000 do 02.03.2036" in text
+    assert "• „Zepsuta data” – nie mogę odczytać daty rozpoczęcia (DTSTART)" in text
+    assert "**Zaimportowane ze zmianami** (2):" in text
+    assert "• „Webinar z linkiem” – link pominięty – przyjmuję tylko adresy http://" in text
+    assert "tytuł skrócony do 200 znaków" in text
+    assert len(text) < 1500  # the 900,000 characters are not repeated back
+    stored = {e.id: e for e in await world.store.list_admin_events()}
+    assert set(stored) == {"ics-long", "ics-js", "ics-forum"}
+    assert all(len(e.title_pl) <= 200 and e.url is None for e in stored.values())
+    # The flow is over: the imported events are listed for everyone.
+    await world.bob.send("/wydarzenia")
+    assert "Forum klastrów" in world.bob.text and "Webinar z linkiem" in world.bob.text
+
+
+async def test_import_in_english_names_the_reasons_too(world: Any) -> None:  # noqa: F811
+    await world.alice.send("/jezyk en")
+    await world.alice.send("/admin")
+    await world.alice.press("Import")
+    text = await send_file(world, calendar(FAR_EVENT, GOOD))
+    assert "Events imported: 1." in text
+    assert '• "Bal w roku 9999" – the date is outside the range from 2000-01-01 to 2036-03-02' in (
+        text
+    )
+
+
+async def test_a_file_without_a_usable_event_is_refused_with_the_reasons(
+    world: Any,  # noqa: F811
+) -> None:
+    await world.alice.send("/admin")
+    await world.alice.press("Importuj plik")
+    text = await send_file(world, calendar(FAR_EVENT, BROKEN_START))
+    assert "Nie zaimportowano żadnego wydarzenia z tego pliku." in text
+    assert "„Bal w roku 9999” – data spoza zakresu" in text
+    assert "„Zepsuta data” – nie mogę odczytać daty rozpoczęcia" in text
+    assert "Wyślij plik .ics" in text  # asked again, still in the import
+    assert await world.store.list_admin_events() == []
+    text = await send_file(world, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    assert "Nie mogę odczytać tego pliku jako kalendarza .ics: w pliku nie ma żadnego" in text
+    text = await send_file(world, calendar(GOOD))
+    assert "Zaimportowano wydarzeń: 1." in text
 
 
 async def store_bad_events(w: Any) -> None:
