@@ -18,6 +18,8 @@ from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders import render
 from bot.reminders.ics import IcsError, from_ics
+from bot.reminders.importing import import_report, reason_text
+from bot.reminders.limits import MAX_FIELD, MAX_TITLE
 from bot.reminders.model import CATEGORIES, REGIONS
 from bot.reminders.render import PREFIX
 
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from bot.reminders.service import RemindersFeature
 
 STEP = "remind.admin"
-MAX_TITLE = 200
-MAX_FIELD = 300
 
 
 def _button(turn: Turn, key: str, value: str) -> Button:
@@ -184,7 +184,7 @@ class AdminFlow:
             return [Reply(turn.t("reminders.admin.choose_field"), buttons=(*rows, cancel))]
         if flow == "cancel":
             state["stage"] = "sure"
-            title = escape(event.title(turn.locale))
+            title = render.title(event, turn.locale)
             yes = (_button(turn, "reminders.button.confirm", "yes"),)
             return [
                 Reply(turn.t("reminders.admin.confirm_cancel", title=title), buttons=(yes, cancel))
@@ -341,14 +341,15 @@ class AdminFlow:
             text_ = self.f_t(
                 locale,
                 "reminders.moved_notice",
-                title=escape(updated.title(locale)),
+                title=render.title(updated, locale),
                 when=render.when(updated, locale, tz),
                 place=place,
             )
             return [Reply(text_)]
 
         count = await self.f.tell(await self.f.subscribers_of(updated), moved)
-        return [Reply(turn.t("reminders.admin.saved", title=escape(updated.title_pl), count=count))]
+        title = render.title(updated, "pl")
+        return [Reply(turn.t("reminders.admin.saved", title=title, count=count))]
 
     def f_t(self, locale: str, key: str, **params: object) -> str:
         """Look up a text in a subscriber's language."""
@@ -379,7 +380,7 @@ class AdminFlow:
                     self.f_t(
                         locale,
                         "reminders.cancelled_notice",
-                        title=escape(cancelled.title(locale)),
+                        title=render.title(cancelled, locale),
                         when=when,
                     )
                 )
@@ -417,16 +418,16 @@ class AdminFlow:
         self._end(turn)
         if state.get("target_kind") == "event":
             event = await self.f.catalog.get(str(state.get("target", "")))
-            titles = {loc: event.title(loc) if event else "" for loc in ("pl", "en")}
+            titles = {loc: render.title(event, loc) if event else "" for loc in ("pl", "en")}
         else:
             titles = {
-                loc: self.f_t(loc, f"reminders.category.{state.get('target')}")
+                loc: escape(self.f_t(loc, f"reminders.category.{state.get('target')}"))
                 for loc in ("pl", "en")
             }
         body = escape(str(state.get("text", "")))
 
         def announcement(locale: str) -> list[Reply]:
-            title = escape(titles.get(locale, titles["pl"]))
+            title = titles.get(locale, titles["pl"])
             return [Reply(self.f_t(locale, "reminders.announcement", title=title, text=body))]
 
         count = await self.f.tell(audience, announcement)
@@ -440,21 +441,22 @@ class AdminFlow:
             return [self._question(turn, "import")]
         if not upload.data:  # the adapter could not fetch it (too big, or a failed download)
             return [Reply(turn.t("reminders.admin.import_unavailable"))]
-        if len(upload.data) > MAX_FILE_BYTES:
-            return [
-                Reply(turn.t("reminders.admin.import_bad", reason=">1 MB")),
-                self._question(turn, "import"),
-            ]
+        tz = self.f.settings.tz
         try:
-            events = from_ics(upload.data, "meeting", self.f.settings.tz.key)
+            if len(upload.data) > MAX_FILE_BYTES:
+                raise IcsError("too_big")
+            result = from_ics(upload.data, "meeting", tz.key, turn.now)
         except IcsError as exc:
-            reason = escape(str(exc)[:120])
+            reason = reason_text(turn, exc.reason, tz)
             return [
                 Reply(turn.t("reminders.admin.import_bad", reason=reason)),
                 self._question(turn, "import"),
             ]
-        for event in events:
+        report = Reply(import_report(turn, result, tz))
+        if not result.events:  # nothing usable: say why and wait for a better file
+            return [report, self._question(turn, "import")]
+        for event in result.events:
             await self.f.store.save_event(event)
         self.f.on_change()
         self._end(turn)
-        return [Reply(turn.t("reminders.admin.imported", count=len(events)))]
+        return [report]

@@ -9,6 +9,7 @@ from bot.core.events import Button, Reply
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.records import Event
+from bot.reminders.limits import MAX_FIELD, MAX_TITLE, clip, safe_url
 from bot.reminders.schedule import format_offset
 
 PREFIX = "r1"
@@ -22,6 +23,16 @@ def when(event: Event, locale: str, tz: ZoneInfo) -> str:
     return local.strftime("%d.%m.%Y") if event.date_only else local.strftime("%d.%m.%Y, %H:%M")
 
 
+def title(event: Event, locale: str) -> str:
+    """Return the title in ``locale``, escaped, never longer than the chat flow allows."""
+    return escape(clip(event.title(locale), MAX_TITLE))
+
+
+def field(text: str) -> str:
+    """Return a place or organiser, escaped, never longer than the chat flow allows."""
+    return escape(clip(text, MAX_FIELD))
+
+
 def offsets_text(offsets: tuple[int, ...]) -> str:
     """Write offsets as ``7d, 1d, 2h``."""
     return ", ".join(format_offset(o) for o in offsets)
@@ -32,10 +43,10 @@ def event_reply(turn: Turn, event: Event, tz: ZoneInfo, *, actions: bool = True)
     loc = turn.locale
     text = turn.t(
         "reminders.event",
-        title=escape(event.title(loc)),
+        title=title(event, loc),
         when=when(event, loc, tz),
-        place=turn.t("reminders.place", place=escape(event.place)) if event.place else "",
-        organiser=turn.t("reminders.organiser", organiser=escape(event.organiser))
+        place=turn.t("reminders.place", place=field(event.place)) if event.place else "",
+        organiser=turn.t("reminders.organiser", organiser=field(event.organiser))
         if event.organiser
         else "",
         category=turn.t(f"reminders.category.{event.category}"),
@@ -47,8 +58,9 @@ def event_reply(turn: Turn, event: Event, tz: ZoneInfo, *, actions: bool = True)
         Button(turn.t("reminders.button.calendar"), f"{PREFIX}:ics:{event.id}"),
     ]
     rows: list[tuple[Button, ...]] = [tuple(row)]
-    if event.url:
-        rows.append((Button(turn.t("reminders.button.link"), url=event.url),))
+    url = safe_url(event.url)
+    if url:
+        rows.append((Button(turn.t("reminders.button.link"), url=url),))
     return Reply(text, buttons=tuple(rows))
 
 
@@ -63,12 +75,12 @@ def relative(texts: Texts, locale: str, minutes: int) -> str:
 
 def reminder_reply(texts: Texts, locale: str, event: Event, offset: int, tz: ZoneInfo) -> Reply:
     """Build the reminder message, with the calendar file and the link to hand."""
-    place = texts.get(locale, "reminders.place", place=escape(event.place)) if event.place else ""
+    place = texts.get(locale, "reminders.place", place=field(event.place)) if event.place else ""
     text = texts.get(
         locale,
         "reminders.reminder",
         relative=relative(texts, locale, offset),
-        title=escape(event.title(locale)),
+        title=title(event, locale),
         when=when(event, locale, tz),
         place=place,
     )
@@ -77,6 +89,7 @@ def reminder_reply(texts: Texts, locale: str, event: Event, offset: int, tz: Zon
         rows.append(
             (Button(texts.get(locale, "reminders.button.calendar"), f"{PREFIX}:ics:{event.id}"),)
         )
-    if event.url:
-        rows.append((Button(texts.get(locale, "reminders.button.link"), url=event.url),))
+    url = safe_url(event.url)
+    if url:
+        rows.append((Button(texts.get(locale, "reminders.button.link"), url=url),))
     return Reply(text, buttons=tuple(rows))

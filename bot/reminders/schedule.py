@@ -6,6 +6,7 @@ minute offsets are exact durations. Times are aware UTC datetimes everywhere els
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.events import Address, UserKey
 from bot.core.records import Event, Subscription
+
+log = logging.getLogger(__name__)
 
 MINUTES = {"m": 1, "h": 60, "d": 1440}
 _OFFSET = re.compile(r"^\s*(\d{1,4})\s*([mhd])\s*$")
@@ -90,7 +93,7 @@ def plan(
     An offset that had already passed when the user subscribed is skipped: subscribing two
     hours before a meeting sends no "7 days before" reminder.
     """
-    upcoming = [e for e in events if not e.cancelled and e.starts_at > now]
+    upcoming = [e for e in events if not e.cancelled and e.starts_at > now and _plannable(e, tz)]
     by_id = {e.id: e for e in upcoming}
     by_category: dict[str, list[Event]] = {}
     for event in upcoming:
@@ -123,6 +126,19 @@ def plan(
                     )
     ordered = sorted(chosen.items(), key=lambda item: (item[1].due_at, item[0]))
     return [reminder for _, reminder in ordered]
+
+
+def _plannable(event: Event, tz: ZoneInfo) -> bool:
+    """Whether ``tz`` can hold the start: a stored year-9999 start must not stop every plan.
+
+    An upcoming start that converts to local time also converts back after a day offset.
+    """
+    try:
+        event.starts_at.astimezone(tz)
+    except (OverflowError, ValueError):
+        log.warning("event %s starts beyond the dates %s can hold; not planned", event.id, tz)
+        return False
+    return True
 
 
 def split_due(planned: list[Reminder], now: datetime) -> tuple[list[Reminder], datetime | None]:

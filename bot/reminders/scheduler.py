@@ -105,6 +105,12 @@ class ReminderScheduler:
             except DeliveryError as exc:
                 log.warning("reminder to %s failed, will retry: %s", reminder.owner, exc)
                 await self._store.release_delivery(reminder.key)
+            except Exception as exc:  # e.g. a stored event no text can show: skip it, go on
+                log.warning(
+                    "reminder for event %s cannot be sent; skipped: %s",
+                    reminder.event_id,
+                    type(exc).__name__,
+                )
         if self._plan is not None:
             self._plan = [r for r in self._plan if r.due_at > now]
         return sent

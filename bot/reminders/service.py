@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,9 +18,12 @@ from bot.core.records import Event, Subscription
 from bot.reminders import render
 from bot.reminders.catalog import EventCatalog, expiry_date
 from bot.reminders.ics import to_ics
+from bot.reminders.limits import each_shown
 from bot.reminders.model import CATEGORIES, REGIONS
 from bot.reminders.render import PREFIX, event_reply, offsets_text
 from bot.reminders.schedule import parse_offsets
+
+log = logging.getLogger(__name__)
 
 STEP_OFFSETS = "remind.offsets"
 STEP_STATUS = "remind.status"
@@ -96,9 +100,7 @@ class RemindersFeature:
     async def overview(self, turn: Turn) -> list[Reply]:
         """Show the next few events on a home screen."""
         upcoming = await self._upcoming(turn)
-        if not upcoming:
-            return []
-        return [render.event_reply(turn, e, self.settings.tz) for e in upcoming[:3]]
+        return each_shown(upcoming, lambda e: event_reply(turn, e, self.settings.tz), limit=3)
 
     async def prompt(self, turn: Turn) -> list[Reply]:
         """Repeat what a waiting step asks."""
@@ -168,16 +170,16 @@ class RemindersFeature:
 
     async def events(self, turn: Turn) -> list[Reply]:
         """List upcoming events, one message each, then the subscription shortcuts."""
-        upcoming = await self._upcoming(turn)
+        tz = self.settings.tz
+        shown = each_shown(await self._upcoming(turn), lambda e: event_reply(turn, e, tz))
         more = (
             (Button(turn.t("reminders.button.all"), f"{PREFIX}:sub:a"),),
             (Button(turn.t("reminders.button.by_category"), f"{PREFIX}:cats"),),
             (Button(turn.t("reminders.button.history"), f"{PREFIX}:hist"),),
         )
-        if not upcoming:
+        if not shown:
             return [Reply(turn.t("reminders.none_upcoming"), buttons=more)]
-        replies = [Reply(turn.t("reminders.upcoming_title", count=len(upcoming)))]
-        replies += [event_reply(turn, e, self.settings.tz) for e in upcoming[:MAX_LISTED]]
+        replies = [Reply(turn.t("reminders.upcoming_title", count=len(shown))), *shown[:MAX_LISTED]]
         replies.append(Reply(turn.t("reminders.more"), buttons=more))
         return replies
 
@@ -185,12 +187,14 @@ class RemindersFeature:
         past = [e for e in await self.catalog.events() if e.starts_at <= turn.now]
         if not past:
             return [Reply(turn.t("reminders.history_empty"))]
-        lines = [turn.t("reminders.history_title")]
-        for event in reversed(past[-20:]):
-            place = f", {escape(event.place)}" if event.place else ""
+
+        def line(event: Event) -> str:
+            place = f", {render.field(event.place)}" if event.place else ""
             when = render.when(event, turn.locale, self.settings.tz)
-            title = escape(event.title(turn.locale))
-            lines.append(turn.t("reminders.history_line", when=when, title=title, place=place))
+            title = render.title(event, turn.locale)
+            return turn.t("reminders.history_line", when=when, title=title, place=place)
+
+        lines = [turn.t("reminders.history_title"), *each_shown(reversed(past), line, limit=20)]
         return [Reply("\n".join(lines))]
 
     async def _calendar(self, turn: Turn, event_id: str) -> list[Reply]:
@@ -212,7 +216,7 @@ class RemindersFeature:
         )
         self.on_change()
         offsets = offsets_text(await self._offsets(turn))
-        title = escape(event.title(turn.locale))
+        title = render.title(event, turn.locale)
         return [Reply(turn.t("reminders.subscribed_event", title=title, offsets=offsets))]
 
     async def _subscribe_group(self, turn: Turn, kind: str, rest: list[str]) -> list[Reply]:
@@ -290,7 +294,7 @@ class RemindersFeature:
         region = turn.t("reminders.region_suffix", region=sub.region) if sub.region else ""
         if sub.kind == "event":
             event = events.get(sub.target)
-            title = escape(event.title(turn.locale)) if event else sub.target
+            title = render.title(event, turn.locale) if event else sub.target
             return turn.t("reminders.sub_event", title=title)
         if sub.kind == "category":
             category = turn.t(f"reminders.category.{sub.target}")
@@ -365,9 +369,17 @@ class RemindersFeature:
         if self.notify is None:
             return 0
         count = 0
+        written: dict[str, list[Reply] | None] = {}  # one text per language, not per person
         for sub in subs:
             locale = await self.locale_of(sub)
-            if await self.notify(sub.address, replies_for(locale)):
+            if locale not in written:
+                try:
+                    written[locale] = replies_for(locale)
+                except Exception as exc:  # a bad stored event must not fail the admin's change
+                    log.warning("a notice in %s cannot be written: %s", locale, type(exc).__name__)
+                    written[locale] = None
+            replies = written[locale]
+            if replies is not None and await self.notify(sub.address, replies):
                 count += 1
         return count
 

@@ -1,0 +1,51 @@
+"""What the administrator hears after sending an ``.ics`` file: counts, and why, per event."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.core.dispatcher import Turn
+from bot.core.markup import escape
+from bot.reminders.ics import EARLIEST, IcsImport, Problem, latest_start
+from bot.reminders.limits import MAX_FIELD, MAX_TITLE
+
+#: Lines per section; a file with hundreds of broken events gets a count for the rest.
+MAX_LINES = 10
+
+
+def import_report(turn: Turn, result: IcsImport, tz: ZoneInfo) -> str:
+    """Say how many events were imported, then each skipped or changed one with the reason."""
+    if result.events:
+        lines = [turn.t("reminders.admin.imported", count=len(result.events))]
+    else:
+        lines = [turn.t("reminders.admin.import_none")]
+    sections = (
+        ("reminders.admin.import_skipped", result.skipped),
+        ("reminders.admin.import_changed", result.changed),
+    )
+    for key, problems in sections:
+        if problems:
+            lines += ["", turn.t(key, count=len(problems))]
+            lines += [_line(turn, p, tz) for p in problems[:MAX_LINES]]
+            if len(problems) > MAX_LINES:
+                lines.append(turn.t("reminders.admin.import_more", count=len(problems) - MAX_LINES))
+    return "\n".join(lines)
+
+
+def reason_text(turn: Turn, reason: str, tz: ZoneInfo) -> str:
+    """Return why an event (or a whole file) was refused or changed, in the user's language."""
+    fmt = "%Y-%m-%d" if turn.locale == "en" else "%d.%m.%Y"
+    return turn.t(
+        f"reminders.admin.import_reason.{reason}",
+        earliest=EARLIEST.strftime(fmt),
+        latest=latest_start(turn.now).astimezone(tz).strftime(fmt),
+        title_limit=MAX_TITLE,
+        field_limit=MAX_FIELD,
+    )
+
+
+def _line(turn: Turn, problem: Problem, tz: ZoneInfo) -> str:
+    title = escape(problem.title) if problem.title else turn.t("reminders.admin.import_untitled")
+    return turn.t(
+        "reminders.admin.import_line", title=title, reason=reason_text(turn, problem.reason, tz)
+    )
