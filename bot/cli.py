@@ -9,12 +9,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import app
-from bot.config import load_settings
+from bot import app, logs
+from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
 from bot.loader import check_content
 
 EXIT_USAGE = 2
+
+log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,13 +40,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # The HTTP client logs every request URL, and Telegram's URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+def _configure_logging(settings: Settings) -> None:
+    """Log to stderr under the policy of `bot.logs`, with every token and secret redacted."""
+    secrets = {
+        "TELEGRAM_BOT_TOKEN": settings.telegram_bot_token,
+        "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "SLACK_APP_TOKEN": settings.slack_app_token,
+        "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+    }
+    values = [(name, s.get_secret_value()) for name, s in secrets.items() if s is not None]
+    token = settings.telegram_bot_token
+    if token is not None:  # <bot id>:<secret>; the id is public (getMe), the rest is not
+        values.append(("TELEGRAM_BOT_TOKEN", token.get_secret_value().partition(":")[2]))
+    logs.configure(settings.log_level, values)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"clusterbot: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     if command == "check-content":
         return _check_content(settings.content_dir, settings.locale)
     try:
@@ -79,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log rather than Python's own report, which would print a library's
+        # message as it is, e.g. PTB's "The token `…` was rejected by the server."
+        log.critical("clusterbot stopped on an unexpected error", exc_info=True)
+        return 1
     return 0
 
 

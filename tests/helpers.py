@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bot.app import wire_services
 from bot.config import Settings
@@ -123,8 +123,10 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-async def start_bot_process(env: dict[str, str], *, stdout: int) -> asyncio.subprocess.Process:
-    """Run `python -m bot run` from the repository root with ``env``; stderr is piped."""
+async def start_bot_process(
+    env: dict[str, str], *, stdout: int, stderr: int | IO[bytes] = asyncio.subprocess.PIPE
+) -> asyncio.subprocess.Process:
+    """Run `python -m bot run` from the repository root with ``env``; stderr piped by default."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -134,5 +136,5 @@ async def start_bot_process(env: dict[str, str], *, stdout: int) -> asyncio.subp
         env=env,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=stdout,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=stderr,
     )

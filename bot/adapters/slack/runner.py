@@ -30,6 +30,7 @@ from bot.adapters.slack.convert import (
     home_view,
     shared_file,
 )
+from bot.adapters.slack.http import web_app
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.web import serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
@@ -103,8 +104,9 @@ class SlackRunner:
             return self
         if not cfg.signing_secret:
             raise ValueError("HTTP mode needs a signing secret")
-        web_app = self.app.web_app(path=cfg.path, port=cfg.http_port)
-        self._web, self.port = await serve(web_app, cfg.http_host, cfg.http_port)
+        self._web, self.port = await serve(
+            web_app(self.app, cfg.path), cfg.http_host, cfg.http_port
+        )
         log.info("slack HTTP mode listening on %s:%s%s", cfg.http_host, self.port, cfg.path)
         return self
 

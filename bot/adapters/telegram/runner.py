@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -24,7 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
 from bot.adapters.telegram.messenger import TelegramMessenger
 from bot.adapters.telegram.transport import AiohttpRequest
-from bot.adapters.web import serve
+from bot.adapters.web import application, serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
 from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.ordering import KeyedLocks
@@ -141,7 +143,7 @@ class TelegramRunner:
     async def _start_webhook(self) -> None:
         cfg = self._config
         assert self._app is not None and cfg.webhook_url  # noqa: S101 - webhook mode only
-        web_app = web.Application()
+        web_app = application()
         web_app.router.add_post(f"/{cfg.webhook_path.strip('/')}", self._on_webhook)
         self._web, self.port = await serve(web_app, cfg.webhook_listen, cfg.webhook_port)
         await self._app.bot.set_webhook(
@@ -157,12 +159,14 @@ class TelegramRunner:
             log.debug("webhook request with a missing or wrong secret token")
             return web.Response(status=403)
         app = self._app
+        raw = await request.read()  # beyond the server's limit: 413, raised by aiohttp
         try:
-            data = await request.json()
+            data = json.loads(raw)  # UTF-8 whatever the charset claims, as Telegram sends
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                return web.Response(status=400)
+                raise ValueError("not an update")
             update = Update.de_json(data, app.bot if app is not None else None)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            log.debug("webhook request refused with 400: %d bytes, not an update", len(raw))
             return web.Response(status=400)
         if app is None or not app.running:
             return web.Response(status=503)  # Telegram delivers it again later
@@ -196,7 +200,9 @@ class TelegramRunner:
             self._answered_inline.discard(query.id)
         incoming = to_incoming(update, username)
         if incoming is None:
+            log.debug("telegram update %s ignored", update.update_id)
             return
+        started = time.perf_counter()
         address = incoming.address
         # The first await is the lock: PTB starts update tasks in arrival order, so one
         # chat's updates are handled (and answered) in that order.
@@ -218,6 +224,13 @@ class TelegramRunner:
                     await self.deliver(address, replies)
             if answering is not None:
                 await answering
+        log.debug(
+            "telegram update %s (%s) handled in %.1f ms, %d replies",
+            update.update_id,
+            type(incoming.content).__name__,
+            (time.perf_counter() - started) * 1000,
+            len(replies),
+        )
 
     async def _with_file(self, update: Update, incoming: Incoming) -> Incoming:
         """Download a sent document (up to 1 MB) so the core sees its bytes."""

@@ -12,9 +12,14 @@ published on PyPI.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
 
 
 class AiohttpRequest(BaseRequest):
@@ -96,15 +101,23 @@ class AiohttpRequest(BaseRequest):
                 # Encoded here: aiohttp would build a multipart writer for every dict first.
                 data = request_data.url_encoded_parameters().encode()
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
         try:
             async with session.request(
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        if log.isEnabledFor(logging.DEBUG):
+            # The method's name only: the URL holds the token, the body the message.
+            elapsed = (time.perf_counter() - started) * 1000
+            log.debug(
+                "bot api %s: HTTP %s in %.1f ms", url.rsplit("/", 1)[-1], response.status, elapsed
+            )
+        return response.status, body
 
 
 def _seconds(given: object, default: float | None) -> float | None:
