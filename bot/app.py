@@ -11,7 +11,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -337,7 +337,14 @@ def store_lexicon(settings: Settings) -> Path:
 
 
 async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | None = None) -> None:
-    """Start the configured platforms; with none configured, chat on the console."""
+    """Start the configured platforms; with none configured, chat on the console.
+
+    Raises:
+        DatabaseInUse: another process owns the database (start-up stops).
+        DatabaseLost: the database file was deleted or replaced while running; everything
+            is stopped first.
+
+    """
     async with build_app(settings) as app, AsyncExitStack() as platforms:
         outbox = app.services.outbox
         telegram, slack = telegram_runner(app), slack_runner(app)
@@ -348,7 +355,7 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
             outbox.register("console", chat.messenger)
             log.info("no platform token set: starting the console chat")
             async with _running(app.services.scheduler):
-                await chat.run()
+                await _unless_lost(app.store, chat.run())
             return
         if telegram is not None:
             await platforms.enter_async_context(telegram)
@@ -359,7 +366,25 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
             await platforms.enter_async_context(slack)
             outbox.register("slack", slack.messenger)
         await platforms.enter_async_context(_running(app.services.scheduler))
-        await _wait_for_stop_signal()
+        await _unless_lost(app.store, _wait_for_stop_signal())
+
+
+async def _unless_lost(store: SqliteStorage, work: Coroutine[object, object, None]) -> None:
+    """Await ``work``, unless the database file is lost first: then raise why.
+
+    Answers can no longer be stored, so the bot stops rather than keep talking.
+    """
+    main = asyncio.create_task(work)
+    lost = asyncio.create_task(store.wait_lost())
+    try:
+        await asyncio.wait((main, lost), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (main, lost):
+            task.cancel()
+        await asyncio.gather(main, lost, return_exceptions=True)
+    if not lost.cancelled():
+        raise lost.result()
+    main.result()  # it ended first (end of input, a signal) or failed: as without the watch
 
 
 @asynccontextmanager

@@ -1,4 +1,9 @@
-"""The ``clusterbot`` command: run the assistant, check the content."""
+"""The ``clusterbot`` command: run the assistant, check the content.
+
+Exit codes: 0 done; 1 failed while running (e.g. the database file was deleted or replaced)
+or content problems found by ``check-content``; 2 cannot start (settings, content, a database
+that cannot be opened or that another process owns); 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
 from bot.loader import check_content
 
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 log = logging.getLogger(__name__)
@@ -83,9 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageUnavailable as exc:
         print(f"clusterbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BotError as exc:
+    except BotError as exc:  # DatabaseLost among others: stopped after start-up
         print(f"clusterbot: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except Exception:

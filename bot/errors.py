@@ -6,7 +6,9 @@
     ├── ConfigError            settings from the environment are unusable
     ├── ContentError           a file under content/ is missing or invalid (file, field)
     ├── StorageError           the database misbehaves
-    │   └── StorageUnavailable the database cannot be opened (path, reason)
+    │   ├── StorageUnavailable the database cannot be opened (path, reason)
+    │   │   └── DatabaseInUse  another process owns the file (path, pid, host)
+    │   └── DatabaseLost       the file was deleted or replaced while open (path, reason)
     └── DeliveryError          a platform refused to take a message
         ├── RecipientUnavailable  the user blocked the bot or left (do not retry)
         └── RateLimited           the platform asked us to wait (retry_after seconds)
@@ -60,6 +62,43 @@ class StorageUnavailable(StorageError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot open the database at {path}: {reason}")
+
+
+class DatabaseInUse(StorageUnavailable):
+    """Another process holds the database file's lock: one process owns a SQLite file.
+
+    Attributes:
+        pid: the owner's process id as its lock file says (``None`` when unreadable).
+        host: the owner's host name as its lock file says (``None`` when unreadable).
+
+    """
+
+    def __init__(self, path: str, pid: int | None, host: str | None) -> None:
+        self.pid = pid
+        self.host = host
+        owner = f"pid {pid if pid is not None else '?'} on host {host or '?'}"
+        super().__init__(
+            path,
+            f"another clusterbot process owns it ({owner}); one process serves a SQLite "
+            "database, several workers need the PostgreSQL backend (planned)",
+        )
+
+
+class DatabaseLost(StorageError):
+    """The database file was deleted or replaced under the running bot.
+
+    Writes would land in a file nobody will read again, so none is acknowledged any more.
+
+    Attributes:
+        path: the database path from the settings.
+        reason: what happened to the file.
+
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"the database file {path} {reason}; nothing more can be stored")
 
 
 class DeliveryError(BotError):

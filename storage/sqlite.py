@@ -19,9 +19,10 @@ from cachetools import LRUCache
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
 from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
-from bot.errors import StorageError, StorageUnavailable
+from bot.errors import DatabaseLost, StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
+from storage.ownership import Ownership
 from storage.records_json import user_export
 from storage.writer import Statement, Writer
 
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 DEFAULT_CACHE_SIZE = 1000
 #: Seconds between WAL checkpoints (at most about this much WAL to copy each time).
 CHECKPOINT_EVERY = 1.0
+#: Seconds between looks at whether the database file is still there (an idle bot notices).
+WATCH_EVERY = 2.0
 
 _SEEN = "SELECT 1 FROM processed_updates WHERE update_key = ?"
 
@@ -52,7 +55,9 @@ class SqliteStorage:
     assessment on screen and its answers) is also kept in bounded LRU caches: filled by reads
     in order with the writes, updated by each write's caller after its commit, so a turn costs
     only its writes. The caches hold the file's values, so only one process may write the
-    file (the bot; the CLI only reads content).
+    file: :meth:`open` takes the file's lock (see ``storage.ownership``). Every commit, and
+    a watchdog every ``WATCH_EVERY`` seconds, checks that the path still names the file that
+    was opened; once it does not, every write raises :class:`DatabaseLost`.
     """
 
     def __init__(
@@ -60,14 +65,17 @@ class SqliteStorage:
         conn: aiosqlite.Connection,
         writer: Writer,
         probe: sqlite3.Connection,
-        path: str,
+        ownership: Ownership,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
         self._conn = conn
         self._writer = writer
         self._probe = probe
+        self._ownership = ownership
+        self._closed = False
         self._checkpoints = asyncio.create_task(self._checkpoint_every(CHECKPOINT_EVERY))
-        self.path = path
+        self._watchdog = asyncio.create_task(self._watch_every(WATCH_EVERY))
+        self.path = ownership.path
         size = max(1, cache_size)
         self._caching = cache_size > 0
         self._users: LRUCache[UserKey, _UserRow | None] = LRUCache(size)
@@ -81,23 +89,30 @@ class SqliteStorage:
             cache.clear()
 
     @classmethod
-    async def open(cls, path: str, cache_size: int = DEFAULT_CACHE_SIZE) -> SqliteStorage:
-        """Open (creating if needed) and migrate the database at ``path``.
+    async def open(
+        cls, path: str, cache_size: int = DEFAULT_CACHE_SIZE, *, exclusive: bool = True
+    ) -> SqliteStorage:
+        """Lock, open (creating if needed) and migrate the database at ``path``.
 
         ``cache_size`` bounds the in-memory caches (people and assessments); 0 turns them off.
+        ``exclusive=False`` skips the lock: only for a second view of a file this process
+        owns already (tests compare the owner's caches with the file through one).
 
         Raises:
+            DatabaseInUse: another process (or another exclusive store) owns the file.
             StorageUnavailable: the file or its directory cannot be created or read, or the
                 file is not a SQLite database.
 
         """
         if path == ":memory:" or path.startswith("file:"):
             raise StorageUnavailable(path, "the bot needs a database file path")
+        ownership: Ownership | None = None
         conn: aiosqlite.Connection | None = None
         writer: Writer | None = None
         probe: sqlite3.Connection | None = None
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            ownership = Ownership.claim(path) if exclusive else Ownership.unclaimed(path)
             conn = await aiosqlite.connect(path, isolation_level=None)
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
@@ -105,17 +120,22 @@ class SqliteStorage:
             await apply_migrations(conn, bundled_migrations())
             # From here on this connection only reads; every write goes through the writer.
             await conn.execute("PRAGMA query_only = ON")
-            writer = Writer(path)
+            ownership.remember_file()
+            writer = Writer(path, verify=ownership.check)
             await writer.open()
             probe = _open_probe(path)
-        except (OSError, sqlite3.Error) as exc:
+        except BaseException as exc:
             if writer is not None:
                 await writer.close()
             if conn is not None:
                 await conn.close()
-            raise StorageUnavailable(path, str(exc) or type(exc).__name__) from exc
+            if ownership is not None:
+                ownership.release()
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise StorageUnavailable(path, str(exc) or type(exc).__name__) from exc
+            raise
         log.info("database ready at %s", path)
-        return cls(conn, writer, probe, path, cache_size)
+        return cls(conn, writer, probe, ownership, cache_size)
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> Any:
         """Run a query and return its first row (``None`` when none): one thread hop."""
@@ -163,14 +183,62 @@ class SqliteStorage:
             except sqlite3.Error as exc:
                 log.warning("WAL checkpoint failed: %s", exc)
 
+    async def _watch_every(self, seconds: float) -> None:
+        """Look at the database file now and then (an idle bot notices too); leave it once lost.
+
+        A commit can find the file lost first (see :class:`Writer`): that wakes this up too.
+        """
+        while True:
+            try:
+                await asyncio.wait_for(self._writer.failed(), seconds)
+                break
+            except TimeoutError:
+                self._look_at_the_file()
+        await self._leave_lost_file()
+
+    def _look_at_the_file(self) -> None:
+        try:
+            self._ownership.check()  # one stat: microseconds, not worth a thread hop
+        except DatabaseLost as exc:
+            self._writer.fail(exc)
+
+    async def _leave_lost_file(self) -> None:
+        """Copy the WAL into the lost file, then take it away from the path.
+
+        The file may have been moved rather than deleted: the checkpoint completes it. Left
+        beside the path, the WAL would be read as part of another file.
+        """
+        try:
+            await self._conn.execute("PRAGMA wal_checkpoint(FULL)")
+        except sqlite3.Error as exc:
+            log.warning("checkpoint into the lost database file failed: %s", exc)
+        self._ownership.discard_sidecars()
+
+    async def wait_lost(self) -> StorageError:
+        """Wait until the database file is found deleted or replaced, and return the error."""
+        return await self._writer.failed()
+
     async def close(self) -> None:
-        """Commit the queued writes, then close both connections (the last one checkpoints)."""
-        self._checkpoints.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._checkpoints
-        await self._writer.close()
-        self._probe.close()
-        await self._conn.close()
+        """Commit the queued writes, close both connections (the last one checkpoints), unlock.
+
+        A second call does nothing.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        for task in (self._checkpoints, self._watchdog):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        try:
+            await self._writer.close()
+            self._look_at_the_file()  # a stop right after the file went is no exception
+            if self._ownership.lost is not None:
+                await self._leave_lost_file()
+            self._probe.close()
+            await self._conn.close()
+        finally:
+            self._ownership.release()
 
     async def schema_version(self) -> int:
         """Return ``PRAGMA user_version`` (the number of the last applied migration)."""

@@ -6,6 +6,10 @@ over while a commit is running are committed together in the next transaction, e
 its own savepoint: a unit that fails is rolled back alone and its caller gets the error,
 the others commit. One thread hop and one commit serve many concurrent users, so the cost of
 durability stays flat as the number of users in flight grows; a lone user pays one hop.
+
+After each commit, before any caller hears of it, the writer can ``verify`` that the commit
+reached a file that will be read again (see ``storage.ownership``). When it did not, every
+caller of that commit gets the error, and so does every later caller: the writer has failed.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+from bot.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +58,11 @@ class Writer:
     the writer's caller can always put its own value in the cache last.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, verify: Callable[[], None] | None = None) -> None:
         self._path = path
+        self._verify = verify
+        self._failure: StorageError | None = None
+        self._failed = asyncio.Event()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[_Work, asyncio.Future[_Result]]] = []
@@ -95,7 +104,22 @@ class Writer:
         rows: list[Any] = await self._submit(_Read(sql, params))
         return rows
 
+    def fail(self, error: StorageError) -> None:
+        """Refuse every write and read from now on with ``error`` (logged once)."""
+        if self._failure is None:
+            self._failure = error
+            log.error("%s", error)
+            self._failed.set()
+
+    async def failed(self) -> StorageError:
+        """Wait until the writer fails (see :meth:`fail`) and return why."""
+        while self._failure is None:
+            await self._failed.wait()
+        return self._failure
+
     async def _submit(self, work: _Work) -> _Result:
+        if self._failure is not None:
+            raise self._failure.with_traceback(None)
         if self._closed:
             raise RuntimeError("the database writer is closed")
         future: asyncio.Future[_Result] = asyncio.get_running_loop().create_future()
@@ -111,9 +135,14 @@ class Writer:
             while self._pending:
                 batch, self._pending = self._pending, []
                 try:
+                    if self._failure is not None:  # queued before the failure was known
+                        raise self._failure.with_traceback(None)
                     results = await loop.run_in_executor(
                         self._thread, self._commit, [work for work, _ in batch]
                     )
+                except StorageError as exc:  # committed to a lost file: nobody may rely on it
+                    self.fail(exc)
+                    results = [exc] * len(batch)
                 except Exception as exc:  # a transaction failed: report it to every caller
                     log.exception("a commit of %d units failed", len(batch))
                     results = [exc] * len(batch)
@@ -165,6 +194,8 @@ class Writer:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+        if self._verify is not None:
+            self._verify()  # on this thread, so the event loop never waits for the file system
         return results
 
     async def close(self) -> None:

@@ -27,10 +27,10 @@ T0 = datetime(2026, 5, 27, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def pair(tmp_path: Path) -> AsyncIterator[tuple[SqliteStorage, SqliteStorage]]:
-    """The bot's store (cached) and a second view of the same file that reads from disk."""
+    """The bot's store (cached, the file's owner) and a second view that reads from disk."""
     path = str(tmp_path / "bot.sqlite3")
     cached = await SqliteStorage.open(path)
-    disk = await SqliteStorage.open(path, cache_size=0)
+    disk = await SqliteStorage.open(path, cache_size=0, exclusive=False)
     yield cached, disk
     await disk.close()
     await cached.close()
@@ -104,7 +104,7 @@ async def test_a_user_saved_twice_keeps_the_first_contact_in_the_cache(
 
 async def test_a_read_racing_a_write_never_leaves_the_old_row_cached(tmp_path: Path) -> None:
     path = str(tmp_path / "race.sqlite3")
-    disk = await SqliteStorage.open(path, cache_size=0)
+    disk = await SqliteStorage.open(path, cache_size=0, exclusive=False)
     key = ALICE.user_key
     record = await disk.create_assessment(key, "parp", "v1", T0)
     try:
