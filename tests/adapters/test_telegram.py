@@ -24,7 +24,15 @@ from bot.core.clock import ManualClock
 from bot.core.events import Address, Button, Reply
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
-from tests.fakes.telegram_api import TOKEN, FakeBotApi, button_press, group_text, private_text
+from tests.fakes.telegram_api import (
+    TOKEN,
+    FakeBotApi,
+    button_press,
+    group_text,
+    private_text,
+    utf16_units,
+)
+from tests.helpers import Chat
 from tests.sample import PROFILE
 
 ALA = 501
@@ -60,8 +68,8 @@ class Bot:
 
     async def __aenter__(self) -> Bot:
         self.store = await SqliteStorage.open(str(self.db_path))
-        services = build_services(self.content, self.store, self.clock, self.settings)
-        dispatcher = services.dispatcher
+        self.services = build_services(self.content, self.store, self.clock, self.settings)
+        dispatcher = self.services.dispatcher
         texts = self.content.texts
         commands = {None: command_menu(texts, "pl"), "en": command_menu(texts, "en")}
         config = TelegramConfig(
@@ -78,7 +86,7 @@ class Bot:
         self.runner = TelegramRunner(config, dispatcher.handle, commands, unreachable)
         await self.runner.__aenter__()
         assert self.runner.messenger is not None
-        services.outbox.register("telegram", self.runner.messenger)  # as `clusterbot run` does
+        self.services.outbox.register("telegram", self.runner.messenger)  # as `clusterbot run` does
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -327,6 +335,52 @@ async def test_a_long_reply_is_split_on_paragraphs(bot: Bot, api: FakeBotApi) ->
     )
     sent = api.sent()[before:]
     assert len(sent) == 2 and all(len(c.params["text"]) <= 4096 for c in sent)
+
+
+EMOJI = "\U0001f600"  # two UTF-16 code units, as most emoji
+
+
+async def test_2990_emoji_arrive_within_telegrams_limit(bot: Bot, api: FakeBotApi) -> None:
+    assert bot.runner.messenger is not None
+    text = EMOJI * 2990  # 2,990 characters, but 5,980 UTF-16 units for Telegram
+    await bot.runner.messenger.send(Address("telegram", str(ALA), str(ALA)), [Reply(text)])
+    assert api.refused == []
+    shown = [m["text"] for m in api.messages]
+    assert len(shown) == 2 and all(utf16_units(t) <= 4096 for t in shown)
+    assert "".join(shown) == text
+
+
+def test_a_long_word_is_cut_between_characters_and_keeps_its_style() -> None:
+    flags = "\U0001f1f5\U0001f1f1" * 1500  # 🇵🇱: two characters, four UTF-16 units
+    calls = to_outgoing([Reply(f"**{flags}**")])
+    assert len(calls) == 2
+    for call in calls:
+        assert call.html.startswith("<b>") and call.html.endswith("</b>")
+        assert utf16_units(call.html[3:-4]) <= 4096
+    assert "".join(c.html[3:-4] for c in calls) == flags  # no flag cut in half
+
+
+async def test_an_announcement_of_2990_emoji_reaches_a_telegram_subscriber(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    bob = 502
+    settings = Settings(admins="console:admin")
+    async with Bot(api, content, tmp_path / "bc.sqlite3", clock, settings=settings) as bot:
+        await say(api, "/wydarzenia", user=bob)
+        for label in ("kategorii", "Spotkanie", "Cała Polska"):
+            await press(api, label, user=bob)
+        # The admin writes at the console, which has no length limit of its own.
+        admin = Chat(bot.services.dispatcher, Address("console", "c", "admin"))
+        await admin.send("/admin")
+        await admin.press("Ogłoszenie")
+        await admin.press_payload("r1:adm:bc:meeting")
+        await admin.send(EMOJI * 2990)
+        await admin.press("Tak")
+        assert "Wysłano do 1 os." in admin.text
+    to_bob = [m["text"] for m in api.messages if m["chat"]["id"] == bob]
+    start = max(i for i, text in enumerate(to_bob) if "Ogłoszenie" in text)
+    assert "".join(to_bob[start:]).count(EMOJI) == 2990  # in several messages
+    assert api.refused == []
 
 
 def test_user_text_is_escaped_in_html() -> None:

@@ -66,3 +66,48 @@ def test_split_respects_the_limit_and_loses_no_words(text: str, limit: int) -> N
     pieces = split(text, limit)
     assert all(visible_length(p) <= limit for p in pieces)
     assert "".join(text.split()) == "".join("".join(pieces).split())
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_split_measures_the_platforms_way() -> None:
+    grin = "\U0001f600"  # one character, two UTF-16 units
+    assert split(grin * 10, 8, utf16) == [grin * 4, grin * 4, grin * 2]
+    assert split(grin * 10, 8) == [grin * 8, grin * 2]  # code points by default
+
+
+def test_a_cut_inside_a_word_keeps_escapes_and_styles() -> None:
+    pieces = split(escape("*" * 30), 9)
+    assert "".join(to_plain(p) for p in pieces) == "*" * 30  # no backslash shows, no bold
+    assert not any(s.bold for p in pieces for s in parse(p))
+    bold = split("**" + "a" * 25 + "**", 10)
+    assert [parse(p) for p in bold] == [
+        [Span("a" * 10, bold=True)],
+        [Span("a" * 10, bold=True)],
+        [Span("a" * 5, bold=True)],
+    ]
+
+
+def test_a_cut_never_parts_a_character_a_reader_sees_as_one() -> None:
+    flag, heart, accent = "\U0001f1f5\U0001f1f1", "\u2764\ufe0f", "e\u0301"
+    assert split(flag * 3, 5) == [flag * 2, flag]
+    assert split(heart * 3, 3) == [heart, heart, heart]
+    assert split(accent * 5, 3, utf16) == [accent, accent, accent, accent, accent]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            ["a", "ż", " ", "\n", "*", "_", "\\", "[", "]", "(", "\U0001f600", "\U0001f1f5"]
+        ),
+        max_size=300,
+    ),
+    st.integers(2, 40),
+)
+def test_split_of_user_text_fits_utf16_limits_and_loses_nothing(text: str, limit: int) -> None:
+    pieces = split(escape(text), limit, utf16)
+    assert all(visible_length(p, utf16) <= limit for p in pieces)
+    shown = "".join(to_plain(p) for p in pieces)
+    assert "".join(text.split()) == "".join(shown.split())

@@ -38,6 +38,8 @@ class FakeBotApi(Recording):
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self.fail_next: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        #: Calls refused for breaking a Bot API rule (a text too long, ...).
+        self.refused: list[Call] = []
         self.runner: web.AppRunner | None = None
         self.port = 0
         #: Set by ``setWebhook``: (url, secret). With ``push_to_webhook``, queued updates are
@@ -157,8 +159,8 @@ class FakeBotApi(Recording):
         else:
             form = await request.post()
             params = {k: _decode(str(v)) for k, v in form.items()}
+        call = Call(method, params, files)
         if method != "getUpdates":
-            call = Call(method, params, files)
             self.calls.append(call)
             for listener in self.listeners:
                 listener(call)
@@ -166,6 +168,13 @@ class FakeBotApi(Recording):
         if failures:
             status, body = failures.pop(0)
             return web.json_response(body, status=status)
+        problem = _breaks_a_limit(params)
+        if problem is not None:
+            self.refused.append(call)
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"},
+                status=400,
+            )
         result = await getattr(self, f"_{method}", self._true)(params)
         return web.json_response({"ok": True, "result": result})
 
@@ -252,6 +261,30 @@ def _decode(value: str) -> Any:
         except ValueError:
             return value
     return value
+
+
+#: Telegram's limits, in UTF-16 code units of the text after entity parsing.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _breaks_a_limit(params: dict[str, Any]) -> str | None:
+    """What Telegram would answer to an over-long text or caption (``None`` if it fits)."""
+    html_mode = str(params.get("parse_mode", "")).upper() == "HTML"
+    for name, limit, problem in (
+        ("text", TEXT_LIMIT, "message is too long"),
+        ("caption", CAPTION_LIMIT, "message caption is too long"),
+    ):
+        if name not in params:
+            continue
+        value = str(params[name])
+        if utf16_units(_visible(value) if html_mode else value) > limit:
+            return problem
+    return None
 
 
 def _visible(html_text: str) -> str:

@@ -2,8 +2,8 @@
 
 Incoming: private messages, commands anywhere (``/cmd@thisbot``), mentions in groups and
 button presses become :class:`Incoming` (``private`` tells a private chat from a group).
-Outgoing: replies become HTML messages of at most 4096 visible characters, photos and
-documents, with inline keyboards.
+Outgoing: replies become HTML messages of at most 4096 visible characters (UTF-16 code
+units, as Telegram counts them), photos and documents, with inline keyboards.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ PLATFORM = "telegram"
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _CHOSEN = "\u27a1\ufe0f"  # the arrow that marks the button a user pressed
+
+
+def utf16_length(text: str) -> int:
+    """Count UTF-16 code units, as Telegram's limits do (an emoji is often two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def to_incoming(update: Update, bot_username: str | None) -> Incoming | None:
@@ -118,11 +123,12 @@ def to_outgoing(replies: Sequence[Reply]) -> list[Outgoing]:
     for reply in replies:
         start = len(calls)
         if reply.text:
-            calls += [Outgoing("text", to_html(part)) for part in split(reply.text, MESSAGE_LIMIT)]
+            parts = split(reply.text, MESSAGE_LIMIT, utf16_length)
+            calls += [Outgoing("text", to_html(part)) for part in parts]
         if reply.image is not None:
-            caption = (
-                to_html(split(reply.image.caption, CAPTION_LIMIT)[0]) if reply.image.caption else ""
-            )
+            caption = reply.image.caption
+            if caption:
+                caption = to_html(split(caption, CAPTION_LIMIT, utf16_length)[0])
             calls.append(Outgoing("photo", caption, data=reply.image.png, filename="chart.png"))
         if reply.document is not None:
             doc = reply.document
