@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from telegram import InputFile
 from telegram.error import NetworkError, TimedOut
 
 from bot.adapters.telegram.convert import to_html, to_outgoing
+from bot.adapters.telegram.messenger import RetryPolicy
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.app import build_services, command_menu
@@ -381,6 +383,72 @@ async def test_an_announcement_of_2990_emoji_reaches_a_telegram_subscriber(
     start = max(i for i, text in enumerate(to_bob) if "Ogłoszenie" in text)
     assert "".join(to_bob[start:]).count(EMOJI) == 2990  # in several messages
     assert api.refused == []
+
+
+def failing(status: int) -> dict[str, Any]:
+    phrase = {500: "Internal Server Error", 502: "Bad Gateway"}[status]
+    return {"ok": False, "error_code": status, "description": phrase}
+
+
+FAST = RetryPolicy(total=5.0, first=0.01, longest=0.05)
+
+
+async def test_replies_survive_a_spell_of_server_errors(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    for n in range(20):  # the first 20 sends fail with 500 or 502, then Telegram recovers
+        api.fail("sendMessage", 500 if n % 2 else 502, failing(500 if n % 2 else 502))
+    users = range(601, 606)
+    async with Bot(api, content, tmp_path / "5xx.sqlite3", clock, send_retry=FAST):
+        for n in range(10):
+            for user in users:
+                api.queue(private_text(user, f"/x{n}"))
+        await api.wait_for(lambda: len(api.messages) == 50, within=60)
+        await api.quiet()
+    assert len(api.messages) == 50  # each reply once
+    for user in users:
+        replies = [m["text"] for m in api.messages if m["chat"]["id"] == user]
+        assert [r.split("\n")[0] for r in replies] == [
+            f"Nie znam polecenia /x{n}." for n in range(10)
+        ]  # in order
+
+
+async def test_a_lasting_outage_is_given_up_with_a_warning(
+    api: FakeBotApi,
+    content: Content,
+    tmp_path: Path,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.adapters.telegram.messenger")
+    policy = RetryPolicy(total=0.5, first=0.02, longest=0.1)
+    async with Bot(api, content, tmp_path / "down.sqlite3", clock, send_retry=policy):
+        api.down["sendMessage"] = (500, failing(500))
+        api.queue(private_text(ALA, "/start"))
+
+        def records(level: int) -> list[str]:
+            return [
+                r.getMessage()
+                for r in caplog.records
+                if r.name == "bot.adapters.telegram.messenger" and r.levelno == level
+            ]
+
+        await api.wait_for(lambda: records(logging.WARNING))
+        attempts = len(api.sent())
+        assert 2 < attempts < 20  # retried, for a bounded time
+        assert len(records(logging.DEBUG)) == attempts - 1
+        (warning,) = records(logging.WARNING)
+        assert f"giving up sendMessage to chat {ALA} after {attempts} attempts" in warning
+        assert not any("Dzień dobry" in r.getMessage() for r in caplog.records)
+        # A refusal (400) is not retried.
+        del api.down["sendMessage"]
+        api.fail("sendMessage", 400, {"ok": False, "error_code": 400, "description": "Bad"})
+        before = len(api.sent())
+        api.queue(private_text(ALA, "/start"))
+        await api.wait_for(lambda: len(api.sent()) > before)
+        await say(api, "/pomoc")  # and the bot carries on
+        assert len(api.sent()) == before + 2
+        assert "Polecenia ogólne" in api.sent()[-1].params["text"]
 
 
 def test_user_text_is_escaped_in_html() -> None:

@@ -38,6 +38,8 @@ class FakeBotApi(Recording):
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self.fail_next: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        #: Methods that fail on every call until removed (a Bot API outage).
+        self.down: dict[str, tuple[int, dict[str, Any]]] = {}
         #: Calls refused for breaking a Bot API rule (a text too long, ...).
         self.refused: list[Call] = []
         self.runner: web.AppRunner | None = None
@@ -167,6 +169,9 @@ class FakeBotApi(Recording):
         failures = self.fail_next.get(method)
         if failures:
             status, body = failures.pop(0)
+            return web.json_response(body, status=status)
+        if method in self.down:
+            status, body = self.down[method]
             return web.json_response(body, status=status)
         problem = _breaks_a_limit(params)
         if problem is not None:

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 
 from aiohttp import web
@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
-from bot.adapters.telegram.messenger import TelegramMessenger
+from bot.adapters.telegram.messenger import RetryPolicy, TelegramMessenger
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.web import application, serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
@@ -61,6 +61,8 @@ class TelegramConfig:
     concurrent_updates: int = CONCURRENT_UPDATES
     max_retries: int = 3
     max_rate: float = 30.0
+    #: How long a send failing for a server or network error is retried (tests: ms).
+    send_retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 class TelegramRunner:
@@ -107,7 +109,7 @@ class TelegramRunner:
         app.add_error_handler(self._on_error)
         self._app = app
         await app.initialize()
-        self.messenger = TelegramMessenger(app.bot)
+        self.messenger = TelegramMessenger(app.bot, cfg.send_retry)
         await self._set_commands()
         await app.start()
         if cfg.webhook_url:
