@@ -30,6 +30,7 @@ from tests.fakes.slack_api import (
     dm_event,
     dm_file_event,
     signed_headers,
+    trigger_id,
 )
 from tests.sample import PROFILE, sample_ics
 
@@ -102,16 +103,24 @@ class SlackBot:
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def command(self, text: str, user: str = "U1", team: str = "T1") -> httpx.Response:
-        form = {
-            "command": "/klaster",
-            "text": text,
-            "user_id": user,
-            "team_id": team,
-            "channel_id": "C1",
-            "response_url": "http://127.0.0.1:9/x",
-            "trigger_id": "t",
-        }
-        return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
+        return await self.post(command_body(text, user, team), FORM)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def command_body(text: str, user: str = "U1", team: str = "T1") -> bytes:
+    """A new invocation of ``/klaster <text>``, as Slack posts it."""
+    form = {
+        "command": "/klaster",
+        "text": text,
+        "user_id": user,
+        "team_id": team,
+        "channel_id": "C1",
+        "response_url": "http://127.0.0.1:9/x",
+        "trigger_id": trigger_id(),
+    }
+    return urlencode(form).encode()
 
 
 @pytest.fixture
@@ -214,7 +223,7 @@ async def test_app_home_shows_progress_and_shortcuts(slack: SlackBot, api: FakeS
         "team": {"id": "T1"},
         "user": {"id": "U1", "team_id": "T1"},
         "view": {"type": "home"},
-        "trigger_id": "t",
+        "trigger_id": trigger_id(),
         "actions": [{"action_id": "b0", "value": value, "type": "button"}],
     }
     await slack.interact(payload)
@@ -257,6 +266,46 @@ async def test_a_retried_event_is_processed_once(slack: SlackBot, api: FakeSlack
     await api.wait_for(lambda: api.sent())
     await asyncio.sleep(0.3)
     assert len(api.sent()) == 1
+
+
+def count(api: FakeSlackApi, part: str) -> int:
+    return sum(part in text for text in api.texts())
+
+
+async def test_a_replayed_slash_command_is_processed_once(
+    slack: SlackBot, api: FakeSlackApi
+) -> None:
+    await slack.command("pomoc")  # the DM channel is known from now on
+    await api.wait_for(lambda: count(api, "Polecenia ogólne") == 1)
+    body = command_body("polacz")
+    headers = {"Content-Type": FORM, **signed_headers(body)}
+    for _ in range(2):  # byte for byte the same request, signature included
+        assert (await slack.http.post(slack.url, content=body, headers=headers)).status_code == 200
+    later = int(time.time()) + 1  # and once more, signed again (still within five minutes)
+    assert (await slack.post(body, FORM, timestamp=later)).status_code == 200
+    await slack.command("pomoc")  # a new command after the replays: once it is answered...
+    await api.wait_for(lambda: count(api, "Polecenia ogólne") == 2)
+    assert count(api, "Kod połączenia") == 1  # ...the replays have been dropped
+    await slack.command("polacz")  # a new invocation of the same command is answered
+    await api.wait_for(lambda: count(api, "Kod połączenia") == 2)
+    codes = [t.split("*")[1] for t in api.texts() if "Kod połączenia" in t]
+    assert codes[0] != codes[1]
+
+
+async def test_a_replayed_button_press_is_processed_once(
+    slack: SlackBot, api: FakeSlackApi
+) -> None:
+    await dm(slack, "menu")
+    message, value = api.button("DU1", "Pomoc")
+    press = block_action(message, value)
+    for _ in range(2):  # the same payload, signed for each delivery
+        assert (await slack.interact(press)).status_code == 200
+    await slack.event(dm_event("cześć"))  # once this is answered, the replay was handled
+    await api.wait_for(lambda: count(api, "Dzień dobry") == 2)
+    assert count(api, "Polecenia ogólne") == 1
+    assert len(api.sent("chat.update")) == 1
+    await slack.interact(block_action(message, value))  # a new press of the same button
+    await api.wait_for(lambda: count(api, "Polecenia ogólne") == 2)
 
 
 async def test_own_and_bot_messages_are_ignored(slack: SlackBot, api: FakeSlackApi) -> None:

@@ -162,6 +162,12 @@ def signed_headers(
 
 
 _event_ids = itertools.count(1)
+_trigger_ids = itertools.count(1)
+
+
+def trigger_id() -> str:
+    """A new ``trigger_id``, as Slack makes one for each command or button press."""
+    return f"{next(_trigger_ids)}.1700000000.abcdef"
 
 
 def dm_event(
@@ -203,8 +209,14 @@ def block_action(
         "channel": {"id": message["channel"]},
         "message": {"ts": message["ts"], "blocks": message["blocks"], "text": ""},
         "container": {"type": "message", "message_ts": message["ts"]},
-        "trigger_id": "t1",
+        "trigger_id": trigger_id(),
         "actions": [
-            {"action_id": "b0", "block_id": "x", "type": "button", "value": value, "action_ts": "1"}
+            {
+                "action_id": "b0",
+                "block_id": "x",
+                "type": "button",
+                "value": value,
+                "action_ts": f"{time.time():.6f}",
+            }
         ],
     }

@@ -103,7 +103,7 @@ def command_to_incoming(body: dict[str, Any], dm_channel: str) -> Incoming:
         content = Text(" ".join(words[1:]))
     else:
         content = Command(words[0].lower().lstrip("/"), tuple(words[1:]))
-    return Incoming(address, content)
+    return Incoming(address, content, update_id=replay_key("cmd", body.get("trigger_id")))
 
 
 def action_to_incoming(body: dict[str, Any], dm_channel: str | None) -> Incoming | None:
@@ -121,7 +121,9 @@ def action_to_incoming(body: dict[str, Any], dm_channel: str | None) -> Incoming
     if not channel:
         return None
     address = Address(PLATFORM, channel, str(user.get("id", "")), team)
-    return Incoming(address, Action(str(actions[0]["value"])), private=is_direct(channel))
+    update_id = replay_key("act", body.get("trigger_id"), actions[0].get("action_ts"))
+    action = Action(str(actions[0]["value"]))
+    return Incoming(address, action, update_id=update_id, private=is_direct(channel))
 
 
 def to_mrkdwn(markup: str) -> str:
@@ -253,3 +255,16 @@ def _renumber(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             element["action_id"] = f"b{n}"
             n += 1
     return blocks
+
+
+def replay_key(kind: str, trigger_id: object, action_ts: object = "") -> str | None:
+    """An update id for a slash command or a button press, so that a replay is dropped.
+
+    Slack gives commands and ``block_actions`` no ``event_id``, but a ``trigger_id`` made
+    for each invocation or press (and the action its ``action_ts``): a replayed request
+    repeats them, a new command or press does not. The ``kind`` prefix keeps the id apart
+    from Events API ids. ``None`` (no de-duplication) without a ``trigger_id``.
+    """
+    if not trigger_id:
+        return None
+    return f"{kind}:{trigger_id}:{action_ts or ''}"
