@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,12 +14,13 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from bot.adapters.slack.convert import reply_blocks, to_messages
+from bot.adapters.slack.convert import reply_blocks, to_messages, to_mrkdwn
 from bot.adapters.slack.runner import SlackConfig, SlackRunner
 from bot.app import build_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address, Button, Document, Image, Reply
+from bot.core.markup import escape
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
 from tests.fakes.slack_api import (
@@ -423,6 +425,35 @@ def test_mrkdwn_escapes_user_text() -> None:
     assert (
         blocks[0]["text"]["text"] == "*Klaster* &lt;b&gt;&amp;&lt;/b&gt; <https://parp.gov.pl|PARP>"
     )
+
+
+def slack_formatting(mrkdwn: str) -> list[tuple[str, str]]:
+    """The spans a Slack client formats, by its rules: a marker after a start, a space or
+    punctuation and before a non-space, closed by the same marker before an end, a space or
+    punctuation (what the markers do is not documented; this is their observed shape)."""
+    pattern = r"(?:^|(?<=[\s(\[{'\"“„]))([*_~`])(?=\S)(.+?)(?<=\S)\1(?=$|[\s.,:;!?)\]}'\"”])"
+    return [(m[1], m[2]) for m in re.finditer(pattern, mrkdwn)]
+
+
+def test_mrkdwn_markers_in_user_text_do_not_format() -> None:
+    name = "*Klaster* _Mazowsze_ ~x~ `kod`"
+    markup = (
+        f"Klaster **{escape(name)}** (__{escape(name)}__), {escape(name)}: "
+        f"[{escape(name)}](https://parp.gov.pl/a_b) & <b>"
+    )
+    mrkdwn = to_mrkdwn(markup)
+    shown = "∗Klaster∗ ˍMazowszeˍ ∼x∼ ˋkodˋ"  # the name as the user reads it
+    assert mrkdwn == (
+        f"Klaster *{shown}* (_{shown}_), {shown}: <https://parp.gov.pl/a_b|{shown}> &amp; &lt;b&gt;"
+    )
+    # Only our own bold and italic are formatted, around the whole name.
+    assert slack_formatting(mrkdwn) == [("*", shown), ("_", shown)]
+    assert slack_formatting(to_mrkdwn(escape(name))) == []
+
+
+def test_mrkdwn_keeps_underscores_inside_words_and_addresses() -> None:
+    text = "Wpisz /moje_dane albo 2*3; więcej: https://example.org/_docs/a_b"
+    assert to_mrkdwn(escape(text)) == text
 
 
 async def test_healthz(slack: SlackBot) -> None:

@@ -127,10 +127,10 @@ def action_to_incoming(body: dict[str, Any], dm_channel: str | None) -> Incoming
 
 
 def to_mrkdwn(markup: str) -> str:
-    """Render the core markup as Slack mrkdwn, escaping ``&``, ``<`` and ``>``."""
+    """Render the core markup as Slack mrkdwn, escaping ``&<>`` and the markers in text."""
     out = []
     for span in parse(markup):
-        piece = span.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        piece = _literal(span.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if span.url:
             piece = f"<{span.url}|{piece}>"
         if span.italic and piece.strip():
@@ -268,3 +268,33 @@ def replay_key(kind: str, trigger_id: object, action_ts: object = "") -> str | N
     if not trigger_id:
         return None
     return f"{kind}:{trigger_id}:{action_ts or ''}"
+
+
+#: Slack's mrkdwn has no escape for its markers (only ``&<>`` have entities), so a marker in
+#: text is shown as a lookalike that no Slack client parses, as jsx-slack does for link
+#: labels. Zero-width characters were the alternative, but Slack treats a zero-width space
+#: as a word boundary, which *enables* formatting, and the rules are undocumented; a
+#: lookalike is certain, reads the same and keeps the text's length (section limits).
+_LOOKALIKES = str.maketrans(
+    {
+        "*": "\u2217",  # asterisk operator
+        "_": "\u02cd",  # modifier letter low macron
+        "~": "\u223c",  # tilde operator
+        "`": "\u02cb",  # modifier letter grave accent
+        "\uff0a": "\ufe61",  # fullwidth asterisk -> small asterisk
+        "\uff3f": "\u2e0f",  # fullwidth low line -> paragraphos
+        "\uff40": "\u02cb",  # fullwidth grave accent
+    }
+)
+#: What gets a lookalike: every ``~`` and backtick; ``*`` and ``_`` only unless they sit
+#: between two letters or digits (``/moje_dane``, ``2*3``), where Slack never formats.
+#: Bare web addresses are kept whole so that Slack still links them.
+_MARKERS = re.compile(
+    r"(?P<url>https?://\S+)"
+    r"|(?<![^\W_])[*_\uff0a\uff3f]|[*_\uff0a\uff3f](?![^\W_])|[~`\uff40]"
+)
+
+
+def _literal(text: str) -> str:
+    """Make mrkdwn markers in ``text`` show as themselves instead of formatting."""
+    return _MARKERS.sub(lambda m: m[0] if m["url"] else m[0].translate(_LOOKALIKES), text)
