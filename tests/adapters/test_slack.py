@@ -13,14 +13,16 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.adapters.slack.convert import reply_blocks, to_messages, to_mrkdwn
-from bot.adapters.slack.runner import SlackConfig, SlackRunner
+from bot.adapters.slack.runner import SERVER_RETRIES, SlackConfig, SlackRunner
 from bot.app import build_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address, Button, Document, Image, Reply
 from bot.core.markup import escape
+from bot.errors import DeliveryError
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
 from tests.fakes.slack_api import (
@@ -371,6 +373,41 @@ async def test_rate_limited_calls_are_retried(slack: SlackBot, api: FakeSlackApi
     await slack.event(dm_event("cześć"))
     await api.wait_for(lambda: len(api.sent()) == 2, within=10)
     assert "Dzień dobry" in api.texts()[-1]
+
+
+def fast_retries(runner: SlackRunner) -> None:
+    """Keep the client's own retry handlers, with 10 ms between attempts."""
+    for handler in runner.client.retry_handlers:
+        handler.interval_calculator = FixedValueRetryIntervalCalculator(0.01)
+
+
+async def test_server_errors_are_retried(slack: SlackBot, api: FakeSlackApi) -> None:
+    fast_retries(slack.runner)
+    for status in (500, 502, 503):
+        api.fail("chat.postMessage", status, {"ok": False, "error": "fatal_error"})
+    await slack.event(dm_event("cześć"))
+    await api.wait_for(lambda: api.messages)
+    await api.quiet()
+    assert len(api.sent()) == 4  # three refused, then delivered
+    assert len(api.messages) == 1 and "Dzień dobry" in api.texts()[-1]
+
+
+@pytest.mark.parametrize("status", [500, 0], ids=["http-500", "connection-dropped"])
+async def test_a_lasting_outage_is_given_up_with_a_warning(
+    slack: SlackBot, api: FakeSlackApi, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    fast_retries(slack.runner)
+    api.down["chat.postMessage"] = (status, {"ok": False, "error": "fatal_error"})
+    address = Address("slack", "DU1", "U1", "T1")
+    with pytest.raises(DeliveryError):
+        await slack.runner.messenger.send(address, [Reply("Przypomnienie o spotkaniu")])
+    assert len(api.sent()) == 1 + SERVER_RETRIES  # retried, but a bounded number of times
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("giving up a post to DU1" in w for w in warnings)
+    assert not any("Przypomnienie" in r.getMessage() for r in caplog.records)
+    del api.down["chat.postMessage"]
+    await dm(slack, "cześć")  # the bot carries on
+    assert api.messages and "Dzień dobry" in api.texts()[-1]
 
 
 async def test_a_user_gone_is_reported(slack: SlackBot, api: FakeSlackApi) -> None:

@@ -36,6 +36,9 @@ class FakeSlackApi(Recording):
         self.downloads: list[str] = []
         self.messages: list[dict[str, Any]] = []
         self.fail_next: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        #: Methods that fail on every call until removed: with an HTTP status and body, or
+        #: (status 0) by dropping the connection.
+        self.down: dict[str, tuple[int, dict[str, Any]]] = {}
         self._ts = itertools.count(1)
         self.runner: web.AppRunner | None = None
         self.port = 0
@@ -100,6 +103,11 @@ class FakeSlackApi(Recording):
         if failures:
             status, body, headers = failures.pop(0)
             return web.json_response(body, status=status, headers=headers)
+        if method in self.down:
+            status, body = self.down[method]
+            if status == 0 and request.transport is not None:
+                request.transport.close()  # the client sees the server disconnect
+            return web.json_response(body, status=status or 500)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         result = handler(params) if handler else {}
         return web.json_response({"ok": True, **result})

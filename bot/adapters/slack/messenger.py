@@ -1,10 +1,15 @@
-"""Sends replies through the Slack Web API, translating slack_sdk errors into ours."""
+"""Sends replies through the Slack Web API, translating slack_sdk errors into ours.
+
+Server and connection errors have been retried by the client's retry handlers (set up by
+the runner) before they reach this module; here they become ``DeliveryError``.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -55,7 +60,8 @@ class SlackMessenger:
         Raises:
             RecipientUnavailable: the channel or user is gone or unreachable.
             RateLimited: Slack still refused after the client's retries.
-            DeliveryError: any other refusal.
+            DeliveryError: any other refusal, or server or connection errors that outlasted
+                the client's retries.
 
         """
         try:
@@ -75,7 +81,13 @@ class SlackMessenger:
                     else "1"
                 )
                 raise RateLimited(float(retry)) from exc
+            status = getattr(exc.response, "status_code", 0)
+            if status >= 500:
+                log.warning("giving up a post to %s after retries: HTTP %s", _to(address), status)
             raise DeliveryError(error or str(exc)) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("giving up a post to %s after retries: %r", _to(address), exc)
+            raise DeliveryError(f"Slack unreachable: {type(exc).__name__}") from exc
 
     async def _post(self, channel: str, message: SlackMessage, thread_ts: str | None) -> None:
         if message.file is not None:
@@ -92,3 +104,8 @@ class SlackMessenger:
             unfurl_links=False,
             unfurl_media=False,
         )
+
+
+def _to(address: Address) -> str:
+    """Where a post went, for the log: the channel, or the user for their DM."""
+    return address.chat_id or f"the DM of {address.user_id}"

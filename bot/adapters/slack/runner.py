@@ -19,7 +19,12 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.convert import (
@@ -46,6 +51,23 @@ OnUnreachable = Callable[[Address], Awaitable[None]]
 COMMAND = "/klaster"
 #: Where Slack serves the files users share (``url_private_download``).
 SLACK_FILE_HOST = "files.slack.com"
+#: Retries of a Web API call after a server or connection error. slack_sdk waits 0.5 s
+#: doubling, plus up to 1 s of jitter, so four retries give up after about 8 to 12 s.
+SERVER_RETRIES = 4
+
+
+class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """slack_sdk's server-error handler for every 5xx (its own retries only 500 and 503)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code >= 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +98,15 @@ class SlackRunner:
         self._overview = overview
         self._on_unreachable = on_unreachable
         self._locks = KeyedLocks()
-        client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
-        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        client = AsyncWebClient(
+            token=config.bot_token,
+            base_url=config.api_url,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=SERVER_RETRIES),
+                AnyServerErrorRetryHandler(max_retry_count=SERVER_RETRIES),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            ],
+        )
         self.client = client
         self.messenger = SlackMessenger(client)
         self.app = AsyncApp(
