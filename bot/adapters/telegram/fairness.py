@@ -1,9 +1,9 @@
 """Fair shares for every chat: one chat's backlog cannot hold up the others.
 
-PTB's own update processor hands each update a shared slot first; our handler then waits for
-its chat's turn inside that slot, so a flood from one chat fills every slot with updates that
-only wait. :class:`ChatFirstProcessor` turns this around: an update waits for its chat's turn
-first and takes a shared slot only when it can run. :class:`FairRateLimiter` does the same for
+With PTB's own update processor an update takes a shared slot first and then waits for its
+chat's turn inside it, so a flood from one chat fills every slot with updates that only wait.
+:class:`ChatFirstProcessor` turns this around: an update waits for its chat's turn first and
+takes a shared slot only when it can run. :class:`FairRateLimiter` does the same for
 sends: each chat has at most one request waiting for the overall rate limit, whose queue is
 first come, first served, so the chats with something to send take turns.
 """
