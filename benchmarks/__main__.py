@@ -7,7 +7,7 @@ import os
 import platform
 import sys
 
-from benchmarks import core, knowledge, reminders, startup, telegram
+from benchmarks import core, flood, knowledge, reminders, startup, telegram
 
 
 def main() -> None:
@@ -17,6 +17,7 @@ def main() -> None:
     figures |= knowledge.run(quick=quick)
     figures |= reminders.run(quick=quick)
     figures |= telegram.run(quick=quick)
+    figures |= flood.run(quick=quick)
     figures |= startup.run(quick=quick)
     path = os.environ.get("BENCH_JSON", "bench-results.json")
     with open(path, "w", encoding="utf-8") as fh:

@@ -12,11 +12,13 @@ Ratios are ours/echo within the same run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import socket
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +67,7 @@ class Driver:
         self.updates += 1
 
 
-async def _ours_user(driver: Driver, user: int) -> None:
+async def ours_user(driver: Driver, user: int) -> None:
     # Replies per update: the intro and the first question; one question per profile answer
     # (two after the last: "saved" and the phase); the phase and the first standard; then
     # one message per answer ("saved" on top of the next question).
@@ -88,7 +90,9 @@ async def _echo_user(driver: Driver, user: int) -> None:
 SECRET = "bench-secret"  # noqa: S105 - a test value for a local fake
 
 
-async def _serve_ours(base_url: str, file_url: str, hook: str | None, stop: Any) -> None:
+async def _serve_ours(
+    base_url: str, file_url: str, hook: str | None, stop: Any, default_limits: bool = False
+) -> None:
     from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
     from bot.app import build_services
     from bot.config import REPO_CONTENT_DIR, Settings
@@ -100,7 +104,10 @@ async def _serve_ours(base_url: str, file_url: str, hook: str | None, stop: Any)
     content = load_content(REPO_CONTENT_DIR)
     with tempfile.TemporaryDirectory() as tmp:
         store = await SqliteStorage.open(str(Path(tmp) / "tg.sqlite3"))
-        services = build_services(content, store, SystemClock(), Settings(rate_limit="1000/1"))
+        # The throughput runs lift the per-user and overall limits; the flood runs keep the
+        # defaults (CLUSTERBOT_RATE_LIMIT 120/60, TELEGRAM_MAX_RATE 30), as deployed.
+        settings = Settings() if default_limits else Settings(rate_limit="1000/1")
+        services = build_services(content, store, SystemClock(), settings)
         services.dispatcher.features[0]._visuals = None  # type: ignore[attr-defined]
         webhook = {} if hook is None else _webhook_config(hook)
         config = TelegramConfig(
@@ -108,7 +115,7 @@ async def _serve_ours(base_url: str, file_url: str, hook: str | None, stop: Any)
             base_url=base_url,
             base_file_url=file_url,
             polling_timeout=1,
-            max_rate=1000,
+            **({} if default_limits else {"max_rate": 1000}),
             **webhook,
         )
 
@@ -165,6 +172,9 @@ async def _serve_echo(base_url: str, file_url: str, hook: str | None, stop: Any)
 
 
 def _bot_process(kind: str, base_url: str, file_url: str, hook: str | None, stop: Any) -> None:
+    if kind == "ours-default-limits":
+        asyncio.run(_serve_ours(base_url, file_url, hook, stop, default_limits=True))
+        return
     serve = _serve_ours if kind == "ours" else _serve_echo
     asyncio.run(serve(base_url, file_url, hook, stop))
 
@@ -175,10 +185,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _drive(kind: str, users: int, webhook: bool = False) -> tuple[Driver, float]:
+@contextlib.asynccontextmanager
+async def running_bot(kind: str, webhook: bool = False) -> AsyncIterator[FakeBotApi]:
     """Run the bot in its own process (as it would run beside Telegram's servers, not in
-    them) against the fake Bot API and the driver in this one; return the driver and the
-    seconds the users took. With ``webhook`` the fake posts each update to the bot."""
+    them) against a fake Bot API in this one, until the block ends. With ``webhook`` the
+    fake posts each update to the bot."""
     api = FakeBotApi()
     await api.start()
     hook = f"http://127.0.0.1:{_free_port()}/telegram" if webhook else None
@@ -193,17 +204,23 @@ async def _drive(kind: str, users: int, webhook: bool = False) -> tuple[Driver, 
             if not bot.is_alive():
                 raise RuntimeError(f"the {kind} bot exited during start-up")
             await asyncio.sleep(0.05)
-        driver = Driver(api)
-        play = _ours_user if kind == "ours" else _echo_user
-        start = time.perf_counter()
-        await asyncio.gather(*(play(driver, 5000 + n) for n in range(users)))
-        elapsed = time.perf_counter() - start
+        yield api
     finally:
         stop.set()
         await asyncio.get_running_loop().run_in_executor(None, bot.join, 30)
         if bot.is_alive():
             bot.kill()
         await api.stop()
+
+
+async def _drive(kind: str, users: int, webhook: bool = False) -> tuple[Driver, float]:
+    """Play ``users`` users against the bot; return the driver and the seconds they took."""
+    async with running_bot(kind, webhook) as api:
+        driver = Driver(api)
+        play = ours_user if kind == "ours" else _echo_user
+        start = time.perf_counter()
+        await asyncio.gather(*(play(driver, 5000 + n) for n in range(users)))
+        elapsed = time.perf_counter() - start
     return driver, elapsed
 
 

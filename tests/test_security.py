@@ -14,7 +14,7 @@ import pytest
 from bot.app import build_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
-from bot.core.events import Action, Incoming
+from bot.core.events import Action, Command, Incoming
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
 from tests.assessment.test_conversation import current_standard, start_to_first_standard
@@ -120,6 +120,30 @@ async def test_throttling_says_slow_down_and_processes_nothing(
     clock.advance(timedelta(seconds=10))
     await chat.send("/jezyk en")
     assert "we will talk in English" in chat.text
+
+
+async def test_past_the_notice_a_flood_gets_no_reply_and_changes_nothing(
+    content: Content, clock: ManualClock
+) -> None:
+    from storage.memory import MemoryStorage
+
+    store = MemoryStorage()
+    dispatcher = build_services(content, store, clock, Settings(rate_limit="5/10")).dispatcher
+
+    async def switch(update_id: int) -> str:
+        incoming = Incoming(ALICE, Command("jezyk", ("en",)), str(update_id))
+        replies = await dispatcher.handle(incoming)
+        return "\n".join(r.text for r in replies)
+
+    for n in range(5):
+        await dispatcher.handle(Incoming(ALICE, Command("start"), str(n)))
+    assert "Piszesz bardzo szybko" in await switch(5)  # told once
+    stored = (dict(store._users), dict(store._sessions))
+    assert [await switch(n) for n in range(6, 100)] == [""] * 94  # then not a word
+    assert (dict(store._users), dict(store._sessions)) == stored
+    clock.advance(timedelta(seconds=10))
+    assert await switch(50) == ""  # a dropped update delivered again is not handled
+    assert "we will talk in English" in await switch(100)
 
 
 async def test_two_different_buttons_at_once_record_one_answer(

@@ -31,7 +31,7 @@ from bot.core.inputs import COMMAND_NAME, Rejection, check_payload, check_text, 
 from bot.core.markup import escape
 from bot.core.ordering import KeyedLocks
 from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
-from bot.core.throttle import Throttle
+from bot.core.throttle import Throttle, Verdict
 from bot.errors import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -273,7 +273,14 @@ class Dispatcher:
             return []
         incoming, rejection = self._check(incoming)
         now = self._clock.now()
-        if self._throttle is not None and not self._throttle.allow(key, now):
+        verdict = self._throttle.check(key, now) if self._throttle is not None else Verdict.ALLOW
+        if verdict is Verdict.DROP:
+            # Told to slow down already in this window: not a word more, so a flood adds
+            # nothing to the sends other users wait behind. The id stays remembered.
+            if update_key is not None:
+                await self._remember(update_key, now)
+            return []
+        if verdict is Verdict.SLOW_DOWN:
             rejection = Rejection("errors.slow_down")
         user = await self._users.get_user(key)
         if rejection is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
 import httpx
 import pytest
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
@@ -415,6 +416,28 @@ async def test_a_user_gone_is_reported(slack: SlackBot, api: FakeSlackApi) -> No
     await slack.event(dm_event("cześć"))
     await api.wait_for(lambda: slack.unreachable)
     assert slack.unreachable[0].user_id == "U1"
+
+
+async def test_two_thousand_dms_get_one_slow_down(slack: SlackBot, api: FakeSlackApi) -> None:
+    limit = 120  # the default CLUSTERBOT_RATE_LIMIT, 120 messages a minute
+    events = [dm_event("cześć") for _ in range(2000)]
+    async with aiohttp.ClientSession() as http:  # a fifth of httpx's time for 2,000 requests
+        for event in events:
+            body = json.dumps(event).encode()
+            headers = {"Content-Type": "application/json", **signed_headers(body)}
+            async with http.post(slack.url, data=body, headers=headers) as response:
+                assert response.status == 200  # each one acknowledged
+    pending = [f"slack:T1:{e['event_id']}" for e in events]
+    async with asyncio.timeout(120):
+        while pending:  # a dropped message sends nothing: wait until each one was handled
+            pending = [key for key in pending if not await slack.store.seen(key)]
+            await asyncio.sleep(0.05)
+    texts = api.texts()
+    assert sum("Piszesz bardzo szybko" in t for t in texts) == 1
+    assert sum("Dzień dobry" in t for t in texts) == limit
+    assert len(texts) == limit + 1
+    await dm(slack, "cześć", user="U2")  # and another user is answered as usual
+    assert "Dzień dobry" in api.texts()[-1]
 
 
 def test_long_replies_fit_block_kit_limits() -> None:

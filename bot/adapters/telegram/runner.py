@@ -21,15 +21,15 @@ from aiohttp import web
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.adapters.telegram.convert import acknowledged_html, chosen_label, to_incoming
+from bot.adapters.telegram.fairness import ChatFirstProcessor, FairRateLimiter
 from bot.adapters.telegram.messenger import RetryPolicy, TelegramMessenger
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.web import application, serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
 from bot.core.inputs import MAX_FILE_BYTES
-from bot.core.ordering import KeyedLocks
 from bot.errors import DeliveryError, RecipientUnavailable
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,10 @@ log = logging.getLogger(__name__)
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 OnUnreachable = Callable[[Address], Awaitable[None]]
 ALLOWED_UPDATES = ["message", "callback_query"]
-#: Updates PTB handles at once (each chat's stay in order: the runner and the dispatcher
-#: lock per chat and per user). A button press waits on three Bot API calls, so more in
-#: flight keeps the CPU busy: in the Telegram benchmark 32 handled 363 updates/s, 16 318 and
-#: 8 302 (medians of 4).
+#: Updates handled at once, one per chat at most (each chat's stay in order: the update
+#: processor and the dispatcher lock per chat and per user). A button press waits on three Bot
+#: API calls, so more in flight keeps the CPU busy: in the Telegram benchmark 32 handled 363
+#: updates/s, 16 318 and 8 302 (medians of 4).
 CONCURRENT_UPDATES = 32
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
@@ -79,7 +79,6 @@ class TelegramRunner:
         self._handle = handle
         self._commands = commands
         self._on_unreachable = on_unreachable
-        self._locks = KeyedLocks()
         #: Callback queries answered in the webhook's HTTP response (webhook mode only).
         self._answered_inline: set[str] = set()
         self._app: Application | None = None  # type: ignore[type-arg]
@@ -99,10 +98,10 @@ class TelegramRunner:
             # PTB's default pool for bot calls is 256 connections; long polling needs one.
             .request(AiohttpRequest(connection_pool_size=256))
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
-            .concurrent_updates(cfg.concurrent_updates)
-            .rate_limiter(
-                AIORateLimiter(overall_max_rate=cfg.max_rate, max_retries=cfg.max_retries)
-            )
+            # A chat waits for its turn without holding a slot, and sends take turns by chat:
+            # one user's flood does not keep the others waiting.
+            .concurrent_updates(ChatFirstProcessor(cfg.concurrent_updates))
+            .rate_limiter(FairRateLimiter(cfg.max_rate, cfg.max_retries))
             .build()
         )
         app.add_handler(TypeHandler(Update, self._on_update))
@@ -206,26 +205,25 @@ class TelegramRunner:
             return
         started = time.perf_counter()
         address = incoming.address
-        # The first await is the lock: PTB starts update tasks in arrival order, so one
-        # chat's updates are handled (and answered) in that order.
-        async with self._locks.hold((address.chat_id, address.user_id)):
-            answering = None
-            if query is not None and not answered_inline:
-                # Stop the button's spinner while the core works: no need to wait for it.
-                answering = asyncio.ensure_future(self._answer_query(query))
-            incoming = await self._with_file(update, incoming)
-            replies = await self._handle(incoming)
-            if replies:
-                if query is not None and isinstance(query.message, Message) and query.data:
-                    # Mark the pressed message and send the replies side by side.
-                    await asyncio.gather(
-                        self._acknowledge(query.message, query.data),
-                        self.deliver(address, replies),
-                    )
-                else:
-                    await self.deliver(address, replies)
-            if answering is not None:
-                await answering
+        # ChatFirstProcessor runs this chat's updates one at a time, in arrival order, so
+        # they are handled (and answered) in that order.
+        answering = None
+        if query is not None and not answered_inline:
+            # Stop the button's spinner while the core works: no need to wait for it.
+            answering = asyncio.ensure_future(self._answer_query(query))
+        incoming = await self._with_file(update, incoming)
+        replies = await self._handle(incoming)
+        if replies:
+            if query is not None and isinstance(query.message, Message) and query.data:
+                # Mark the pressed message and send the replies side by side.
+                await asyncio.gather(
+                    self._acknowledge(query.message, query.data),
+                    self.deliver(address, replies),
+                )
+            else:
+                await self.deliver(address, replies)
+        if answering is not None:
+            await answering
         log.debug(
             "telegram update %s (%s) handled in %.1f ms, %d replies",
             update.update_id,
