@@ -26,8 +26,9 @@ from bot.assessment.service import AssessmentFeature
 from bot.assessment.team import TeamFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
-from bot.core.dispatcher import Dispatcher, Feature
+from bot.core.dispatcher import Dispatcher
 from bot.core.events import Address, Incoming, Reply, Text
+from bot.core.feature import Feature
 from bot.core.i18n import Texts
 from bot.core.ports import Clock, Messenger, User, UserStore
 from bot.core.records import Event, Subscription

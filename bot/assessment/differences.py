@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.assessment.engine import ANSWER_CODES
-from bot.core.dispatcher import Turn
+from bot.core.feature import Turn
 from bot.core.ports import AssessmentRecord, AssessmentStore
 
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.assessment.engine import NOT_MET, UNKNOWN
 from bot.assessment.model import Questionnaire
 from bot.core.dates import parse_when
-from bot.core.dispatcher import Handler, Turn
 from bot.core.events import Action, Button, Command, Reply, Text
+from bot.core.feature import Handler, Turn
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.ports import AssessmentStore, CollabStore

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from bot.assessment.engine import ANSWER_CODES, MET, NOT_MET, SKIPPED, UNKNOWN, answered_count
 from bot.assessment.model import ProfileField, Questionnaire
 from bot.assessment.scoring import Score
-from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply
+from bot.core.feature import Turn
 from bot.core.markup import escape
 from bot.core.ports import AnswerRecord, AssessmentRecord
 

@@ -34,8 +34,8 @@ from bot.assessment.render import BACK, CANCEL, NOTE, PREFIX, payload
 from bot.assessment.report_data import ReportData
 from bot.assessment.scoring import score
 from bot.assessment.visuals import Visuals
-from bot.core.dispatcher import Handler, Turn
 from bot.core.events import Action, Button, Command, Document, Image, Reply, Text
+from bot.core.feature import Handler, Turn
 from bot.core.localized import Localized
 from bot.core.markup import escape
 from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from bot.assessment.service import COMPLETED, IN_PROGRESS, AssessmentFeature
 from bot.core.codes import new_code
-from bot.core.dispatcher import FeatureBase, Handler, Turn
 from bot.core.events import Reply
+from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.markup import escape
 from bot.core.ports import AssessmentRecord, AssessmentStore, CollabStore
 from bot.core.records import OneTimeCode

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 
 from bot.core.codes import new_code
-from bot.core.dispatcher import FeatureBase, Handler, Turn
 from bot.core.events import Address, Button, Reply, Text, UserKey, private_chat
+from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.i18n import Texts
 from bot.core.ports import CollabStore, UserStore
 from bot.core.records import OneTimeCode

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from bot.core.dispatcher import FeatureBase, Handler, Turn
 from bot.core.events import Button, Document, Reply, private_chat
+from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.ports import PrivacyStore
 from bot.home.linking import Notify, describe_account
 

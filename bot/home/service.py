@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-from bot.core.dispatcher import Feature, Handler, Turn
 from bot.core.events import Action, Button, Command, Reply, Text
+from bot.core.feature import Feature, Handler, Turn
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.core.ports import UserStore
 

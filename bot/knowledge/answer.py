@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply
+from bot.core.feature import Turn
 from bot.core.folding import fold
 from bot.core.localized import Localized, Source
 from bot.knowledge.model import Call, Card, Facets, FaqEntry

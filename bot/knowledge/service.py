@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.core.dispatcher import Handler, Turn
 from bot.core.events import Action, Button, Command, Reply, Text
+from bot.core.feature import Handler, Turn
 from bot.core.ports import AssessmentStore
 from bot.knowledge.answer import (
     PREFIX,

@@ -11,8 +11,8 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from bot.core.dates import parse_when
-from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply, Text
+from bot.core.feature import Turn
 from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.markup import escape
 from bot.core.records import Event

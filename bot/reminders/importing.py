@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.core.dispatcher import Turn
+from bot.core.feature import Turn
 from bot.core.markup import escape
 from bot.reminders.ics import EARLIEST, IcsImport, Problem, latest_start
 from bot.reminders.limits import MAX_FIELD, MAX_TITLE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.core.dispatcher import Turn
 from bot.core.events import Button, Reply
+from bot.core.feature import Turn
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.records import Event

@@ -9,8 +9,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.dates import parse_when
-from bot.core.dispatcher import Handler, Turn
 from bot.core.events import Action, Address, Button, Command, Document, FileUpload, Reply, Text
+from bot.core.feature import Handler, Turn
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.ports import ReminderStore, UserStore

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.clock import ManualClock
-from bot.core.dispatcher import Dispatcher, FeatureBase, Turn
+from bot.core.dispatcher import Dispatcher
 from bot.core.events import FileUpload, Incoming, Reply, Text
+from bot.core.feature import FeatureBase, Turn
 from bot.home.service import HomeFeature
 from bot.loader import Content
 from storage.memory import MemoryStorage

@@ -1,0 +1,129 @@
+"""What a feature is to the dispatcher: the turn it answers, its protocol and defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.events import Action, Button, Command, Incoming, Reply
+from bot.core.i18n import Texts
+from bot.core.ports import SessionState, User
+
+Handler = Callable[["Turn"], Awaitable[list[Reply]]]
+ButtonRows = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything a feature needs to answer one incoming message."""
+
+    incoming: Incoming
+    user: User
+    session: SessionState
+    texts: Texts
+    now: datetime
+    menu: Callable[[Turn], ButtonRows]
+    args: tuple[str, ...] = field(default=())
+    #: Set by a feature that erased the user's data: the dispatcher then writes nothing.
+    erased: bool = False
+
+    @property
+    def locale(self) -> str:
+        """The user's language."""
+        return self.user.locale
+
+    def t(self, key: str, **params: object) -> str:
+        """Return the text ``key`` in the user's language."""
+        return self.texts.get(self.user.locale, key, **params)
+
+    def menu_reply(self, key: str, **params: object) -> Reply:
+        """Return the text ``key`` with the main menu's buttons under it."""
+        return Reply(self.t(key, **params), buttons=self.menu(self))
+
+
+class Feature(Protocol):
+    """A feature service plugged into the dispatcher.
+
+    ``name`` prefixes the feature's conversation steps (``"assess.note"``); ``action_prefix``
+    is the versioned first field of its button payloads (``"a1"`` in ``"a1:42:2.1.1:y"``).
+    """
+
+    name: str
+    action_prefix: str
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return the command handlers by name, aliases included (``ocena`` and ``assess``)."""
+        ...
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """Return this feature's entries of the main menu (may be empty)."""
+        ...
+
+    def help_key(self) -> str | None:
+        """Return the text key of this feature's section of the help, if it has one."""
+        ...
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """Handle a button press; ``fields`` are the payload split on ``:`` after the prefix."""
+        ...
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """Handle free text while one of this feature's steps waits for it."""
+        ...
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Repeat what this feature's waiting step asks, after input that was refused."""
+        ...
+
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Summarise this feature for a home screen (Slack's App Home); may be empty."""
+        ...
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Whether this command or button press may be answered where others read it.
+
+        In a group or channel, anything not shared is answered in the user's private chat.
+        """
+        ...
+
+
+class FeatureBase:
+    """Defaults for a feature reached only by its commands: no menu entry, no steps."""
+
+    name = "base"
+    action_prefix = "b0"
+
+    def commands(self) -> Mapping[str, Handler]:
+        """Return no commands (override)."""
+        return {}
+
+    def menu_buttons(self, turn: Turn) -> Sequence[Button]:
+        """No main-menu entry."""
+        return ()
+
+    def help_key(self) -> str | None:
+        """No help section."""
+        return None
+
+    async def overview(self, turn: Turn) -> list[Reply]:
+        """Nothing for a home screen."""
+        return []
+
+    def is_shared(self, content: Command | Action) -> bool:
+        """Personal by default: answered only in a private chat."""
+        return False
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """No step waits for an answer, so nothing to repeat."""
+        return []
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """No step waits for text: forget a step left over."""
+        turn.session.step = None
+        return []
+
+    async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
+        """No buttons: any press is stale."""
+        return [turn.menu_reply("errors.stale_button")]
