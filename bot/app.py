@@ -11,7 +11,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -27,13 +27,13 @@ from bot.assessment.team import TeamFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
-from bot.core.events import Address, Incoming, Reply, Text
+from bot.core.events import Address, Incoming, Text
 from bot.core.feature import Feature
 from bot.core.i18n import Texts
-from bot.core.ports import Clock, Messenger, User, UserStore
+from bot.core.outbox import Outbox, unreachable_marker
+from bot.core.ports import Clock, User
 from bot.core.records import Event, Subscription
 from bot.core.throttle import Throttle
-from bot.errors import DeliveryError, RecipientUnavailable
 from bot.home.linking import LinkFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
@@ -69,37 +69,6 @@ class App:
     def dispatcher(self) -> Dispatcher:
         """The dispatcher every platform hands its messages to."""
         return self.services.dispatcher
-
-
-class Outbox:
-    """Routes messages sent outside a request (reminders, notices) to each platform."""
-
-    def __init__(self, users: UserStore) -> None:
-        self._messengers: dict[str, Messenger] = {}
-        self._users = users
-
-    def register(self, platform: str, messenger: Messenger) -> None:
-        """Let ``platform``'s messenger deliver from now on."""
-        self._messengers[platform] = messenger
-
-    async def send(self, address: Address, replies: Sequence[Reply]) -> None:
-        """Deliver, or raise ``RecipientUnavailable`` / ``DeliveryError``."""
-        messenger = self._messengers.get(address.platform)
-        if messenger is None:
-            raise DeliveryError(f"no messenger for {address.platform}")
-        await messenger.send(address, replies)
-
-    async def try_send(self, address: Address, replies: Sequence[Reply]) -> bool:
-        """Deliver and report success; an unreachable user is marked inactive."""
-        try:
-            await self.send(address, replies)
-        except RecipientUnavailable:
-            await unreachable_marker(self._users)(address)
-            return False
-        except DeliveryError as exc:
-            log.warning("notice to %s failed: %s", address.platform, exc)
-            return False
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,18 +261,6 @@ def slack_runner(app: App) -> SlackRunner | None:
     return SlackRunner(
         config, dispatcher.handle, dispatcher.overview, unreachable_marker(app.store)
     )
-
-
-def unreachable_marker(store: UserStore) -> Callable[[Address], Awaitable[None]]:
-    """Return a callback that marks a user inactive after the platform refused delivery."""
-
-    async def mark_unreachable(address: Address) -> None:
-        user = await store.get_user(address.user_key)
-        if user is not None and user.active:
-            user.active = False
-            await store.save_user(user)
-
-    return mark_unreachable
 
 
 async def ask(settings: Settings, question: str, locale: str | None, *, as_json: bool) -> str:

@@ -20,7 +20,7 @@ from bot.core.records import OneTimeCode
 PREFIX = "l1"
 LINK_VALID = timedelta(minutes=10)
 STEP_CONFIRM = "link.confirm"
-#: Sends replies outside the request, reporting success (the app's ``Outbox.try_send``).
+#: Sends replies outside the request, reporting success (``bot.core.outbox.Outbox.try_send``).
 Notify = Callable[[Address, Sequence[Reply]], Awaitable[bool]]
 
 
