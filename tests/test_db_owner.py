@@ -125,7 +125,7 @@ async def test_a_lost_database_file_stops_the_bot_before_an_answer_is_acknowledg
         " ERROR " in line and str(db) in line and reason in line for line in log.splitlines()
     ), log[-2000:]
     # The answer given after the loss was not acknowledged: the user was told it failed.
-    assert api.texts(USER)[seen:] == [content.texts.get("pl", "errors.internal")]
+    assert api.texts(USER)[seen:] == [content.texts.get("pl", "errors.not_saved")]
     # Nothing of the old database is left for the next start to read into another file.
     left = {db.name + ".lock"} | ({db.name} if loss == "replaced" else set())
     assert files_in(tmp_path) == left

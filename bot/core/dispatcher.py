@@ -31,7 +31,7 @@ from bot.core.markup import escape
 from bot.core.ordering import KeyedLocks
 from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
 from bot.core.throttle import Throttle, Verdict
-from bot.errors import DeliveryError
+from bot.errors import DatabaseLost, DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -113,15 +113,18 @@ class Dispatcher:
                     return await self._handle_locked(key, incoming)
                 async with self._locks.hold(key):
                     return await self._handle_locked(key, incoming)
-            except Exception:
+            except Exception as exc:
                 log.exception("handling an update failed for %s", incoming.address)
+                # When the database is gone, "your earlier answers are saved" is not true.
+                lost = isinstance(exc, DatabaseLost)
+                key_text = "errors.not_saved" if lost else "errors.internal"
                 locale = normalize_locale(incoming.locale_hint) or self.texts.default_locale
                 try:
                     user = await self._users.get_user(key)
                     locale = user.locale if user else locale
                 except Exception:
                     log.exception("user lookup failed while reporting an error")
-                return [Reply(self.texts.get(locale, "errors.internal"))]
+                return [Reply(self.texts.get(locale, key_text))]
 
     async def overview(self, address: Address) -> list[Reply]:
         """Return every feature's summary for a home screen; stores nothing."""
