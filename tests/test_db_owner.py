@@ -124,8 +124,9 @@ async def test_a_lost_database_file_stops_the_bot_before_an_answer_is_acknowledg
     assert any(
         " ERROR " in line and str(db) in line and reason in line for line in log.splitlines()
     ), log[-2000:]
-    # The answer given after the loss was not acknowledged: the user was told it failed.
-    assert api.texts(USER)[seen:] == [content.texts.get("pl", "errors.not_saved")]
+    # The answer given after the loss was not acknowledged: the user was told it failed
+    # (or, when the idle check noticed the loss first, the bot stopped before reading it).
+    assert api.texts(USER)[seen:] in ([content.texts.get("pl", "errors.not_saved")], [])
     # Nothing of the old database is left for the next start to read into another file.
     left = {db.name + ".lock"} | ({db.name} if loss == "replaced" else set())
     assert files_in(tmp_path) == left
