@@ -71,12 +71,32 @@ class LinkFeature(FeatureBase):
         account = turn.incoming.address.user_key
         if redeemed.owner in (account, turn.user.key):
             return [Reply(turn.t("link.same"))]
-        if await self._store.list_aliases(account):
-            return [Reply(turn.t("link.has_aliases"))]  # no chains: one hop from any account
+        refusal = await self._refusal(turn, account, redeemed.owner)
+        if refusal is not None:
+            return [refusal]
         owner = redeemed.owner
         turn.session.step = STEP_CONFIRM
-        turn.session.data = {"owner": [owner.platform, owner.workspace, owner.user_id]}
+        turn.session.data = {
+            "owner": [owner.platform, owner.workspace, owner.user_id],
+            "asker": [account.platform, account.workspace, account.user_id],
+        }
         return [self._confirmation(turn, owner)]
+
+    async def _refusal(self, turn: Turn, account: UserKey, owner: UserKey) -> Reply | None:
+        """Why ``account`` cannot be linked to ``owner`` now (``None`` when it can).
+
+        Links are one hop, never chains or loops: an account linked to another, or with
+        others linked to it, is not linked on; nor to an owner who is itself linked.
+        """
+        linked_to = await self._store.canonical(account)
+        if linked_to is not None:
+            name = describe_account(turn.texts, turn.locale, linked_to)
+            return Reply(turn.t("link.already_linked", account=name))
+        if await self._store.list_aliases(account):
+            return Reply(turn.t("link.has_aliases"))
+        if await self._store.canonical(owner) is not None:
+            return Reply(turn.t("link.owner_linked"))
+        return None
 
     def _confirmation(self, turn: Turn, owner: UserKey) -> Reply:
         account = describe_account(turn.texts, turn.locale, owner)
@@ -102,14 +122,17 @@ class LinkFeature(FeatureBase):
         return [Reply(turn.t("link.use_buttons")), *await self.prompt(turn)]
 
     async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
-        """Link after the confirmation, or leave the accounts apart."""
+        """Link after the confirmation (by the account that asked), or leave them apart."""
         owner = _owner(turn)
-        if owner is None or fields not in (["yes"], ["no"]):
+        account = turn.incoming.address.user_key
+        if owner is None or fields not in (["yes"], ["no"]) or _asker(turn) != account:
             return [turn.menu_reply("errors.stale_button")]
         turn.session.step, turn.session.data = None, {}
         if fields == ["no"]:
             return [Reply(turn.t("link.declined"))]
-        account = turn.incoming.address.user_key
+        refusal = await self._refusal(turn, account, owner)  # things may have moved since
+        if refusal is not None:
+            return [refusal]
         await self._store.link_identity(account, owner, turn.now)
         await self._tell(turn, owner, "link.notice", account)
         name = describe_account(turn.texts, turn.locale, owner)
@@ -144,10 +167,19 @@ class LinkFeature(FeatureBase):
 
 def _owner(turn: Turn) -> UserKey | None:
     """The account a pending confirmation would link to (``None`` when nothing waits)."""
-    owner = turn.session.data.get("owner") if turn.session.step == STEP_CONFIRM else None
-    if not (isinstance(owner, list) and len(owner) == 3):
+    return _pending(turn, "owner")
+
+
+def _asker(turn: Turn) -> UserKey | None:
+    """The account that asked for the pending link (only it may confirm)."""
+    return _pending(turn, "asker")
+
+
+def _pending(turn: Turn, field: str) -> UserKey | None:
+    value = turn.session.data.get(field) if turn.session.step == STEP_CONFIRM else None
+    if not (isinstance(value, list) and len(value) == 3):
         return None
-    return UserKey(*(str(part) for part in owner))
+    return UserKey(*(str(part) for part in value))
 
 
 def _words(turn: Turn, key: str) -> set[str]:

@@ -160,3 +160,53 @@ async def test_an_account_others_are_linked_to_cannot_be_linked_on(
     assert "Najpierw je odłącz" in owner.text and owner.buttons == []
     assert await store.canonical(OWNER.user_key) is None
     assert await store.canonical(ALIAS.user_key) == OWNER.user_key
+
+
+async def test_two_accounts_linking_each_other_do_not_make_a_loop(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, _telegram, _slack = world
+    one, two = Chat(services.dispatcher, OWNER), Chat(services.dispatcher, ALIAS)
+    await one.send("/polacz")
+    await two.send("/polacz")
+    code_one, code_two = code_in(one.text), code_in(two.text)
+    await one.send(f"/polacz {code_two}")
+    await two.send(f"/polacz {code_one}")
+    await one.press("Tak, połącz")
+    assert await store.canonical(OWNER.user_key) == ALIAS.user_key
+    await two.press("Tak, połącz")  # would close the loop: refused
+    assert "Z tym kontem są już połączone inne konta" in two.text
+    assert await store.canonical(ALIAS.user_key) is None
+
+
+async def test_a_linked_account_is_not_linked_on(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, _telegram, _slack = world
+    _owner, alias = await linked(services)
+    stranger = Chat(services.dispatcher, STRANGER)
+    await stranger.send("/polacz")
+    await alias.send(f"/polacz {code_in(stranger.text)}")
+    assert "już połączone z kontem Telegram (ID 501)" in alias.text and alias.buttons == []
+    assert await store.canonical(ALIAS.user_key) == OWNER.user_key
+
+
+async def test_only_the_account_that_asked_confirms_and_only_while_it_still_may(
+    world: tuple[Services, MemoryStorage, Inbox, Inbox],
+) -> None:
+    services, store, _telegram, _slack = world
+    owner, stranger = Chat(services.dispatcher, OWNER), Chat(services.dispatcher, STRANGER)
+    third = Chat(services.dispatcher, Address("console", "c3", "third"))
+    await owner.send("/polacz")
+    await stranger.send(f"/polacz {code_in(owner.text)}")  # the stranger asks to link ...
+    # ... and meanwhile a third account links to the stranger, then presses the stranger's yes.
+    await stranger.send("/polacz")
+    await third.send(f"/polacz {code_in(stranger.text)}")
+    await third.press("Tak, połącz")
+    assert await store.canonical(third.address.user_key) == STRANGER.user_key
+    await third.press_payload("l1:yes")  # speaks for the stranger, but did not ask
+    assert "nieaktywny" in third.text
+    stranger.last = []
+    await stranger.press_payload("l1:yes")  # the stranger's own yes: others now hang on it
+    assert "Z tym kontem są już połączone inne konta" in stranger.text
+    assert await store.canonical(STRANGER.user_key) is None
