@@ -192,7 +192,10 @@ class Dispatcher:
                 private = private_chat(incoming.address.user_key)
                 incoming = replace(incoming, address=private, private=True)
             turn = Turn(incoming, user, session, self.texts, now, self.main_menu)
-            replies = await self._route(turn)
+            # Where the private chat cannot be opened, nothing runs: a code the command
+            # would use up stays good for when the user writes from there.
+            reachable = not personal or await self._opens_privately(turn)
+            replies = await self._route(turn) if reachable else []
             if turn.erased:
                 pass  # everything about the user was just deleted: store nothing more
             elif turn.session != before:
@@ -215,16 +218,29 @@ class Dispatcher:
             return not feature.is_shared(content)
         return False
 
+    async def _opens_privately(self, turn: Turn) -> bool:
+        """Open the private chat with a line saying why the answer comes there.
+
+        On Telegram the bot may write only to users who have written to it; this first
+        message finds out before the command runs.
+        """
+        return await self._deliver_privately(turn, [Reply(turn.t("privacy.from_group"))])
+
     async def _send_privately(self, turn: Turn, replies: list[Reply]) -> Reply:
         """Deliver ``replies`` in the private chat; say so (or how to get them) where asked."""
-        if self._direct is not None and replies:
-            try:
-                await self._direct(turn.incoming.address, replies)
-            except DeliveryError as exc:
-                log.info("cannot write privately to %s: %s", turn.incoming.address, exc)
-            else:
-                return Reply(turn.t("privacy.sent_privately"))
+        if replies and await self._deliver_privately(turn, replies):
+            return Reply(turn.t("privacy.sent_privately"))
         return Reply(turn.t("privacy.write_privately"))
+
+    async def _deliver_privately(self, turn: Turn, replies: list[Reply]) -> bool:
+        if self._direct is None:
+            return False
+        try:
+            await self._direct(turn.incoming.address, replies)
+        except DeliveryError as exc:
+            log.info("cannot write privately to %s: %s", turn.incoming.address, exc)
+            return False
+        return True
 
     def _first_locale(self, incoming: Incoming) -> str:
         return normalize_locale(incoming.locale_hint) or self.texts.default_locale

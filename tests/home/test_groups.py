@@ -15,10 +15,12 @@ from bot.core.events import Address, Command, Incoming, Reply, Text
 from bot.errors import RecipientUnavailable
 from bot.loader import Content
 from storage.memory import MemoryStorage
+from tests.assessment.test_collab import code_in
 from tests.assessment.test_conversation import answer_all, start_to_first_standard
 from tests.helpers import Chat
 
 SENT_PRIVATELY = "Napisałem do Ciebie prywatnie."
+FROM_GROUP = "Odpowiadam tutaj na polecenie z czatu grupowego"
 #: Alice writes in a Telegram group (chat -100) and privately (chat = her id).
 GROUP = Address("telegram", "-100", "501")
 PRIVATE = Address("telegram", "501", "501")
@@ -92,7 +94,8 @@ async def test_personal_commands_in_a_group_answer_privately(
     assert [(r.text, r.buttons, r.document, r.image) for r in replies] == [
         (SENT_PRIVATELY, (), None, None)
     ]
-    [(address, _answer)] = inbox.delivered
+    [(address, [opening]), (again, _answer)] = inbox.delivered
+    assert FROM_GROUP in opening.text and again == address
     assert address.platform == "telegram" and address.user_id == "501" and address.chat_id != "-100"
     assert private_part in inbox.texts() + " ".join(inbox.documents())
 
@@ -103,7 +106,7 @@ async def test_the_export_reaches_the_private_chat_whole(
     services, _store, inbox = world
     await finished(services)
     await GroupChat(services.dispatcher, GROUP).send("/moje_dane")
-    [(_address, [reply])] = inbox.delivered
+    [_opening, (_address, [reply])] = inbox.delivered
     assert reply.document is not None
     exported = json.loads(reply.document.data)
     assert exported["assessments"][0]["profile"]["name"] == "Klaster Testowy"
@@ -119,6 +122,23 @@ async def test_a_user_the_bot_cannot_write_to_gets_a_pointer_and_no_data(
     assert len(replies) == 1 and replies[0].document is None
     assert "Otwórz rozmowę ze mną" in replies[0].text and "/start" in replies[0].text
     assert "Klaster Testowy" not in replies[0].text
+
+
+async def test_a_code_sent_in_a_group_is_not_used_up_when_the_bot_cannot_write_privately(
+    world: tuple[Services, MemoryStorage, Inbox], content: Content
+) -> None:
+    services, store, inbox = world
+    other = Chat(services.dispatcher, Address("slack", "D1", "U1", "T1"))
+    await other.send("/polacz")
+    code = code_in(other.text)
+    inbox.refuse = True
+    replies = await GroupChat(services.dispatcher, GROUP).send(f"/polacz {code}")
+    assert "Otwórz rozmowę ze mną" in replies[0].text
+    inbox.refuse = False
+    alice = Chat(services.dispatcher, PRIVATE)
+    await alice.send(f"/polacz {code}")  # repeated privately, as the pointer said: still good
+    assert "Połączyć to konto z kontem Slack" in alice.text
+    assert await store.canonical(PRIVATE.user_key) is None
 
 
 async def test_a_personal_button_pressed_in_a_group_answers_privately(
@@ -197,7 +217,7 @@ async def test_a_subscription_made_from_a_group_reminds_privately(
     replies = await group.press("Przypominaj o wszystkim")
     assert [r.text for r in replies] == [SENT_PRIVATELY]
     # The region question went privately; even its answer pressed in the group stays there.
-    [(address, question)] = inbox.delivered
+    [_opening, (address, question)] = inbox.delivered
     group.last = question
     replies = await group.press("Cała Polska")
     assert [r.text for r in replies] == [SENT_PRIVATELY]
