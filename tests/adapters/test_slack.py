@@ -357,6 +357,7 @@ async def test_a_personal_button_pressed_in_a_channel_answers_in_the_dm(
     texts = {c.params["channel"]: c.params["text"] for c in api.sent()[before:]}
     assert texts["C1"] == "Napisałem do Ciebie prywatnie."
     assert "Jak nazywa się klaster?" in texts["DU1"]
+    assert api.sent("chat.update") == []  # the channel's menu keeps its buttons for others
 
 
 async def test_workspaces_do_not_see_each_other(slack: SlackBot, api: FakeSlackApi) -> None:

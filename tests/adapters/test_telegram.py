@@ -159,6 +159,24 @@ async def test_a_press_is_answered_and_the_keyboard_replaced_by_the_choice(
     assert "we will talk in English" in api.sent()[-1].params["text"]
 
 
+async def test_a_press_in_a_group_leaves_the_shared_message_alone(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    group = -100200
+    await say(api, "/start")  # Ala has written to the bot privately
+    api.queue(group_text(group, ALA, "/start@klaster_test_bot"))
+    await api.wait_for(lambda: api.texts(group))
+    message, data = api.button(group, "Samoocena")
+    before = len(api.sent())
+    api.queue(button_press(ALA, message, data))
+    await api.wait_for(lambda: len(api.texts(group)) == 2)
+    await api.settle(before)
+    assert api.texts(group)[-1] == "Napisałem do Ciebie prywatnie."
+    assert "Jak nazywa się klaster?" in api.texts(ALA)[-1]
+    assert len(api.sent("answerCallbackQuery")) == 1  # the spinner stops ...
+    assert api.sent("editMessageText") == api.sent("editMessageReplyMarkup") == []  # ... only
+
+
 async def test_a_full_self_evaluation_with_buttons(bot: Bot, api: FakeBotApi) -> None:
     await say(api, "/ocena")
     for value in ("Klaster Testowy", "Fundacja", "stowarzyszenie"):

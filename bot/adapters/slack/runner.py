@@ -182,7 +182,9 @@ class SlackRunner:
             return
         message = body.get("message")
         value = str(body["actions"][0].get("value", ""))
-        await self._process(incoming, pressed=(message, value) if message else None)
+        # In a channel the pressed message is everyone's: its buttons stay for the others.
+        mine = (message, value) if isinstance(message, dict) and incoming.private else None
+        await self._process(incoming, pressed=mine)
 
     async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":

@@ -214,10 +214,12 @@ class TelegramRunner:
         incoming = await self._with_file(update, incoming)
         replies = await self._handle(incoming)
         if replies:
-            if query is not None and isinstance(query.message, Message) and query.data:
+            # In a group the pressed message is everyone's: its buttons stay for the others.
+            pressed = query.message if query is not None and incoming.private else None
+            if query is not None and isinstance(pressed, Message) and query.data:
                 # Mark the pressed message and send the replies side by side.
                 await asyncio.gather(
-                    self._acknowledge(query.message, query.data),
+                    self._acknowledge(pressed, query.data),
                     self.deliver(address, replies),
                 )
             else:
