@@ -17,9 +17,9 @@ from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders import render
-from bot.reminders.ics import IcsError, from_ics
+from bot.reminders.ics import IcsError, from_ics, latest_start
 from bot.reminders.importing import import_report, reason_text
-from bot.reminders.limits import MAX_FIELD, MAX_TITLE
+from bot.reminders.limits import MAX_FIELD, MAX_TITLE, safe_url
 from bot.reminders.model import CATEGORIES, REGIONS
 from bot.reminders.render import PREFIX
 
@@ -234,7 +234,7 @@ class AdminFlow:
         elif stage == "place":
             draft["place"], state["stage"] = (None if text == "-" else text), "url"
         elif stage == "url":
-            if text != "-" and not text.startswith(("http://", "https://")):
+            if text != "-" and safe_url(text) is None:
                 return [Reply(turn.t("reminders.admin.bad_url")), self._question(turn, "url")]
             draft["url"], state["stage"] = (None if text == "-" else text), "category"
         elif stage == "value":
@@ -254,6 +254,8 @@ class AdminFlow:
         moment, has_time = parsed
         if moment.astimezone(UTC) <= turn.now:
             return "reminders.admin.past_when"
+        if moment.astimezone(UTC) > latest_start(turn.now):  # as imports: one the chat can show
+            return "reminders.admin.far_when"
         draft["starts_at"] = moment.astimezone(UTC).isoformat()
         draft["date_only"] = not has_time
         return None
@@ -328,7 +330,7 @@ class AdminFlow:
         elif field == "place":
             updated = replace(event, place=None if text == "-" else text[:MAX_FIELD])
         else:
-            if text != "-" and not text.startswith(("http://", "https://")):
+            if text != "-" and safe_url(text) is None:
                 return [Reply(turn.t("reminders.admin.bad_url")), self._question(turn, "value")]
             updated = replace(event, url=None if text == "-" else text[:MAX_FIELD])
         await self.f.store.save_event(updated)

@@ -6,6 +6,7 @@ every event to them too, so a row stored before they existed still fits in a cha
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -30,10 +31,11 @@ def clip(text: str, limit: int) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """Return ``url`` when it is an http(s) link with a host that fits the limit, else ``None``.
+    """Return ``url`` when it is an http(s) link to a public host that fits the limit.
 
-    Anything else (``javascript:``, ``file:``, spaces or control characters a platform
-    would refuse in a link button) is dropped rather than shown.
+    Anything else (``javascript:``, ``file:``, spaces or control characters, a bare host
+    such as ``localhost`` or ``intranet``, which Telegram refuses in a link button and so
+    refuses the whole message) is ``None``: dropped rather than shown.
     """
     if not url or len(url) > MAX_FIELD or any(c.isspace() or not c.isprintable() for c in url):
         return None
@@ -41,9 +43,19 @@ def safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not _public_host(parts.hostname or ""):
         return None
     return url
+
+
+def _public_host(host: str) -> bool:
+    """A dotted name (``www.parp.gov.pl``) or an IP address; not ``localhost`` or ``intranet``."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        return len(labels) > 1 and all(labels)
+    return True
 
 
 def each_shown(

@@ -63,7 +63,7 @@ async def test_import_keeps_the_good_events_and_says_why_others_were_skipped(
     assert "• „Bal w roku 9999” – data spoza zakresu od 01.01.2000 do 02.03.2036" in text
     assert "• „Zepsuta data” – nie mogę odczytać daty rozpoczęcia (DTSTART)" in text
     assert "**Zaimportowane ze zmianami** (2):" in text
-    assert "• „Webinar z linkiem” – link pominięty – przyjmuję tylko adresy http://" in text
+    assert "• „Webinar z linkiem” – link pominięty: przyjmuję tylko pełne adresy http://" in text
     assert "tytuł skrócony do 200 znaków" in text
     assert len(text) < 1500  # the 900,000 characters are not repeated back
     stored = {e.id: e for e in await world.store.list_admin_events()}

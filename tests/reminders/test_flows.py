@@ -140,10 +140,14 @@ async def test_admin_adds_an_event_in_polish_words(world: Any) -> None:
     assert "Nie rozumiem tej daty" in world.alice.text
     await world.alice.send("27.02.2026 10:00")
     assert "już minęła" in world.alice.text
+    await world.alice.send("27.05.9999 10:00")
+    assert "zbyt odległa" in world.alice.text
     await world.alice.send("27 maja 10:00")
     await world.alice.send("Lublin, ul. Spokojna 1")
     await world.alice.send("ftp://x")
-    assert "http" in world.alice.text
+    assert "pełny adres strony" in world.alice.text
+    await world.alice.send("http://localhost/warsztaty")  # no button could carry it
+    assert "pełny adres strony" in world.alice.text
     await world.alice.send("https://example.org/warsztaty")
     await world.alice.press("Szkolenie")
     await world.alice.press("lubelskie")

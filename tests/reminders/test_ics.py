@@ -120,16 +120,20 @@ def test_long_fields_are_cut_and_other_links_dropped_with_a_note() -> None:
         "UID:js\r\nSUMMARY:Link\r\nDTSTART:20260602T100000Z\r\nURL:javascript:alert(1)\r\n",
         f"UID:place\r\nSUMMARY:Miejsce\r\nDTSTART:20260603T100000Z\r\nLOCATION:{'Ł' * 400}\r\n",
         "UID:web\r\nSUMMARY:Strona\r\nDTSTART:20260604T100000Z\r\nURL:https://example.org/a\r\n",
+        # A bare host: Telegram refuses such a link button, and with it the whole message.
+        "UID:lan\r\nSUMMARY:Sieć\r\nDTSTART:20260605T100000Z\r\nURL:http://intranet/x\r\n",
     ]
     result = from_ics(calendar(*events), "meeting", "Europe/Warsaw", NOW)
     by_id = {e.id: e for e in result.events}
-    assert set(by_id) == {"ics-long", "ics-js", "ics-place", "ics-web"} and result.skipped == []
+    assert set(by_id) == {"ics-long", "ics-js", "ics-place", "ics-web", "ics-lan"}
+    assert result.skipped == [] and by_id["ics-lan"].url is None
     title = by_id["ics-long"].title_pl
     assert len(title) == 200 and title.endswith("…") and title.startswith("Spotkanie Spotkanie")
     assert by_id["ics-js"].url is None and by_id["ics-web"].url == "https://example.org/a"
     place = by_id["ics-place"].place
     assert place is not None and len(place) == 300 and place.endswith("…")
-    assert sorted(p.reason for p in result.changed) == ["place_cut", "title_cut", "url_dropped"]
+    reasons = sorted(p.reason for p in result.changed)
+    assert reasons == ["place_cut", "title_cut", "url_dropped", "url_dropped"]
     assert all(len(p.title) <= 60 for p in result.changed)
 
 
