@@ -8,6 +8,7 @@ links only. An event that fails is skipped with a reason; the rest are imported.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ PRODID = "-//clusterbot//cluster coordinator assistant//PL"
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 #: Nor more than this many years ahead (a year-9999 date cannot even be shown in local time).
 YEARS_AHEAD = 10
+#: The longest UID kept as it is in an event's id (a longer one is cut and hashed).
+ID_SLUG = 36
 #: How much of a title the import report repeats.
 REPORT_TITLE = 60
 
@@ -136,6 +139,7 @@ def from_ics(data: bytes, category: str, tz_name: str, now: datetime) -> IcsImpo
     tz = ZoneInfo(tz_name)
     latest = latest_start(now)
     result = IcsImport()
+    ids: set[str] = set()
     for component in components:
         summary = _text(component, "summary")
         shown = clip(summary, REPORT_TITLE)
@@ -148,6 +152,10 @@ def from_ics(data: bytes, category: str, tz_name: str, now: datetime) -> IcsImpo
             log.debug("calendar event unreadable: %s", type(exc).__name__)
             result.skipped.append(Problem(shown, "broken"))
             continue
+        if event.id in ids:  # a repeated UID (say, one occurrence of a series changed)
+            result.skipped.append(Problem(shown, "duplicate"))
+            continue
+        ids.add(event.id)
         result.events.append(event)
         if len(summary) > MAX_TITLE:
             result.changed.append(Problem(shown, "title_cut"))
@@ -177,7 +185,7 @@ def _event(component: Any, summary: str, category: str, tz: ZoneInfo, latest: da
     uid = _text(component, "uid") or summary
     place = _text(component, "location")
     return Event(
-        id="ics-" + re.sub(r"[^a-z0-9-]+", "-", uid.lower()).strip("-")[:36],
+        id=event_id(uid),
         title_pl=clip(summary, MAX_TITLE),
         title_en=clip(summary, MAX_TITLE),
         starts_at=start,
@@ -188,6 +196,19 @@ def _event(component: Any, summary: str, category: str, tz: ZoneInfo, latest: da
         origin="admin",
         date_only=date_only,
     )
+
+
+def event_id(uid: str) -> str:
+    """An event's id from its UID: the UID itself when short, else cut with a hash of it.
+
+    Outlook's UIDs share their first 40 characters, so a cut alone would make every event
+    of such a file one and the same.
+    """
+    slug = re.sub(r"[^a-z0-9-]+", "-", uid.lower()).strip("-")
+    if slug and len(slug) <= ID_SLUG:
+        return f"ics-{slug}"
+    digest = hashlib.sha256(uid.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"ics-{slug[: ID_SLUG - 13].strip('-')}-{digest}" if slug else f"ics-{digest}"
 
 
 def _text(component: Any, name: str) -> str:

@@ -152,3 +152,19 @@ def test_export_leaves_out_an_event_it_cannot_write_and_unsafe_links(
     assert b"UID:js@clusterbot" in data and b"far@clusterbot" not in data
     assert b"javascript" not in data and data.count(b"X") < 300
     assert "far" in caplog.text and "Daleko" not in caplog.text
+
+
+def test_long_uids_that_share_a_beginning_stay_apart_and_a_repeated_uid_is_noted() -> None:
+    outlook = "040000008200E00074C5B7101A82E00800000000"  # how every Outlook UID begins
+    events = [
+        f"UID:{outlook}A1B2\r\nSUMMARY:Pierwsze\r\nDTSTART:20260601T100000Z\r\n",
+        f"UID:{outlook}C3D4\r\nSUMMARY:Drugie\r\nDTSTART:20260602T100000Z\r\n",
+        f"UID:{outlook}C3D4\r\nSUMMARY:Drugie, zmienione\r\nDTSTART:20260603T100000Z\r\n",
+        "UID:krotki-1\r\nSUMMARY:Krótkie\r\nDTSTART:20260604T100000Z\r\n",
+    ]
+    result = from_ics(calendar(*events), "meeting", "Europe/Warsaw", NOW)
+    assert [e.title_pl for e in result.events] == ["Pierwsze", "Drugie", "Krótkie"]
+    assert len({e.id for e in result.events}) == 3
+    assert result.events[-1].id == "ics-krotki-1"  # a short UID keeps its readable id
+    assert all(len(e.id) <= 40 for e in result.events)
+    assert [(p.title, p.reason) for p in result.skipped] == [("Drugie, zmienione", "duplicate")]
