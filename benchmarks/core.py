@@ -52,7 +52,7 @@ async def _user(dispatcher: Any, n: int, latencies: Any, think: float) -> int:
             await asyncio.sleep(pause.uniform(0, 20 * think) if not turns else 0)
             await asyncio.sleep(pause.expovariate(1 / think))
         start = time.perf_counter()
-        replies: list[Reply] = await dispatcher.handle(Incoming(address, content))
+        replies: list[Reply] = await dispatcher.handle(Incoming(address, content, private=True))
         latencies.append(time.perf_counter() - start)
         turns += 1
         return replies

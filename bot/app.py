@@ -271,7 +271,7 @@ async def ask(settings: Settings, question: str, locale: str | None, *, as_json:
     address = Address("console", "ask", "ask")
     if locale is not None:
         await store.save_user(User(address.user_key, locale, SystemClock().now()))
-    replies = await dispatcher.handle(Incoming(address, Text(question)))
+    replies = await dispatcher.handle(Incoming(address, Text(question), private=True))
     text, _ = render(replies)
     if not as_json:
         return text.rstrip()

@@ -28,15 +28,15 @@ BOB = Address("console", "chat-b", "bob")
 
 
 def text(body: str, address: Address = ALICE, update_id: str | None = None) -> Incoming:
-    return Incoming(address, Text(body), update_id=update_id)
+    return Incoming(address, Text(body), update_id=update_id, private=True)
 
 
 def command(name: str, *args: str, address: Address = ALICE, hint: str | None = None) -> Incoming:
-    return Incoming(address, Command(name, tuple(args)), locale_hint=hint)
+    return Incoming(address, Command(name, tuple(args)), locale_hint=hint, private=True)
 
 
 def press(payload: str, address: Address = ALICE, update_id: str | None = None) -> Incoming:
-    return Incoming(address, Action(payload), update_id=update_id)
+    return Incoming(address, Action(payload), update_id=update_id, private=True)
 
 
 def labels(replies: list[Reply]) -> list[str]:
@@ -65,13 +65,15 @@ class Chat:
             content: Command | Text = Command(name, tuple(args))
         else:
             content = Text(line)
-        return await self._handle(Incoming(self.address, content))
+        return await self._handle(Incoming(self.address, content, private=True))
 
     async def press(self, label_part: str) -> list[Reply]:
-        return await self._handle(Incoming(self.address, Action(payload_of(self.last, label_part))))
+        return await self._handle(
+            Incoming(self.address, Action(payload_of(self.last, label_part)), private=True)
+        )
 
     async def press_payload(self, payload: str) -> list[Reply]:
-        return await self._handle(Incoming(self.address, Action(payload)))
+        return await self._handle(Incoming(self.address, Action(payload), private=True))
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         self.last = await self.dispatcher.handle(incoming)

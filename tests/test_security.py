@@ -131,12 +131,12 @@ async def test_past_the_notice_a_flood_gets_no_reply_and_changes_nothing(
     dispatcher = build_services(content, store, clock, Settings(rate_limit="5/10")).dispatcher
 
     async def switch(update_id: int) -> str:
-        incoming = Incoming(ALICE, Command("jezyk", ("en",)), str(update_id))
+        incoming = Incoming(ALICE, Command("jezyk", ("en",)), str(update_id), private=True)
         replies = await dispatcher.handle(incoming)
         return "\n".join(r.text for r in replies)
 
     for n in range(5):
-        await dispatcher.handle(Incoming(ALICE, Command("start"), str(n)))
+        await dispatcher.handle(Incoming(ALICE, Command("start"), str(n), private=True))
     assert "Piszesz bardzo szybko" in await switch(5)  # told once
     stored = (dict(store._users), dict(store._sessions))
     assert [await switch(n) for n in range(6, 100)] == [""] * 94  # then not a word
@@ -157,8 +157,8 @@ async def test_two_different_buttons_at_once_record_one_answer(
     await start_to_first_standard(chat)
     yes, no = chat.payload("Spełnia"), chat.payload("Nie spełnia")
     first, second = await asyncio.gather(
-        built.dispatcher.handle(Incoming(ALICE, Action(yes))),
-        built.dispatcher.handle(Incoming(ALICE, Action(no))),
+        built.dispatcher.handle(Incoming(ALICE, Action(yes), private=True)),
+        built.dispatcher.handle(Incoming(ALICE, Action(no), private=True)),
     )
     texts = [" ".join(r.text for r in first), " ".join(r.text for r in second)]
     assert sum("Zapisano 1.1.1" in t for t in texts) == 1

@@ -135,7 +135,7 @@ class Dispatcher:
             known = user is not None
             user = user or User(key=key, locale=self.texts.default_locale, created_at=now)
             session = await self._sessions.load_session(key) if known else SessionState()
-            incoming = Incoming(address, Text(""))
+            incoming = Incoming(address, Text(""), private=True)  # a home screen is the user's
             turn = Turn(incoming, user, session, self.texts, now, self.main_menu)
             replies: list[Reply] = []
             for feature in self.features:

@@ -87,15 +87,16 @@ class Incoming:
     ``update_id`` is the platform's delivery id (Telegram ``update_id``, Slack ``event_id``);
     a second delivery with the same id is dropped. ``locale_hint`` is the language the
     platform reports for the user (``"pl"``, ``"en-US"``), used when we first meet them.
-    ``private`` is ``False`` when others can read the chat (a Telegram group, a Slack
-    channel): the dispatcher then answers personal commands in the user's private chat.
+    ``private`` is ``True`` only in a chat nobody else reads (a private chat, a Slack DM,
+    the console): elsewhere the dispatcher answers personal commands in the user's private
+    chat. It defaults to ``False`` so that an adapter that forgets to say is safe.
     """
 
     address: Address
     content: Content
     update_id: str | None = None
     locale_hint: str | None = None
-    private: bool = True
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,12 @@ async def test_bad_input_gets_a_polite_reply_and_stores_nothing(
         (press("h1"), "nieaktywny"),
         (press("a" * 65 + ":x"), "nieaktywny"),
         (press("h1:\x00"), "nieaktywny"),
-        (Incoming(ALICE, FileUpload("x.bin", b"\x00\xff", "application/octet-stream")), "pliku"),
+        (
+            Incoming(
+                ALICE, FileUpload("x.bin", b"\x00\xff", "application/octet-stream"), private=True
+            ),
+            "pliku",
+        ),
     ]
     for incoming, expected in cases:
         replies = await dispatcher.handle(incoming)
@@ -139,7 +144,9 @@ async def test_redelivered_update_is_processed_once(
     assert user is not None and user.locale == "en"
     # The same id from another platform is a different update.
     other = await dispatcher.handle(
-        Incoming(ALICE.__class__("slack", "c", "alice", "T1"), Text("hej"), update_id="100")
+        Incoming(
+            ALICE.__class__("slack", "c", "alice", "T1"), Text("hej"), update_id="100", private=True
+        )
     )
     assert other
 

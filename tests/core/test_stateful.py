@@ -81,11 +81,11 @@ class Conversations(RuleBasedStateMachine):
         payload = buttons[pick % len(buttons)].payload
         if ":b" in payload[-2:] or payload.endswith(":menu:restart") or ":sub:" in payload:
             self.edited.add(user)  # "Back" and "start again" move progress backwards on purpose
-        self.send(user, Incoming(user, Action(payload)))
+        self.send(user, Incoming(user, Action(payload), private=True))
 
     @rule(user=st.sampled_from(USERS), payload=st.text(max_size=70))
     def forged(self, user: Address, payload: str) -> None:
-        self.send(user, Incoming(user, Action(payload)))
+        self.send(user, Incoming(user, Action(payload), private=True))
 
     @invariant()
     def answers_stay_within_the_questionnaire(self) -> None:

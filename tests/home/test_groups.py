@@ -202,7 +202,7 @@ async def test_a_group_answer_does_not_tell_the_group_about_the_cluster(
     services, _store, _inbox = world
     await finished(services)  # the profile says: no KKK status
     question = "ile można dostać z 2.3.3?"
-    private = await services.dispatcher.handle(Incoming(PRIVATE, Text(question)))
+    private = await services.dispatcher.handle(Incoming(PRIVATE, Text(question), private=True))
     assert "według profilu Twój klaster nie ma statusu KKK" in private[0].text
     group = await services.dispatcher.handle(Incoming(GROUP, Text(question), private=False))
     assert "według profilu" not in group[0].text and "Źródło" in group[0].text

@@ -44,7 +44,7 @@ GOOD = "UID:forum\r\nSUMMARY:Forum klastrów\r\nDTSTART:20260603T080000Z\r\nLOCA
 async def send_file(w: Any, data: bytes) -> str:
     chat = w.alice
     chat.last = await w.built.dispatcher.handle(
-        Incoming(ALICE, FileUpload("kalendarz.ics", data, "text/calendar"))
+        Incoming(ALICE, FileUpload("kalendarz.ics", data, "text/calendar"), private=True)
     )
     return str(chat.text)
 

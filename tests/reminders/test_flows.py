@@ -220,11 +220,11 @@ async def test_admin_imports_an_ics_file(world: Any) -> None:
     await world.alice.press("Importuj plik")
     chat = world.alice
     chat.last = await world.built.dispatcher.handle(
-        Incoming(ALICE, FileUpload("k.ics", b"garbage", "text/calendar"))
+        Incoming(ALICE, FileUpload("k.ics", b"garbage", "text/calendar"), private=True)
     )
     assert "Nie mogę odczytać" in chat.text
     chat.last = await world.built.dispatcher.handle(
-        Incoming(ALICE, FileUpload("k.ics", data, "text/calendar"))
+        Incoming(ALICE, FileUpload("k.ics", data, "text/calendar"), private=True)
     )
     assert "Zaimportowano wydarzeń: 1" in chat.text
     stored = await world.store.list_admin_events()
@@ -233,6 +233,6 @@ async def test_admin_imports_an_ics_file(world: Any) -> None:
 
 async def test_files_outside_the_import_are_refused(world: Any) -> None:
     world.bob.last = await world.built.dispatcher.handle(
-        Incoming(BOB, FileUpload("a.pdf", b"%PDF", "application/pdf"))
+        Incoming(BOB, FileUpload("a.pdf", b"%PDF", "application/pdf"), private=True)
     )
     assert "nie potrzebuję pliku" in world.bob.text

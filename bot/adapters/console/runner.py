@@ -66,7 +66,7 @@ class ConsoleChat:
             if isinstance(parsed, OpenLink):
                 self._write(f"{parsed.url}\n\n")
                 continue
-            replies = await self._handle(Incoming(ADDRESS, parsed, update_id=None))
+            replies = await self._handle(Incoming(ADDRESS, parsed, update_id=None, private=True))
             text, buttons = render(replies)
             self._write(text + "\n")
             if buttons or replies:

@@ -103,7 +103,8 @@ def command_to_incoming(body: dict[str, Any], dm_channel: str) -> Incoming:
         content = Text(" ".join(words[1:]))
     else:
         content = Command(words[0].lower().lstrip("/"), tuple(words[1:]))
-    return Incoming(address, content, update_id=replay_key("cmd", body.get("trigger_id")))
+    update_id = replay_key("cmd", body.get("trigger_id"))
+    return Incoming(address, content, update_id=update_id, private=True)  # answered in the DM
 
 
 def action_to_incoming(body: dict[str, Any], dm_channel: str | None) -> Incoming | None:

@@ -70,9 +70,11 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming | None:
     if document is not None:
         name = document.file_name or "file"
         mime = document.mime_type or "application/octet-stream"
-        return Incoming(address, FileUpload(name, b"", mime), update_id, hint)
+        return Incoming(address, FileUpload(name, b"", mime), update_id, hint, private)
     # Stickers, photos, voice notes...: something the assistant cannot read.
-    return Incoming(address, FileUpload("", b"", "application/octet-stream"), update_id, hint)
+    return Incoming(
+        address, FileUpload("", b"", "application/octet-stream"), update_id, hint, private
+    )
 
 
 def to_html(markup: str) -> str:
