@@ -126,7 +126,11 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 async def start_bot_process(
-    env: dict[str, str], *, stdout: int, stderr: int | IO[bytes] = asyncio.subprocess.PIPE
+    env: dict[str, str],
+    *,
+    stdout: int,
+    stderr: int | IO[bytes] = asyncio.subprocess.PIPE,
+    stdin: int = asyncio.subprocess.DEVNULL,
 ) -> asyncio.subprocess.Process:
     """Run `python -m bot run` from the repository root with ``env``; stderr piped by default."""
     return await asyncio.create_subprocess_exec(
@@ -136,7 +140,7 @@ async def start_bot_process(
         "run",
         cwd=ROOT,
         env=env,
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=stdin,
         stdout=stdout,
         stderr=stderr,
     )

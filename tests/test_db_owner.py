@@ -144,3 +144,23 @@ async def test_an_idle_bot_notices_its_database_file_was_deleted(
         _, err = await asyncio.wait_for(process.communicate(), 60)  # no message needed
     assert process.returncode == 1
     assert f"the database file {db} was deleted or moved away" in err.decode()
+
+
+async def test_the_console_chat_stops_too_while_it_waits_for_a_line(tmp_path: Path) -> None:
+    db = tmp_path / "console.sqlite3"
+    process = await start_bot_process(
+        clean_env(CLUSTERBOT_DB_PATH=str(db)),
+        stdin=asyncio.subprocess.PIPE,  # kept open: a user at the terminal, not typing
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    process.stdin.write(b"/start\n")
+    await process.stdin.drain()
+    await asyncio.wait_for(process.stdout.readuntil(b"[1]"), 60)  # the menu is there
+    db.unlink()
+    # The stop may not wait for the next Enter: the input stays open all along.
+    err = await asyncio.wait_for(process.stderr.read(), 60)
+    await asyncio.wait_for(process.wait(), 10)
+    process.stdin.close()
+    assert process.returncode == 1, err.decode()[-2000:]
+    assert f"the database file {db} was deleted or moved away" in err.decode()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import os
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import BinaryIO, TextIO
 
 from bot.adapters.console.convert import ADDRESS, OpenLink, parse_line, render
@@ -13,6 +15,22 @@ from bot.core.events import Address, Button, Incoming, Reply
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+
+
+def _raw_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Yield the lines of ``stream``, from its file descriptor when it has one."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # an in-memory stream: reading it never blocks
+        yield from iter(stream.readline, b"")
+        return
+    pending = b""
+    while chunk := os.read(fd, 65536):
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        yield from (line + b"\n" for line in complete)
+    if pending:
+        yield pending
 
 
 class ConsoleMessenger:
@@ -49,13 +67,13 @@ class ConsoleChat:
         self._buttons = buttons
 
     async def run(self) -> None:
-        """Chat until the input ends."""
-        loop = asyncio.get_running_loop()
+        """Chat until the input ends (or the task is cancelled, even mid-read)."""
+        lines = self._read_lines()
         number = 0
         while True:
             if not self._echo:
                 self._write("> ")
-            raw = await loop.run_in_executor(None, self._in.readline)
+            raw = await lines.get()
             if not raw:
                 break
             line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
@@ -72,6 +90,34 @@ class ConsoleChat:
             if buttons or replies:
                 self._buttons = buttons
         log.debug("console input ended after %d lines", number)
+
+    def _read_lines(self) -> asyncio.Queue[bytes]:
+        """Read the input on a daemon thread, line by line, into a queue (``b""``: the end).
+
+        A read blocked on a terminal cannot be cancelled; on the default executor it would
+        keep the process alive after the chat was stopped (say, its database was lost) until
+        the user pressed Enter. A daemon thread does not hold the exit; it reads the file
+        descriptor itself, because a daemon blocked inside a buffered reader aborts the
+        interpreter's shutdown.
+        """
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[bytes] = asyncio.Queue()
+
+        def put(raw: bytes) -> bool:
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, raw)
+            except RuntimeError:  # the loop is closed: nobody reads any more
+                return False
+            return bool(raw)
+
+        def read() -> None:
+            for raw in _raw_lines(self._in):
+                if not put(raw):
+                    return
+            put(b"")
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return lines
 
     def _write(self, text: str) -> None:
         self._out.write(text)
