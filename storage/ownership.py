@@ -5,7 +5,8 @@ on the same file would read stale state and overwrite the first one's writes. Th
 therefore holds ``flock`` on ``<database>.lock`` (which names its pid and host) while the
 database is open; the kernel drops the lock when the process ends, however it ends, so a
 killed owner never blocks the next start. The lock file itself stays: removing it would let
-a process that opened the old one and a process that creates a new one both "own" the file.
+a process that opened the old one and a process that creates a new one both "own" the file;
+so a lock file removed or replaced under a running owner counts as losing the database.
 
 The owner also remembers which file it opened (device and inode). Once the path names
 another file, or none, every commit lands in a file nobody will read again; :meth:`check`
@@ -44,9 +45,14 @@ class Ownership:
     def __init__(self, path: str, lock_fd: int | None) -> None:
         self.path = path
         self._lock_fd = lock_fd
+        self._lock: FileIdentity | None = None
+        if lock_fd is not None:
+            stat = os.fstat(lock_fd)
+            self._lock = stat.st_dev, stat.st_ino
         self._identity: FileIdentity | None = None
         self._sidecars: dict[str, FileIdentity] = {}
         self._lost: DatabaseLost | None = None
+        self._file_gone = False  # lost with the file itself (not only its lock file)
 
     @property
     def lost(self) -> DatabaseLost | None:
@@ -111,16 +117,14 @@ class Ownership:
             raise self._lost.with_traceback(None)
         if self._identity is None:
             return
-        try:
-            now = identity_of(self.path)  # one stat: a few µs, a commit about 100
-        except FileNotFoundError:
-            reason = "was deleted or moved away"
-        except OSError as exc:
-            reason = f"cannot be checked any more ({exc.strerror or exc})"
-        else:
-            if now == self._identity:
-                return
-            reason = "was replaced by another file"
+        reason = _changed(self.path, self._identity)
+        self._file_gone = reason is not None
+        if reason is None and self._lock is not None:
+            # Without its lock file, a second process could take the database any moment.
+            lock = _changed(lock_path_of(self.path), self._lock)
+            reason = f"lost its lock file, which {lock}" if lock else None
+        if reason is None:
+            return
         self._lost = DatabaseLost(self.path, reason)
         raise self._lost
 
@@ -130,7 +134,7 @@ class Ownership:
         Only files that are still the ones opened go: whatever another program put there since
         stays. Copy the WAL into the lost file first (a checkpoint), or its last commits go.
         """
-        if self._lost is None:
+        if not self._file_gone:
             return  # the path is still ours: these files hold its latest commits
         for suffix, identity in self._sidecars.items():
             name = self.path + suffix
@@ -143,6 +147,17 @@ class Ownership:
         fd, self._lock_fd = self._lock_fd, None
         if fd is not None:
             os.close(fd)
+
+
+def _changed(path: str, identity: FileIdentity) -> str | None:
+    """Why ``path`` no longer names the file ``identity`` (``None`` while it does)."""
+    try:
+        now = identity_of(path)  # one stat: a few µs, a commit about 100
+    except FileNotFoundError:
+        return "was deleted or moved away"
+    except OSError as exc:
+        return f"cannot be checked any more ({exc.strerror or exc})"
+    return None if now == identity else "was replaced by another file"
 
 
 def lock_path_of(path: str) -> str:

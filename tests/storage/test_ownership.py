@@ -204,3 +204,19 @@ async def test_the_watchdog_notices_an_idle_store_losing_its_file(
         assert await again.get_user(KEY) is None
     finally:
         await again.close()
+
+
+async def test_a_removed_lock_file_stops_the_owner_before_a_second_can_take_over(
+    store: SqliteStorage,
+) -> None:
+    await store.save_user(User(KEY, "pl", T0))
+    os.unlink(store.path + ".lock")  # "a stale lock file", thinks an operator
+    with pytest.raises(DatabaseLost) as lost:
+        await store.save_user(User(KEY, "en", T0))
+    assert lost.value.reason == "lost its lock file, which was deleted or moved away"
+    assert await asyncio.wait_for(store.wait_lost(), 5) is not None
+    await store.close()
+    # The database itself is intact, its WAL copied in and not thrown away.
+    with sqlite3.connect(store.path) as raw:
+        assert raw.execute("SELECT user_id FROM users").fetchall() == [(KEY.user_id,)]
+    raw.close()
