@@ -60,3 +60,38 @@ async def test_a_path_under_a_regular_file_stops_start_up(tmp_path: Path) -> Non
     with pytest.raises(StorageUnavailable) as info:
         await SqliteStorage.open(str(blocker / "db.sqlite3"))
     assert str(blocker) in str(info.value)
+
+
+async def test_reminders_set_up_in_groups_before_now_go_to_the_private_chat(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:  # a database as version 5 left it
+        for migration in bundled_migrations()[:5]:
+            raw.executescript(migration.sql)
+        raw.execute("PRAGMA user_version = 5")
+        rows = [
+            ("telegram", "", "501", "-100200"),  # from a Telegram group
+            ("telegram", "", "502", "502"),  # from the private chat
+            ("slack", "T1", "U1", "C1"),  # from a Slack channel
+            ("slack", "T1", "U2", "DU2"),  # from the DM
+        ]
+        for n, (platform, workspace, user, chat) in enumerate(rows):
+            raw.execute(
+                "INSERT INTO subscriptions (platform, workspace, user_id, chat_id, kind, target,"
+                " created_at) VALUES (?, ?, ?, ?, 'all', ?, '2026-01-01T00:00:00+00:00')",
+                (platform, workspace, user, chat, str(n)),
+            )
+            raw.execute(
+                "INSERT INTO status_dates VALUES (?, ?, ?, ?, 'kkk', '2025-01-01')",
+                (platform, workspace, user, chat),
+            )
+    raw.close()
+    db = await SqliteStorage.open(str(path))
+    try:
+        chats = {s.owner.user_id: s.address.chat_id for s in await db.list_subscriptions()}
+        statuses = {s.owner.user_id: s.address.chat_id for s in await db.list_status_dates()}
+    finally:
+        await db.close()
+    expected = {"501": "", "502": "502", "U1": "", "U2": "DU2"}
+    assert chats == statuses == expected
