@@ -145,7 +145,9 @@ def _cut(markup: str, limit: int, measure: Callable[[str], int]) -> list[str]:
         while text:
             fits = _fitting(text, limit - used, measure)
             if fits == 0 and used == 0:
-                fits = 1  # a character wider than the whole limit goes alone
+                # One cluster wider than the whole limit (a letter under thousands of marks):
+                # cut it at the limit, not one character a message.
+                fits = _fitting(text, limit, measure, whole=False) or 1
             if fits:
                 pieces[-1].append(replace(span, text=text[:fits]))
                 used += measure(text[:fits])
@@ -156,15 +158,15 @@ def _cut(markup: str, limit: int, measure: Callable[[str], int]) -> list[str]:
     return [_to_markup(piece) for piece in pieces if piece]
 
 
-def _fitting(text: str, room: int, measure: Callable[[str], int]) -> int:
-    """How many leading characters of ``text`` fit in ``room`` without parting a cluster."""
+def _fitting(text: str, room: int, measure: Callable[[str], int], *, whole: bool = True) -> int:
+    """How many leading characters of ``text`` fit in ``room`` (without parting a cluster)."""
     used = n = 0
     for char in text:
         used += measure(char)
         if used > room:
             break
         n += 1
-    while 0 < n < len(text) and _clings(text, n):
+    while whole and 0 < n < len(text) and _clings(text, n):
         n -= 1
     return n
 

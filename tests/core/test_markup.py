@@ -111,3 +111,12 @@ def test_split_of_user_text_fits_utf16_limits_and_loses_nothing(text: str, limit
     assert all(visible_length(p, utf16) <= limit for p in pieces)
     shown = "".join(to_plain(p) for p in pieces)
     assert "".join(text.split()) == "".join(shown.split())
+
+
+def test_one_cluster_longer_than_the_limit_is_cut_at_the_limit_not_per_character() -> None:
+    heavy = "a" + "\u0301" * 5000  # one letter under 5,000 combining accents
+    pieces = split(heavy, 4096)
+    assert len(pieces) == 2 and "".join(pieces) == heavy
+    music = "a" + "\U0001d165" * 3000  # combining marks outside the BMP: two UTF-16 units each
+    pieces = split(music, 4096, lambda s: len(s.encode("utf-16-le")) // 2)
+    assert len(pieces) == 2 and "".join(pieces) == music
