@@ -60,8 +60,10 @@ class PrivacyFeature(FeatureBase):
         ask = Reply(turn.t("privacy.ask"), buttons=buttons)
         if self._is_owner(turn):
             return [ask]
-        # turn.user is the owner: the question goes out in their language.
-        sent = await self._notify(private_chat(turn.user.key), [ask])
+        # turn.user is the owner: the question goes out in their language, saying who asks.
+        asker = describe_account(turn.texts, turn.locale, turn.incoming.address.user_key)
+        text = f"{turn.t('privacy.asked_by_link', account=asker)}\n{ask.text}"
+        sent = await self._notify(private_chat(turn.user.key), [Reply(text, buttons=buttons)])
         key = "privacy.ask_owner" if sent else "privacy.owner_only"
         return [Reply(turn.t(key, **self._owner(turn)))]
 

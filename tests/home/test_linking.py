@@ -118,6 +118,8 @@ async def test_erasing_through_a_link_needs_the_owners_own_account(
     assert await store.list_assessments(OWNER.user_key) != []
     # The owner got the question on their own account, and their yes erases.
     [(_address, [question])] = [d for d in telegram.delivered if "Usunąć" in d[1][0].text]
+    asked = "Konto Slack (U7 w przestrzeni T1), połączone z Twoim, prosi o usunięcie"
+    assert asked in question.text
     owner.last = [question]
     await owner.press("Tak, usuń")
     assert "Usunięte" in owner.text
