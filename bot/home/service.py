@@ -60,7 +60,9 @@ class HomeFeature:
 
     def is_shared(self, content: Command | Action) -> bool:
         """Menu, help and language in a group; a deep link (``/start CODE``) only privately."""
-        return not (isinstance(content, Command) and content.args)
+        if isinstance(content, Command) and content.name in ("start", "menu"):
+            return not content.args
+        return True
 
     async def start(self, turn: Turn) -> list[Reply]:
         """Greet and show the main menu; ``/start CODE`` (a deep link) joins a team."""

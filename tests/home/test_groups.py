@@ -159,6 +159,8 @@ async def test_shared_commands_are_answered_in_the_group(
     services, _store, inbox = world
     group = GroupChat(services.dispatcher, GROUP)
     for command, expected in [
+        ("/jezyk en", "we will talk in English"),
+        ("/jezyk pl", "rozmawiamy po polsku"),
         ("/pomoc", "Asystent koordynatora klastra"),
         ("/wydarzenia", "wydarze"),
         ("/wsparcie", "Wybierz"),
