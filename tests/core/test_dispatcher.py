@@ -8,6 +8,7 @@ from bot.core.clock import ManualClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import FileUpload, Incoming, Reply, Text
 from bot.core.feature import FeatureBase, Turn
+from bot.errors import DatabaseLost
 from bot.home.service import HomeFeature
 from bot.loader import Content
 from storage.memory import MemoryStorage
@@ -225,6 +226,19 @@ async def test_a_failing_feature_becomes_a_polite_reply(
     assert "coś poszło nie tak" in replies[0].text
     # The dispatcher keeps working afterwards.
     assert "Dzień dobry" in (await dispatcher.handle(command("start")))[0].text
+
+
+async def test_an_answer_the_database_could_not_take_is_not_called_saved(
+    content: Content, clock: ManualClock
+) -> None:
+    class LostStore(MemoryStorage):
+        async def save_session(self, key: object, state: object) -> None:
+            raise DatabaseLost("/data/bot.sqlite3", "was deleted or moved away")
+
+    dispatcher = make_dispatcher(content, LostStore(), clock)
+    replies = await dispatcher.handle(command("ocena"))  # opening it stores a step
+    assert [r.text for r in replies] == [content.texts.get("pl", "errors.not_saved")]
+    assert "zapisane" not in replies[0].text  # the usual "your answers are saved" is not true
 
 
 async def test_old_update_ids_are_forgotten(
