@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 from bot.core.dates import parse_when
 from bot.core.events import Button, Reply, Text
 from bot.core.feature import Turn
-from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders import render
-from bot.reminders.ics import IcsError, from_ics, latest_start
-from bot.reminders.importing import import_report, reason_text
+from bot.reminders.ics import latest_start
+from bot.reminders.importing import read_calendar
 from bot.reminders.limits import MAX_FIELD, MAX_TITLE, safe_url
 from bot.reminders.model import CATEGORIES, REGIONS
 from bot.reminders.render import PREFIX
@@ -443,21 +442,10 @@ class AdminFlow:
             return [self._question(turn, "import")]
         if not upload.data:  # the adapter could not fetch it (too big, or a failed download)
             return [Reply(turn.t("reminders.admin.import_unavailable"))]
-        tz = self.f.settings.tz
-        try:
-            if len(upload.data) > MAX_FILE_BYTES:
-                raise IcsError("too_big")
-            result = from_ics(upload.data, "meeting", tz.key, turn.now)
-        except IcsError as exc:
-            reason = reason_text(turn, exc.reason, tz)
-            return [
-                Reply(turn.t("reminders.admin.import_bad", reason=reason)),
-                self._question(turn, "import"),
-            ]
-        report = Reply(import_report(turn, result, tz))
-        if not result.events:  # nothing usable: say why and wait for a better file
+        events, report = read_calendar(turn, upload.data, self.f.settings.tz)
+        if not events:  # nothing usable: say why and wait for a better file
             return [report, self._question(turn, "import")]
-        for event in result.events:
+        for event in events:
             await self.f.store.save_event(event)
         self.f.on_change()
         self._end(turn)

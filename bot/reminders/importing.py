@@ -1,16 +1,31 @@
-"""What the administrator hears after sending an ``.ics`` file: counts, and why, per event."""
+"""An ``.ics`` file an administrator sends: its events, and what they hear (counts, and why)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.core.events import Reply
 from bot.core.feature import Turn
+from bot.core.inputs import MAX_FILE_BYTES
 from bot.core.markup import escape
-from bot.reminders.ics import EARLIEST, IcsImport, Problem, latest_start
+from bot.core.records import Event
+from bot.reminders.ics import EARLIEST, IcsError, IcsImport, Problem, from_ics, latest_start
 from bot.reminders.limits import MAX_FIELD, MAX_TITLE
 
 #: Lines per section; a file with hundreds of broken events gets a count for the rest.
 MAX_LINES = 10
+
+
+def read_calendar(turn: Turn, data: bytes, tz: ZoneInfo) -> tuple[list[Event], Reply]:
+    """Read a sent calendar file: its usable events, and what to tell the administrator."""
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            raise IcsError("too_big")
+        result = from_ics(data, "meeting", tz.key, turn.now)
+    except IcsError as exc:
+        reason = reason_text(turn, exc.reason, tz)
+        return [], Reply(turn.t("reminders.admin.import_bad", reason=reason))
+    return result.events, Reply(import_report(turn, result, tz))
 
 
 def import_report(turn: Turn, result: IcsImport, tz: ZoneInfo) -> str:
