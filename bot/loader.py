@@ -76,10 +76,24 @@ def display_name(path: Path, root: Path) -> str:
         return str(path)
 
 
-def validation_error(file: str, exc: ValidationError) -> ContentError:
-    """Turn pydantic's first error into a :class:`ContentError` with a dotted field path."""
+def validation_error(file: str, exc: ValidationError, tree: Any = None) -> ContentError:
+    """Turn pydantic's first error into a :class:`ContentError` with a dotted field path.
+
+    Where the path runs through a list item that has an ``id`` in ``tree`` (the parsed
+    file), the item is named by that id: ``facts[esca-price].kind``, not ``facts.3.kind``.
+    """
     first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
+    parts: list[str] = []
+    node = tree
+    for part in first["loc"]:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts.append(f"[{ident}]" if isinstance(ident, str) else f".{part}")
+            continue
+        node = node.get(part) if isinstance(node, dict) else None
+        parts.append(f".{part}")
+    field = "".join(parts).lstrip(".")
     return ContentError(file, field, first["msg"])
 
 
@@ -189,7 +203,7 @@ def load_model(path: Path, root: Path, model: type[M]) -> M:
     try:
         return model.model_validate(tree)
     except ValidationError as exc:
-        raise validation_error(display_name(path, root), exc) from exc
+        raise validation_error(display_name(path, root), exc, tree) from exc
 
 
 def load_questionnaires(root: Path) -> tuple[Questionnaire, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from bot.core.localized import Localized, Source
 
@@ -23,8 +23,71 @@ Category = Literal[
 Status = Literal["open", "closed", "planned", "permanent"]
 
 
+#: What a fact says; a question's ask-type prefers some kinds over others.
+FactKind = Literal[
+    "amount",  # how much money one can get
+    "share",  # what share (co-financing, aid intensity, own contribution)
+    "cost",  # what it costs the cluster (a price, a fee)
+    "count",  # how many (members, clusters, projects, indicators)
+    "duration",  # how long something lasts or is valid
+    "date",  # when something happened or happens
+    "deadline",  # until when one may apply
+    "status",  # whether it is open, ended, or still runs
+    "eligibility",  # who may apply, conditions
+    "funded",  # what the money pays for
+    "benefit",  # what it gives
+    "definition",  # what it is
+    "procedure",  # how it works, the steps
+    "contact",  # where to ask
+    "result",  # what a call or round produced (who won, how many were chosen)
+    "history",  # how it came to be
+]
+FACT_KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
+Certainty = Literal["confirmed", "single_source", "uncertain"]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FactSource(_Frozen):
+    """Where one fact comes from: a page (or a named document) and the date it shows.
+
+    ``as_of`` is the date the source itself shows (``None``: the source is undated), never
+    the day someone read it; ``verified_on`` is set only when a person checked the live page.
+    """
+
+    url: HttpUrl | None = None
+    name: str | None = None
+    as_of: date | None = None
+    verified_on: date | None = None
+
+    @model_validator(mode="after")
+    def _named_somehow(self) -> FactSource:
+        if self.url is None and not self.name:
+            raise ValueError("a source needs a url or a name")
+        today = date.today()
+        for label, value in (("as_of", self.as_of), ("verified_on", self.verified_on)):
+            if value is not None and value > today:
+                raise ValueError(f"{label} {value.isoformat()} is in the future")
+        return self
+
+
+class Fact(_Frozen):
+    """One atomic, sourced statement about a card's subject, in both languages."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,60}$")
+    kind: FactKind
+    pl: str = Field(min_length=1, max_length=600)
+    en: str = Field(min_length=1, max_length=600)
+    source: FactSource
+    certainty: Certainty
+    #: Extra words a question may use for this fact (synonyms the text does not contain).
+    keywords: tuple[str, ...] = ()
+
+    def text(self, locale: str) -> str:
+        """Return the fact in ``locale`` (Polish for anything else)."""
+        return self.en if locale == "en" else self.pl
 
 
 class Funded(_Frozen):
@@ -76,6 +139,7 @@ class Card(_Frozen):
     successor: str | None = None
     sources: tuple[Source, ...] = Field(min_length=1)
     uncertainty: Localized | None = None
+    facts: tuple[Fact, ...] = Field(default=(), min_length=1)
 
     @property
     def last_call(self) -> Call | None:
@@ -145,6 +209,12 @@ class KnowledgeContent(_Frozen):
             for ref in (card.predecessor, card.successor, *card.alternatives):
                 if ref is not None and ref not in ids:
                     raise ValueError(f"card {card.id} refers to unknown card {ref!r}")
+        fact_ids: set[str] = set()
+        for card in self.cards:
+            for fact in card.facts:
+                if fact.id in fact_ids:
+                    raise ValueError(f"card {card.id}: fact id {fact.id!r} is used twice")
+                fact_ids.add(fact.id)
         for entry in self.faq.entries:
             if entry.card not in ids:
                 raise ValueError(f"FAQ entry {entry.id} refers to unknown card {entry.card!r}")
