@@ -271,6 +271,9 @@ async def ask(settings: Settings, question: str, locale: str | None, *, as_json:
     address = Address("console", "ask", "ask")
     if locale is not None:
         await store.save_user(User(address.user_key, locale, SystemClock().now()))
+        for feature in dispatcher.features:
+            if isinstance(feature, KnowledgeFeature):
+                feature.follow_question_language = False  # --lang overrides detection
     replies = await dispatcher.handle(Incoming(address, Text(question), private=True))
     text, _ = render(replies)
     if not as_json:
@@ -278,6 +281,7 @@ async def ask(settings: Settings, question: str, locale: str | None, *, as_json:
     hit = KnowledgeFeature(content.knowledge_base).best(question)
     result = {
         "card": hit.card.id if hit else None,
+        "fact": hit.lead.id if hit and hit.lead else None,
         "confidence": hit.confidence if hit else 0.0,
         "text": text.rstrip(),
     }

@@ -24,13 +24,17 @@ from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.core.records import Event
 from bot.errors import ContentError
 from bot.knowledge.lexicon import lexicon_for
-from bot.knowledge.model import Card, Faq, KnowledgeContent, Vocabulary
+from bot.knowledge.model import Card, KnowledgeContent, Vocabulary
 from bot.knowledge.retrieval import KnowledgeBase
 from bot.knowledge.text import Analyzer
+from bot.knowledge.wordinfo import WordInfo
 from bot.reminders.model import EventsFile, event_from_entry
 
+#: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _StrictLoader(yaml.SafeLoader):
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A safe YAML loader that refuses a key written twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -42,7 +46,7 @@ class _StrictLoader(yaml.SafeLoader):
                     None, None, f"key {key!r} appears twice", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return dict(super().construct_mapping(node, deep=deep))
 
 
 def read_yaml(path: Path, root: Path) -> Any:
@@ -134,7 +138,7 @@ _KINDS = (
         lambda rel: rel.startswith("instruments/") and rel.count("/") == 1,
         "instruments/*.yaml",
     ),
-    _Kind(lambda rel: rel in {"faq.yaml", "knowledge.yaml"}, "faq.yaml, knowledge.yaml"),
+    _Kind(lambda rel: rel == "knowledge.yaml", "knowledge.yaml"),
     _Kind(lambda rel: rel == "events.yaml", "events.yaml"),
     _Kind(lambda rel: rel == "readiness.yaml", "readiness.yaml"),
 )
@@ -150,7 +154,7 @@ def load_events(root: Path) -> tuple[Event, ...]:
 
 
 def load_knowledge(root: Path) -> KnowledgeContent:
-    """Load the instrument cards, the FAQ and the retrieval vocabulary, cross-checked."""
+    """Load the instrument cards (with their facts) and the retrieval vocabulary."""
     folder = root / "instruments"
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not paths:
@@ -163,12 +167,11 @@ def load_knowledge(root: Path) -> KnowledgeContent:
                 display_name(path, root), "id", f"must match the file name ({path.stem})"
             )
         cards.append(card)
-    faq = load_model(root / "faq.yaml", root, Faq)
     vocabulary = load_model(root / "knowledge.yaml", root, Vocabulary)
     try:
-        return KnowledgeContent(cards=tuple(cards), faq=faq, vocabulary=vocabulary)
+        return KnowledgeContent(cards=tuple(cards), vocabulary=vocabulary)
     except ValidationError as exc:
-        raise validation_error("instruments/ + faq.yaml", exc) from exc
+        raise validation_error("instruments/ + knowledge.yaml", exc) from exc
 
 
 LEXICON_FILE = "lexicon.json"
@@ -177,9 +180,10 @@ LEXICON_FILE = "lexicon.json"
 def build_knowledge_base(
     knowledge: KnowledgeContent, stored_lexicon: dict[str, object] | None
 ) -> KnowledgeBase:
-    """Index the cards and FAQ with the stored lexicon (or one built now, slowly)."""
+    """Index the cards and facts with the stored lexicon (or one built now, slowly)."""
     lexicon = lexicon_for(knowledge, stored_lexicon)
-    return KnowledgeBase(knowledge, Analyzer(lexicon, knowledge.vocabulary.stopwords))
+    analyzer = Analyzer(lexicon, knowledge.vocabulary.stopwords)
+    return KnowledgeBase(knowledge, analyzer, WordInfo.load())
 
 
 def read_lexicon(root: Path) -> dict[str, object] | None:

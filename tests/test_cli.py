@@ -149,9 +149,16 @@ def test_piped_run_resumes_at_the_right_question(tmp_path: Path) -> None:
 def test_ask_prints_the_answer_as_the_chat_would() -> None:
     result = run("ask", "ile można dostać z 2.3.3?")
     assert result.returncode == 0, result.stderr
-    assert "Maksymalne dofinansowanie" in result.stdout
-    assert "8 mln zł" in result.stdout
+    assert "8 mln zł" in result.stdout.splitlines()[0]
+    assert "Źródło:" in result.stdout.splitlines()[1]
     assert "  [1] 👥 Kto może" in result.stdout
+
+
+def test_ask_answers_in_the_questions_language_unless_told() -> None:
+    english = run("ask", "What replaced POIR 2.3.3?").stdout
+    assert "FENG" in english.splitlines()[0] and "Source:" in english
+    forced = run("ask", "--lang", "pl", "What replaced POIR 2.3.3?").stdout
+    assert "Źródło:" in forced
 
 
 def test_ask_json() -> None:
@@ -159,9 +166,10 @@ def test_ask_json() -> None:
 
     known = json.loads(run("ask", "--json", "co daje status KKK?").stdout)
     assert known["card"] == "kkk-status" and known["confidence"] >= 0.55
+    assert known["fact"] == "kkk-status-benefits"
     assert "Źródło:" in known["text"]
     unknown = json.loads(run("ask", "--json", "jaka jest pogoda w Gdańsku?").stdout)
-    assert unknown == {"card": None, "confidence": unknown["confidence"], "text": unknown["text"]}
-    assert unknown["card"] is None and "Nie wiem" in unknown["text"]
+    assert unknown["card"] is None and unknown["fact"] is None
+    assert "Nie wiem" in unknown["text"]
     english = json.loads(run("ask", "--json", "--lang", "en", "ESCA gold label price").stdout)
     assert english["card"] == "esca-gold" and "Source:" in english["text"]

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import unicodedata
 
-_FOLD = str.maketrans({"ł": "l", "Ł": "L"})
+
+def _strip(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: Latin letters with diacritics (Latin-1 and Extended-A) mapped once to their plain forms;
+#: ``ł`` has no decomposition and is mapped by hand.
+_TABLE = {cp: _strip(chr(cp)) for cp in range(0xC0, 0x250) if _strip(chr(cp)) != chr(cp)}
+_TABLE.update({ord("ł"): "l", ord("Ł"): "L"})
 
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = fold_letters(text.lower())
+    if lowered.isascii():
+        return lowered
+    return _strip(lowered)
+
+
+def fold_letters(lowered: str) -> str:
+    """Strip the diacritics of Latin letters from a lower-case word (fast; no NFKD)."""
+    return lowered.translate(_TABLE)

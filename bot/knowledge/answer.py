@@ -1,4 +1,4 @@
-"""Composing answers from cards: the fact asked first, then the summary, then the source.
+"""Composing answers: the facts asked for first, each with its source, then the card.
 
 Pure functions from a card (or FAQ entry) and a turn to replies; every word comes from the
 locale files or the card.
@@ -11,27 +11,19 @@ from datetime import date
 
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
-from bot.core.folding import fold
 from bot.core.localized import Localized, Source
-from bot.knowledge.model import Call, Card, Facets, FaqEntry
+from bot.knowledge.model import Call, Card, Fact, FactSource
 
 PREFIX = "k1"
 SECTIONS = ("who", "funded", "money", "dates", "apply", "sources")
-FACETS = ("money", "dates", "who", "funded")
-
-
-def detect_facet(question: str, facets: Facets) -> str | None:
-    """Return which fact the question asks for (``money``, ``dates``, ``who``, ``funded``)."""
-    text = f" {fold(question)} "
-    for name in FACETS:
-        for word in getattr(facets, name):
-            if f" {fold(word)} " in text or (len(word) > 4 and fold(word) in text):
-                return name
-    return None
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _date(turn: Turn, value: date) -> str:
-    return value.strftime("%d.%m.%Y") if turn.locale == "pl" else value.isoformat()
+    """``05.12.2023`` in Polish, ``5 Dec 2023`` in English."""
+    if turn.locale == "pl":
+        return value.strftime("%d.%m.%Y")
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
 
 
 def source_line(turn: Turn, source: Source) -> str:
@@ -131,10 +123,85 @@ def notices(turn: Turn, card: Card, cards: dict[str, Card], kkk: str | None) -> 
             lines.append(
                 turn.t("knowledge.successor", name=cards[card.successor].name.get(turn.locale))
             )
+    lines += eligibility_notice(turn, card, cards, kkk)
+    return lines
+
+
+def eligibility_notice(
+    turn: Turn, card: Card, cards: dict[str, Card], kkk: str | None
+) -> list[str]:
+    """Warn, from the user's cluster profile, that an instrument was only for KKK clusters."""
     if card.requires_kkk and kkk is not None and kkk != "yes":
         names = ", ".join(cards[a].name.get(turn.locale) for a in card.alternatives if a in cards)
-        lines.append(turn.t("knowledge.kkk_only", alternatives=names or "–"))
-    return lines
+        return [turn.t("knowledge.kkk_only", alternatives=names or "–")]
+    return []
+
+
+def fact_source_line(turn: Turn, fact: Fact) -> str:
+    """Return the source line under a fact: where, the date the source shows, how certain."""
+    source = fact.source
+    dated = (
+        turn.t("knowledge.fact.dated", date=_date(turn, source.as_of))
+        if source.as_of
+        else turn.t("knowledge.fact.undated")
+    )
+    where = (
+        turn.t("knowledge.fact.link", url=str(source.url), label=source.name or short_url(source))
+        if source.url
+        else source.name or ""
+    )
+    verified = (
+        turn.t("knowledge.fact.verified", date=_date(turn, source.verified_on))
+        if source.verified_on
+        else ""
+    )
+    return turn.t(
+        "knowledge.fact.source",
+        where=where,
+        dated=dated,
+        certainty=turn.t(f"knowledge.certainty.{fact.certainty}"),
+        verified=verified,
+    )
+
+
+def short_url(source: FactSource) -> str:
+    """The host and the start of the path: enough to recognise the page."""
+    url = source.url
+    if url is None:
+        return ""
+    host = (url.host or "").removeprefix("www.")
+    path = (url.path or "").strip("/")
+    shown = f"{host}/{path}" if path else host
+    return shown if len(shown) <= 48 else shown[:47] + "…"
+
+
+def fact_answer(
+    turn: Turn,
+    card: Card,
+    facts: Sequence[Fact],
+    cards: dict[str, Card],
+    *,
+    kkk: str | None = None,
+    extra: Sequence[str] = (),
+) -> Reply:
+    """Answer with facts first (each with its source), then one line about the card."""
+    lines: list[str] = []
+    for fact in facts:
+        lines += [fact.text(turn.locale), fact_source_line(turn, fact)]
+    lines += extra
+    lines += ["", card_context(turn, card, cards)]
+    lines += eligibility_notice(turn, card, cards, kkk)
+    return Reply("\n".join(lines), buttons=section_buttons(turn, card, cards))
+
+
+def card_context(turn: Turn, card: Card, cards: dict[str, Card]) -> str:
+    """One line: the card's name, whether it runs, and its successor."""
+    parts = [f"**{card.name.get(turn.locale)}**", turn.t(f"knowledge.status.{card.status}")]
+    if card.successor and card.successor in cards:
+        parts.append(
+            turn.t("knowledge.successor_short", name=cards[card.successor].name.get(turn.locale))
+        )
+    return " · ".join(parts)
 
 
 def card_answer(
@@ -142,25 +209,12 @@ def card_answer(
     card: Card,
     cards: dict[str, Card],
     *,
-    facet: str | None = None,
-    faq: FaqEntry | None = None,
     kkk: str | None = None,
 ) -> Reply:
-    """Answer about a card: notices, the fact asked, the summary, the source, section buttons."""
+    """Present a whole card (from browsing): notices, the summary, the source, sections."""
     loc = turn.locale
     lines = notices(turn, card, cards, kkk)
-    if faq is not None:
-        lines += [
-            f"**{faq.question.get(loc)}**",
-            faq.answer.get(loc),
-            source_line(turn, faq.sources[0]),
-        ]
-        lines += ["", f"**{card.name.get(loc)}**", card.summary.get(loc)]
-    else:
-        lines.append(f"**{card.name.get(loc)}**")
-        if facet is not None:
-            lines.append(section_text(turn, card, facet))
-        lines.append(card.summary.get(loc))
+    lines += [f"**{card.name.get(loc)}**", card.summary.get(loc)]
     if card.uncertainty is not None:
         lines.append(turn.t("knowledge.uncertainty", text=card.uncertainty.get(loc)))
     lines.append(source_line(turn, card.sources[0]))

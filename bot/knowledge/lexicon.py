@@ -2,7 +2,7 @@
 
 simplemma's full Polish dictionary (3.7 million forms) takes seconds to load, too slow for
 start-up. ``clusterbot build-lexicon`` keeps only the forms whose lemma occurs in the
-cards and FAQ and stores them in ``content/lexicon.json`` with a key of the content's
+cards and their facts and stores them in ``content/lexicon.json`` with a key of the content's
 words; start-up loads that file in milliseconds. When the content changed since the file
 was built, start-up builds it in memory from simplemma (slow, with a warning).
 """
@@ -24,16 +24,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def corpus_words(content: KnowledgeContent) -> set[str]:
-    """Every distinct lower-case word of the cards, FAQ and facet words."""
+    """Every distinct lower-case word of the cards (with their facts) and the ask cues."""
     texts: list[str] = []
     for card in content.cards:
         title, body = card_texts(card)
         texts += title + body
-    for entry in content.faq.entries:
-        texts += [entry.question.pl, entry.question.en, *entry.keywords]
-        texts += [entry.answer.pl, entry.answer.en]
-    facets = content.vocabulary.facets
-    texts += [*facets.money, *facets.dates, *facets.who, *facets.funded]
+    for ask in content.vocabulary.ask_types:
+        texts += ask.cues
     return {w.lower() for text in texts for w in _WORD.findall(text)}
 
 

@@ -150,23 +150,6 @@ class Card(_Frozen):
         return self.calls[-1] if self.calls else None
 
 
-class FaqEntry(_Frozen):
-    """A precise question with its answer, belonging to a card."""
-
-    id: str = Field(pattern=r"^[a-z0-9-]{2,60}$")
-    card: str
-    question: Localized
-    keywords: tuple[str, ...] = ()
-    answer: Localized
-    sources: tuple[Source, ...] = Field(min_length=1)
-
-
-class Faq(_Frozen):
-    """``content/faq.yaml``."""
-
-    entries: tuple[FaqEntry, ...]
-
-
 class CategoryInfo(_Frozen):
     """A browse category."""
 
@@ -174,20 +157,25 @@ class CategoryInfo(_Frozen):
     title: Localized
 
 
-class Facets(_Frozen):
-    """Words that say which fact a question asks for."""
+class AskTypeEntry(_Frozen):
+    """An ask-type: the fact kinds it prefers (best first) and the phrases that signal it."""
 
-    money: tuple[str, ...]
-    dates: tuple[str, ...]
-    who: tuple[str, ...]
-    funded: tuple[str, ...]
+    name: str = Field(pattern=r"^[a-z]+$")
+    kinds: tuple[FactKind, ...] = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
 
 
 class Vocabulary(_Frozen):
-    """``content/knowledge.yaml``: categories, facet words and stop words."""
+    """``content/knowledge.yaml``: categories, ask-types and stop words."""
 
     categories: tuple[CategoryInfo, ...]
-    facets: Facets
+    ask_types: tuple[AskTypeEntry, ...] = Field(min_length=1)
+    #: Greetings and framing removed from a question before it is read.
+    courtesy: tuple[str, ...] = ()
+    #: Abbreviations and what they stand for, in our texts both mean both.
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    #: Interrogatives: a cue holding one of them says more about what is asked.
+    question_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...]
 
 
@@ -195,7 +183,6 @@ class KnowledgeContent(_Frozen):
     """Everything the knowledge base is built from, cross-checked."""
 
     cards: tuple[Card, ...]
-    faq: Faq
     vocabulary: Vocabulary
 
     @model_validator(mode="after")
@@ -215,9 +202,6 @@ class KnowledgeContent(_Frozen):
                 if fact.id in fact_ids:
                     raise ValueError(f"card {card.id}: fact id {fact.id!r} is used twice")
                 fact_ids.add(fact.id)
-        for entry in self.faq.entries:
-            if entry.card not in ids:
-                raise ValueError(f"FAQ entry {entry.id} refers to unknown card {entry.card!r}")
         categories = {c.id for c in self.vocabulary.categories}
         for card in self.cards:
             if card.category not in categories:

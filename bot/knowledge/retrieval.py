@@ -1,48 +1,70 @@
-"""Retrieval over instrument cards and FAQ entries.
+"""Retrieval: a question's topic chooses the card, its ask-type and words choose the facts.
 
-Ranking uses SQLite's FTS5 with BM25 (stdlib ``sqlite3``, an in-memory index built at
-start-up) over analysed terms; typos are mapped to the nearest known term with RapidFuzz.
-Confidence is how much of the question the best document explains: the share of the
-question's information (IDF-weighted tokens) found in that document.
+Every word of a question weighs what it tells about the topic: its rarity among our cards
+(inverse document frequency) times its rarity in the language (``wordinfo``), so that
+ordinary words ("otwarty", "kryteria", "wybrano") neither decide the card nor make a
+question look foreign, while rare words that no card has ("fotowoltaika") do.
+
+- A card scores by the weight of the question words found in its title (name and aliases,
+  counted double), in its body (summary, sections and facts), and by whole aliases of two or
+  more words found in the question ("złota odznaka", "klaster wzrostowy").
+- Within the best cards, a fact scores by the question words it has that the card's title
+  does not explain, and by how well its kind fits the ask-type ("ile kosztuje" → cost).
+- Confidence is the share of the question's weight that the chosen card explains; below a
+  threshold the assistant says it does not know.
+
+Typos are mapped to the nearest known term with RapidFuzz.
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.core.folding import fold
-from bot.knowledge.model import Card, FaqEntry, KnowledgeContent
+from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
+from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.text import Analyzer, Token
+from bot.knowledge.wordinfo import WordInfo
 
-TITLE_WEIGHT = 4.0
-BODY_WEIGHT = 1.0
 TYPO_CUTOFF = 84
-#: Ranking multiplies BM25 by (floor + confidence): the share of the question a document
-#: explains matters, but a strong title match is not thrown away.
-RANK_FLOOR = 0.5
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: Question words found in a card's title count this much more than words in its body.
+TITLE_WEIGHT = 3.0
+#: A whole alias of two or more words found in the question adds its weight this many times.
+PHRASE_WEIGHT = 1.5
+#: An instrument number ("2.3.3", "2.17") names the instrument: it counts this much more
+#: than a rare word.
 NUMBER_WEIGHT = 2.0
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A ranked document: a card, or a FAQ entry of a card."""
-
-    card: Card
-    faq: FaqEntry | None
-    confidence: float
-    score: float
-    card_confidence: float
-
-    @property
-    def faq_is_sharper(self) -> bool:
-        """Whether the FAQ entry explains more of the question than its card does."""
-        return self.faq is not None and self.confidence > self.card_confidence
+#: A number that names no instrument (a year, an amount) weighs as a middling word.
+QUANTITY_INFO = 0.4
+#: The weight of explained words below which a question is not clearly about our topic.
+MIN_EXPLAINED = 1.5
+#: How much the fact's fit adds to the card's score when choosing among the best cards.
+FACT_WEIGHT = 0.35
+#: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
+KIND_WEIGHT = 0.35
+#: How much a word of the card's name or aliases counts when choosing among its facts.
+TITLE_IN_FACT = 0.3
+#: How much a fact's length tempers its word fit (BM25's b).
+LENGTH_NORM = 0.5
+KIND_RANKS = (1.0, 0.6, 0.4)
+#: Without an ask-type, a definition leads only when no fact fits the question's words better.
+NO_ASK_DEFINITION = 0.15
+#: A fact's word fit is the weight of the question words it has over the weight of the
+#: question words the title leaves unexplained, but over no less than this: one ordinary
+#: word matched does not make a perfect fit.
+FIT_FLOOR = 2.0
+#: How many of the best cards compete on their facts.
+CARD_POOL = 3
+#: A further fact is shown beside the lead one when it fits at least this share as well.
+FOLLOW_SHARE = 0.8
+MAX_FACTS = 3
 
 
 def card_texts(card: Card) -> tuple[list[str], list[str]]:
@@ -70,65 +92,164 @@ def card_texts(card: Card) -> tuple[list[str], list[str]]:
         for text in (call.budget, call.results):
             if text is not None:
                 body += [text.pl, text.en]
+    for fact in card.facts:
+        body += fact_texts(fact)
     return title, body
 
 
-class KnowledgeBase:
-    """Cards and FAQ entries, indexed for questions in Polish or English."""
+def fact_texts(fact: Fact) -> list[str]:
+    """Return the searchable texts of a fact: both languages and its keywords."""
+    return [fact.pl, fact.en, *fact.keywords]
 
-    def __init__(self, content: KnowledgeContent, analyzer: Analyzer) -> None:
+
+@dataclass(frozen=True, slots=True)
+class ScoredFact:
+    """A fact of a card with how well it fits the question."""
+
+    fact: Fact
+    fit: float
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """The answer found for a question: a card, its best facts, and the confidence."""
+
+    card: Card
+    facts: tuple[ScoredFact, ...]
+    confidence: float
+    score: float
+    ask: AskType | None
+
+    @property
+    def lead(self) -> Fact | None:
+        """The fact the answer opens with."""
+        return self.facts[0].fact if self.facts else None
+
+
+@dataclass(frozen=True, slots=True)
+class _CardIndex:
+    title: frozenset[str]
+    body: frozenset[str]
+    #: Names and aliases of two or more words, as lemma sequences.
+    phrases: tuple[tuple[str, ...], ...]
+
+
+class KnowledgeBase:
+    """Cards and their facts, indexed for questions in Polish or English."""
+
+    def __init__(self, content: KnowledgeContent, analyzer: Analyzer, words: WordInfo) -> None:
         self.content = content
         self.analyzer = analyzer
+        self.words = words
         self.cards = {card.id: card for card in content.cards}
-        self.faq = {entry.id: entry for entry in content.faq.entries}
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute("CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body)")
-        self._doc_terms: dict[str, frozenset[str]] = {}
-        df: Counter[str] = Counter()
-        for key, title, body in self._documents():
-            title_terms = self._terms(title)
-            body_terms = self._terms(body)
-            self._db.execute(
-                "INSERT INTO docs (key, title, body) VALUES (?, ?, ?)",
-                (key, " ".join(title_terms), " ".join(body_terms)),
-            )
-            terms = frozenset(title_terms) | frozenset(body_terms)
-            self._doc_terms[key] = terms
-            df.update(terms)
-        self._df = df
-        self._n = len(self._doc_terms)
-        facets = content.vocabulary.facets
-        facet_words = [*facets.money, *facets.dates, *facets.who, *facets.funded]
-        # Words that say *what* is asked ("ile", "kiedy") do not say *which* instrument.
-        self._facet_terms = frozenset(t.main for w in facet_words for t in analyzer.tokens(w))
-        # Only word lemmas are candidates for typo correction, not numbers or prefixes.
-        self._vocabulary = sorted(t for t in df if t.isalpha())
-
-    def _documents(self) -> Iterable[tuple[str, list[str], list[str]]]:
-        for card in self.content.cards:
+        self.facts = {fact.id: fact for card in content.cards for fact in card.facts}
+        self.asks = AskDetector(
+            [
+                AskType(entry.name, entry.kinds, tuple(cue_words(c) for c in entry.cues))
+                for entry in content.vocabulary.ask_types
+            ],
+            content.vocabulary.question_words,
+        )
+        self._expansions = [
+            (analyzer.tokens(short)[0].main, tuple(t.main for t in analyzer.tokens(long)))
+            for short, long in content.vocabulary.abbreviations.items()
+            if analyzer.tokens(short)
+        ]
+        courtesy = sorted(content.vocabulary.courtesy, key=len, reverse=True)
+        self._courtesy = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in courtesy) + r")(?!\w)"
+            if courtesy
+            else r"(?!x)x",
+            re.IGNORECASE,
+        )
+        self._index: dict[str, _CardIndex] = {}
+        self._fact_terms: dict[str, frozenset[str]] = {}
+        self._card_fact_df: dict[str, Counter[str]] = {}
+        card_df: Counter[str] = Counter()
+        for card in content.cards:
             title, body = card_texts(card)
-            yield f"card:{card.id}", title, body
-        for entry in self.content.faq.entries:
-            title = [entry.question.pl, entry.question.en, *entry.keywords]
-            yield f"faq:{entry.id}", title, [entry.answer.pl, entry.answer.en]
+            title_terms = frozenset(self._terms(title))
+            body_terms = frozenset(self._terms(body)) | title_terms
+            phrases = tuple(
+                phrase
+                for alias in (card.name.pl, card.name.en, *card.aliases)
+                if len(phrase := tuple(t.main for t in analyzer.tokens(alias))) >= 2
+            )
+            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases)
+            card_df.update(body_terms)
+            in_card: Counter[str] = Counter()
+            for fact in card.facts:
+                terms = frozenset(self._terms(fact_texts(fact)))
+                self._fact_terms[fact.id] = terms
+                in_card.update(terms)
+            self._card_fact_df[card.id] = in_card
+        self._latest_year = {fid: _latest_year(f) for fid, f in self.facts.items()}
+        self._card_df = card_df
+        self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
+        self._n_cards = len(self._index)
+        # Only word lemmas are candidates for typo correction, not numbers or prefixes.
+        self._vocabulary = sorted(t for t in card_df if t.isalpha())
 
     def _terms(self, texts: Iterable[str]) -> list[str]:
-        return [
-            term for text in texts for token in self.analyzer.tokens(text) for term in token.terms
-        ]
+        """The terms of our own texts; an abbreviation and its expansion stand for both.
+
+        A fact that says "KKK" also says "Krajowy Klaster Kluczowy", and back.
+        """
+        terms = []
+        for text in texts:
+            tokens = self.analyzer.tokens(text)
+            terms += [term for token in tokens for term in token.terms]
+            mains = [t.main for t in tokens]
+            for short, long in self._expansions:
+                if short in mains or _positions(mains, long):
+                    terms += [short, *long]
+        return terms
 
     def idf(self, term: str) -> float:
-        """Inverse document frequency; a term no document has counts as rare."""
-        return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5))
+        """Inverse card frequency; a term no card has counts as the rarest."""
+        return math.log((self._n_cards + 1) / (self._card_df.get(term, 0) + 0.5))
+
+    def weight(self, token: Token, *, info: float | None = None) -> float:
+        """How much a question word tells: rarity among our cards times rarity in language."""
+        rarity = max(self.idf(term) for term in token.terms)
+        if info is None:
+            info = self.info(token)
+        return rarity * info
+
+    def info(self, token: Token) -> float:
+        """How much a word says in the language (numbers and acronyms by their own rules).
+
+        An instrument's number ("2.3.3", "2.17") names it and counts double; any other number
+        ("200", "2019") is a quantity or a year of middling weight. An acronym our cards do not
+        know ("ZUS", "KRS", "VAT") names something outside them and weighs in full.
+        """
+        if _is_number(token):
+            return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
+        if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
+            return 1.0
+        return self.words.info(token.surface, token.main)
+
+    def _weights(self, tokens: Sequence[Token]) -> list[float]:
+        """Weights of a question's words; words of a named instrument count in full.
+
+        "National Key Cluster" is made of common words, but together they are a name: every
+        word of a card's alias of two or more words found in the question weighs as a rare one.
+        """
+        mains = [t.main for t in tokens]
+        named: set[int] = set()
+        for index in self._index.values():
+            for phrase in index.phrases:
+                named |= _positions(mains, phrase)
+        return [self.weight(t, info=1.0 if i in named else None) for i, t in enumerate(tokens)]
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
         fixed = []
         for token in tokens:
-            if token.main in self._df or (token.main.startswith("n") and token.main[1:].isdigit()):
+            if token.main in self._card_df or _is_number(token):
                 fixed.append(token)
                 continue
-            if len(token.main) >= 5:
+            if len(token.main) >= 5 and self.words.zipf(token.surface) < 3.5:
                 best = process.extractOne(
                     token.main, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
                 )
@@ -138,53 +259,196 @@ class KnowledgeBase:
             fixed.append(token)
         return fixed
 
-    def search(self, question: str, limit: int = 5) -> list[Hit]:
-        """Rank documents for a question; an empty list when nothing matches at all."""
+    def plain(self, question: str) -> str:
+        """The question without greetings and framing ("Dzień dobry, mam pytanie: …")."""
+        return self._courtesy.sub(" ", question)
+
+    def topical(self, question: str) -> tuple[list[Token], Ask | None]:
+        """The question's words that say what it is about, and its ask-type."""
+        question = self.plain(question)
+        ask = self.asks.detect(question)
         tokens = self._correct(self.analyzer.tokens(question))
-        topical = [t for t in tokens if t.main not in self._facet_terms]
-        tokens = topical or tokens
+        if ask is None:
+            return tokens, None
+        topical = [t for t in tokens if fold(t.surface) not in ask.cue_words]
+        return topical, ask
+
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
+        """Rank cards (each with its best facts) for a question; empty when nothing matches.
+
+        A hit's confidence is the share of the question's weight that its card's title and
+        its chosen facts explain: what the answer shows must cover what was asked.
+        """
+        tokens, ask = self.topical(question)
         if not tokens:
             return []
-        terms = sorted({t for token in tokens for t in token.terms})
-        query = " OR ".join(f'"{t}"' for t in terms)
-        rows = self._db.execute(
-            "SELECT key, bm25(docs, 0.0, ?, ?) AS rank FROM docs WHERE docs MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            (TITLE_WEIGHT, BODY_WEIGHT, query, limit * 3),
-        ).fetchall()
-        total = sum(self._token_weight(t) for t in tokens)
-        hits: list[Hit] = []
-        seen_cards: set[str] = set()
-        for key, rank in rows:
-            kind, _, ident = str(key).partition(":")
-            confidence = self._coverage(tokens, str(key), total)
-            faq = self.faq[ident] if kind == "faq" else None
-            card = self.cards[faq.card if faq else ident]
-            if faq is None and card.id in seen_cards:
-                continue
-            seen_cards.add(card.id)
-            card_confidence = self._coverage(tokens, f"card:{card.id}", total)
-            hits.append(
-                Hit(card, faq, round(confidence, 3), -float(rank), round(card_confidence, 3))
+        every = self._correct(self.analyzer.tokens(self.plain(question)))
+        weights = self._weights(tokens)
+        total = sum(weights)
+        if total <= 0:
+            return []
+        # An unexplained word counts against the answer by how rare it is in the language,
+        # squared: "fotowoltaika" weighs fully, "szefowa" or "celujemy" hardly.
+        against = [
+            w * self.words.info(t.surface, t.main) for t, w in zip(tokens, weights, strict=True)
+        ]
+        ranked: list[tuple[float, Card]] = []
+        for card in self.content.cards:
+            score, covered = self._card_score(card.id, tokens, weights)
+            if covered > 0:
+                ranked.append((score / total, card))
+        ranked.sort(key=lambda item: item[0], reverse=True)
+        hits = []
+        for rank, (score, card) in enumerate(ranked[:limit]):
+            facts = self._rank_facts(card, every, ask) if rank < CARD_POOL else ()
+            best_fit = facts[0].fit if facts else 0.0
+            shown = self._index[card.id].title.union(
+                *(self._fact_terms[f.id] for f in _chosen(facts))
             )
-        hits.sort(key=lambda h: h.score * (RANK_FLOOR + h.confidence), reverse=True)
-        return hits[:limit]
+            explained = unexplained = anchor = 0.0
+            title = self._index[card.id].title
+            for token, weight, penalty in zip(tokens, weights, against, strict=True):
+                if _matches(token, shown):
+                    explained += weight
+                    anchor += weight * (TITLE_WEIGHT if _matches(token, title) else 1.0)
+                else:
+                    unexplained += penalty
+            share = explained / (explained + unexplained) if explained else 0.0
+            # A question made of ordinary words only ("what is the capital of France") has
+            # nothing that names our topic, however much of it a card happens to contain;
+            # a word of the card's name counts more towards naming it.
+            share *= min(1.0, anchor / MIN_EXPLAINED)
+            hits.append(
+                Hit(
+                    card,
+                    facts,
+                    round(share, 3),
+                    score + FACT_WEIGHT * best_fit,
+                    ask.type if ask else None,
+                )
+            )
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits
 
-    def _coverage(self, tokens: list[Token], key: str, total: float) -> float:
-        matched = sum(self._token_weight(t) for t in tokens if self._matches(t, key))
-        return matched / total if total else 0.0
+    def _card_score(
+        self, card_id: str, tokens: Sequence[Token], weights: Sequence[float]
+    ) -> tuple[float, float]:
+        index = self._index[card_id]
+        score = covered = 0.0
+        for token, weight in zip(tokens, weights, strict=True):
+            if _matches(token, index.title):
+                score += weight * TITLE_WEIGHT
+                covered += weight
+            elif _matches(token, index.body):
+                score += weight
+                covered += weight
+        mains = [t.main for t in tokens]
+        for phrase in index.phrases:
+            if _contains(mains, phrase):
+                score += PHRASE_WEIGHT * sum(
+                    w for t, w in zip(tokens, weights, strict=True) if t.main in phrase
+                )
+        return score, covered
 
-    def _token_weight(self, token: Token) -> float:
-        weight = max(self.idf(term) for term in token.terms)
-        # An instrument number ("2.3.3") names the instrument: it counts double.
-        return (
-            weight * NUMBER_WEIGHT
-            if token.main.startswith("n") and token.main[1:].isdigit()
-            else weight
-        )
+    def _rank_facts(
+        self, card: Card, tokens: Sequence[Token], ask: Ask | None
+    ) -> tuple[ScoredFact, ...]:
+        """Order a card's facts by how well they answer the question (best first).
 
-    def _matches(self, token: Token, key: str) -> bool:
-        return any(term in self._doc_terms[key] for term in token.terms)
+        A word tells facts apart by how few of the card's facts have it: the card's name,
+        which most of its facts repeat, hardly counts; "szkolenia" or "Warszawska" does. A
+        short fact that has the word is more about it than a long one (as in BM25); among
+        equal fits, the fact about the latest year leads.
+        """
+        in_card = self._card_fact_df[card.id]
+        title = self._index[card.id].title
+        n = len(card.facts)
+        weights = []
+        for token in tokens:
+            df = max(in_card.get(term, 0) for term in token.terms)
+            rarity = math.log((n + 1) / (df + 0.5))
+            # Ordinary words ("cel", "termin") do tell facts apart: the language's rarity
+            # counts less here than when choosing the card. The card's own name, spelled
+            # out by the question and by a few facts, says little about which fact is asked.
+            named = TITLE_IN_FACT if _matches(token, title) else 1.0
+            weights.append(rarity * math.sqrt(min(1.0, self.info(token))) * named)
+        total = max(sum(weights), FIT_FLOOR)
+        lengths = {f.id: len(self._fact_terms[f.id]) for f in card.facts}
+        average = sum(lengths.values()) / max(1, n)
+        scored = []
+        for fact in card.facts:
+            terms = self._fact_terms[fact.id]
+            words = sum(w for t, w in zip(tokens, weights, strict=True) if _matches(t, terms))
+            norm = 1 - LENGTH_NORM + LENGTH_NORM * lengths[fact.id] / average
+            fit = words / total / norm + KIND_WEIGHT * _kind_rank(fact, ask)
+            scored.append(ScoredFact(fact, round(fit, 4)))
+        order = {f.id: i for i, f in enumerate(card.facts)}
+        scored.sort(key=lambda s: (-s.fit, -self._latest_year[s.fact.id], order[s.fact.id]))
+        return tuple(scored)
+
+
+def _kind_rank(fact: Fact, ask: Ask | None) -> float:
+    if ask is None:
+        return NO_ASK_DEFINITION if fact.kind == "definition" else 0.0
+    kinds = ask.type.kinds
+    if fact.kind in kinds:
+        position = kinds.index(fact.kind)
+        return KIND_RANKS[min(position, len(KIND_RANKS) - 1)]
+    return 0.0
+
+
+def _latest_year(fact: Fact) -> int:
+    """The latest year a fact mentions (0 when none)."""
+    years = [int(y) for y in _YEAR.findall(fact.pl)]
+    return max(years, default=0)
+
+
+def _is_number(token: Token) -> bool:
+    return token.main.startswith("n") and token.main[1:].isdigit()
+
+
+def _matches(token: Token, terms: frozenset[str]) -> bool:
+    return any(term in terms for term in token.terms)
+
+
+def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    return bool(_positions(words, phrase))
+
+
+def _positions(words: Sequence[str], phrase: Sequence[str]) -> set[int]:
+    """The positions of ``words`` covered by occurrences of ``phrase``."""
+    n = len(phrase)
+    found: set[int] = set()
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == tuple(phrase):
+            found.update(range(i, i + n))
+    return found
+
+
+def chosen_facts(hit: Hit) -> list[Fact]:
+    """The lead fact and the few that fit nearly as well (at most ``MAX_FACTS``).
+
+    "Is it still open?" is answered from the status and the newest known call: when the
+    chosen facts hold no call dates, the card's latest deadline fact follows them.
+    """
+    chosen = _chosen(hit.facts)
+    if hit.ask is not None and hit.ask.name == "status" and chosen:
+        calls = [s.fact for s in hit.facts if s.fact.kind == "deadline"]
+        if calls and not any(f.kind == "deadline" for f in chosen):
+            newest = max(calls, key=_latest_year)
+            chosen = [*chosen[: MAX_FACTS - 1], newest]
+    return chosen
+
+
+def _chosen(facts: Sequence[ScoredFact]) -> list[Fact]:
+    if not facts:
+        return []
+    lead = facts[0]
+    chosen = [lead.fact]
+    for scored in facts[1:MAX_FACTS]:
+        if lead.fit > 0 and scored.fit >= FOLLOW_SHARE * lead.fit:
+            chosen.append(scored.fact)
+    return chosen
 
 
 def reduce_lexicon(full: Mapping[str, str], corpus_words: Iterable[str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 from bot.core.events import Action, Button, Command, Reply, Text
@@ -11,17 +12,17 @@ from bot.knowledge.answer import (
     PREFIX,
     SECTIONS,
     card_answer,
-    detect_facet,
+    fact_answer,
     section_buttons,
     section_text,
     unknown_answer,
 )
-from bot.knowledge.retrieval import Hit, KnowledgeBase
+from bot.knowledge.retrieval import Hit, KnowledgeBase, chosen_facts
 
 #: Below this share of the question explained by the best card, we do not answer.
 CONFIDENCE_THRESHOLD = 0.55
-#: A FAQ entry wins over its card only when it explains the question this well.
-FAQ_THRESHOLD = 0.7
+#: Longer questions are cut to this many characters before they are analysed.
+MAX_QUESTION_CHARS = 1000
 
 
 class KnowledgeFeature:
@@ -30,9 +31,17 @@ class KnowledgeFeature:
     name = "know"
     action_prefix = PREFIX
 
-    def __init__(self, kb: KnowledgeBase, profiles: AssessmentStore | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        profiles: AssessmentStore | None = None,
+        *,
+        follow_question_language: bool = True,
+    ) -> None:
         self.kb = kb
         self._profiles = profiles
+        #: Answer in the question's language when it is clearly Polish or English.
+        self.follow_question_language = follow_question_language
 
     def commands(self) -> Mapping[str, Handler]:
         """Return ``/wsparcie`` (``/support``) and ``/pytanie`` (``/ask``)."""
@@ -82,27 +91,37 @@ class KnowledgeFeature:
 
     def best(self, question: str) -> Hit | None:
         """Return the best hit when confident enough, else ``None``."""
-        hits = self.kb.search(question)
-        if not hits or hits[0].confidence < CONFIDENCE_THRESHOLD:
+        hits = self.kb.search(question[:MAX_QUESTION_CHARS])
+        if not hits or hits[0].confidence < CONFIDENCE_THRESHOLD or not hits[0].facts:
             return None
         return hits[0]
 
     def reply_to(self, turn: Turn, question: str, kkk: str | None) -> list[Reply]:
-        """Compose the answer to one question."""
-        hits = self.kb.search(question)
-        if not self.kb.analyzer.tokens(question):
+        """Compose the answer to one question, in its language when that is clear."""
+        question = question[:MAX_QUESTION_CHARS]
+        if self.follow_question_language:
+            language = self.kb.words.language(question, default=turn.locale)
+            if language is not None and language != turn.locale:
+                user = dataclasses.replace(turn.user, locale=language)
+                turn = dataclasses.replace(turn, user=user)
+        tokens, _ = self.kb.topical(question)
+        if not tokens:
             return [Reply(turn.t("knowledge.no_words"))]
+        hits = self.kb.search(question)
         top = hits[0] if hits else None
-        if top is None or top.confidence < CONFIDENCE_THRESHOLD:
+        if top is None or top.confidence < CONFIDENCE_THRESHOLD or not top.facts:
             closest = []
             for hit in hits:
                 if hit.card not in closest and hit.card.id != "contact":
                     closest.append(hit.card)
             return [unknown_answer(turn, closest, self.kb.cards["contact"])]
-        sharp = top.faq_is_sharper and top.confidence >= FAQ_THRESHOLD
-        faq = top.faq if sharp else None
-        facet = None if faq else detect_facet(question, self.kb.content.vocabulary.facets)
-        return [card_answer(turn, top.card, self.kb.cards, facet=facet, faq=faq, kkk=kkk)]
+        facts = chosen_facts(top)
+        extra = []
+        said = any(f.kind == "status" for f in facts)
+        dated = any(f.kind == "deadline" for f in facts)
+        if top.ask is not None and top.ask.name == "status" and dated and not said:
+            extra.append(turn.t("knowledge.no_later_call"))
+        return [fact_answer(turn, top.card, facts, self.kb.cards, kkk=kkk, extra=extra)]
 
     async def browse(self, turn: Turn) -> list[Reply]:
         """Show the categories as buttons."""

@@ -1,0 +1,111 @@
+"""What a question asks for: its ask-type ("how much", "until when", "is it still open").
+
+Cues come from ``content/knowledge.yaml``. A cue is a short phrase whose words must occur in
+the question in order and next to each other, after case and diacritic folding. A cue word of
+five letters or more matches any question word it begins (``ile czlon`` matches "ile
+członków"); a shorter one only the same word ("moze" is not "mozesz"). A cue holding a
+question word ("ile", "kiedy", "how") beats one without; among those, the longest wins, so
+"ile kosztuje" (cost) beats "ile" (amount), and "ile projektów … do dofinansowania" asks how
+many, not how much.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.core.folding import fold
+
+_WORD = re.compile(r"[^\W_]+")
+#: Cue words at least this long match as prefixes; shorter ones must match whole words.
+PREFIX_MIN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AskType:
+    """One ask-type: its name, the fact kinds it prefers (best first), and its cues."""
+
+    name: str
+    kinds: tuple[str, ...]
+    cues: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """The ask-type found in a question and the (folded) question words its cue used."""
+
+    type: AskType
+    cue_words: frozenset[str]
+
+
+def cue_words(phrase: str) -> tuple[str, ...]:
+    """Split a cue phrase into folded word prefixes."""
+    return tuple(fold(w) for w in _WORD.findall(phrase))
+
+
+def question_words(question: str) -> list[str]:
+    """Split a question into folded words (numbers kept)."""
+    return [fold(w) for w in _WORD.findall(question)]
+
+
+class AskDetector:
+    """Finds the ask-type of a question from cue phrases."""
+
+    def __init__(self, types: Sequence[AskType], question_words: Iterable[str] = ()) -> None:
+        self.types = tuple(types)
+        self._interrogatives = frozenset(fold(w) for w in question_words)
+        self.by_name = {t.name: t for t in types}
+        #: Cues by their first word: a question word looks up itself and its prefixes.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], AskType]]] = {}
+        for ask_type in types:
+            for cue in ask_type.cues:
+                if cue:
+                    self._by_first.setdefault(cue[0], []).append((cue, ask_type))
+
+    def detect(self, question: str) -> Ask | None:
+        """Return the ask-type of the longest cue found (earliest on a tie), or ``None``."""
+        words = question_words(question)
+        best: tuple[tuple[bool, int, int], AskType, list[str]] | None = None
+        for start, word in enumerate(words):
+            for cue, ask_type in self._candidates(word):
+                span = _match(words, start, cue)
+                if span is not None:
+                    asking = any(part in self._interrogatives for part in cue)
+                    key = (asking, sum(len(p) for p in cue), -start)
+                    if best is None or key > best[0]:
+                        best = (key, ask_type, span)
+        if best is None:
+            return None
+        return Ask(best[1], frozenset(best[2]))
+
+    def _candidates(self, word: str) -> list[tuple[tuple[str, ...], AskType]]:
+        found = list(self._by_first.get(word, ()))
+        for length in range(PREFIX_MIN, len(word)):
+            found += self._by_first.get(word[:length], ())
+        return found
+
+
+def _match(words: Sequence[str], start: int, cue: Sequence[str]) -> list[str] | None:
+    """The question words a cue matches from ``start``, or ``None``.
+
+    One word may stand between two cue words ("kto teraz przyznaje", "ile to kosztuje").
+    """
+    if not _word_matches(words[start], cue[0]):
+        return None
+    matched = [words[start]]
+    position = start + 1
+    for part in cue[1:]:
+        if position < len(words) and _word_matches(words[position], part):
+            matched.append(words[position])
+            position += 1
+        elif position + 1 < len(words) and _word_matches(words[position + 1], part):
+            matched.append(words[position + 1])
+            position += 2
+        else:
+            return None
+    return matched
+
+
+def _word_matches(word: str, part: str) -> bool:
+    return word == part or (len(part) >= PREFIX_MIN and word.startswith(part))

@@ -1,0 +1,163 @@
+"""Facts: enough of them, each with its own source, and no number the reference lacks."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ContentError
+from bot.knowledge.model import FACT_KINDS
+from bot.loader import Content, load_knowledge
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "content-facts.md"
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+_MON = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
+
+
+def _dates(text: str) -> tuple[set[date], str]:
+    """Every full date a text gives, and the text without them (for the other numbers)."""
+    found: set[date] = set()
+
+    def take(d: int, m: int, y: int) -> str:
+        with contextlib.suppress(ValueError):
+            found.add(date(y, m, d))
+        return " "
+
+    text = re.sub(  # 14–16.05.2019
+        r"\b(\d{1,2})\s*[–-]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\b",
+        lambda g: take(int(g[1]), int(g[3]), int(g[4])) + take(int(g[2]), int(g[3]), int(g[4])),
+        text,
+    )
+    text = re.sub(  # 13.06–14.09.2023, 13.06 do 14.09.2023
+        r"\b(\d{1,2})\.(\d{1,2})\s*(?:–|-|do)\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\b",
+        lambda g: take(int(g[1]), int(g[2]), int(g[5])) + take(int(g[3]), int(g[4]), int(g[5])),
+        text,
+    )
+    text = re.sub(
+        r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b", lambda g: take(int(g[1]), int(g[2]), int(g[3])), text
+    )
+    text = re.sub(  # 14–16 May 2019
+        rf"\b(\d{{1,2}})\s*[–-]\s*(\d{{1,2}}) {_MON} (\d{{4}})\b",
+        lambda g: (
+            take(int(g[1]), MONTHS[g[3].lower()], int(g[4]))
+            + take(int(g[2]), MONTHS[g[3].lower()], int(g[4]))
+        ),
+        text,
+    )
+    text = re.sub(  # 13 Jun – 14 Sep 2023, 30 Oct 2020 to 11 Mar 2021
+        rf"\b(\d{{1,2}}) {_MON}\s*(?:–|-|to)\s*(\d{{1,2}}) {_MON} (\d{{4}})\b",
+        lambda g: (
+            take(int(g[1]), MONTHS[g[2].lower()], int(g[5]))
+            + take(int(g[3]), MONTHS[g[4].lower()], int(g[5]))
+        ),
+        text,
+    )
+    text = re.sub(
+        rf"\b(\d{{1,2}}) {_MON},? (\d{{4}})\b",
+        lambda g: take(int(g[1]), MONTHS[g[2].lower()], int(g[3])),
+        text,
+    )
+    return found, text
+
+
+def _day_months(text: str) -> list[tuple[int, int, int]]:
+    """Days given without a year ("first set to 30 Aug"): position, day, month."""
+    return [
+        (g.start(), int(g[1]), MONTHS[g[2].lower()])
+        for g in re.finditer(rf"\b(\d{{1,2}}) {_MON}", text)
+    ]
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers as digits only: "1 292", "1,292" → "1292"; "0,5" and "0.5" → "05"."""
+    return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
+
+
+@pytest.fixture(scope="module")
+def reference() -> tuple[set[date], set[str], str]:
+    text = REFERENCE.read_text("utf-8")
+    dates, rest = _dates(text)
+    numbers = _numbers(rest) | {str(d.year) for d in dates} | {str(d.day) for d in dates}
+    # A day and month given without a year ("first set to 30 Aug") counts in the year its own
+    # line (bullet or table row) names nearest to it.
+    for line in rest.splitlines():
+        years = [(y.start(), int(y[0])) for y in re.finditer(r"\b(?:19|20)\d\d\b", line)]
+        for where, day, month in _day_months(line):
+            if years:
+                year = min(years, key=lambda y: abs(y[0] - where))[1]
+                dates.add(date(year, month, day))
+    return dates, numbers, text
+
+
+def test_every_card_has_facts_and_there_are_enough(content: Content) -> None:
+    cards = content.knowledge_base.content.cards
+    assert all(card.facts for card in cards)
+    assert sum(len(card.facts) for card in cards) >= 150
+    assert {f.kind for card in cards for f in card.facts} <= set(FACT_KINDS)
+
+
+def test_every_number_of_a_fact_is_in_the_reference_or_its_own_source(
+    content: Content, reference: tuple[set[date], set[str], str]
+) -> None:
+    dates, numbers, text = reference
+    missing = []
+    for card in content.knowledge_base.content.cards:
+        for fact in card.facts:
+            url = str(fact.source.url) if fact.source.url else None
+            if url is not None and url.rstrip("/") not in text:
+                continue  # a source we added ourselves: its numbers are its own
+            for language in (fact.pl, fact.en):
+                fact_dates, rest = _dates(language)
+                missing += [(fact.id, d.isoformat()) for d in fact_dates - dates]
+                missing += [(fact.id, n) for n in _numbers(rest) - numbers]
+    assert not missing
+
+
+def test_no_source_is_a_staging_copy(content: Content) -> None:
+    for card in content.knowledge_base.content.cards:
+        for fact in card.facts:
+            assert "hosted-temp.com" not in str(fact.source.url or ""), fact.id
+
+
+def _break_fact(root: Path, card: str, old: str, new: str) -> None:
+    path = root / "instruments" / f"{card}.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("kind: cost", "kind: price", "facts[esca-bronze-price].kind"),
+        (
+            'source: {url: "https://cluster-analysis.org/pricing-information-1", as_of: null}',
+            "source: {as_of: null}",
+            "facts[esca-bronze-price].source",
+        ),
+        (
+            "as_of: null}\n    certainty: single_source",
+            "as_of: 2999-01-01}\n    certainty: single_source",
+            "facts[esca-bronze-price].source",
+        ),
+    ],
+)
+def test_a_broken_fact_stops_start_up_naming_file_fact_and_field(
+    tmp_content: Path, old: str, new: str, field: str
+) -> None:
+    _break_fact(tmp_content, "esca-bronze", old, new)
+    with pytest.raises(ContentError) as caught:
+        load_knowledge(tmp_content)
+    message = str(caught.value)
+    assert "instruments/esca-bronze.yaml" in message
+    assert field in message
