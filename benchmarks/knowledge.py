@@ -17,7 +17,8 @@ from bot.config import REPO_CONTENT_DIR
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import build_knowledge_base, load_knowledge, read_lexicon
 
-EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "qa_eval.yaml"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+EVAL = (DATA / "qa_eval_dev.yaml", DATA / "qa_eval_test.yaml")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -37,7 +38,9 @@ def run(quick: bool = False) -> dict[str, float]:
         loads.append(time.perf_counter() - start)
     assert kb is not None
     feature = KnowledgeFeature(kb)
-    questions = [str(q["q"]) for q in yaml.safe_load(EVAL.read_text("utf-8"))["questions"]]
+    questions = [
+        str(q["q"]) for path in EVAL for q in yaml.safe_load(path.read_text("utf-8"))["questions"]
+    ]
     names = {c.id: " ".join([c.name.pl, *c.aliases]) for c in kb.content.cards}
     ours: list[float] = []
     baseline: list[float] = []
@@ -60,5 +63,5 @@ def run(quick: bool = False) -> dict[str, float]:
     print(f"  ours      p50 {figures['qa_p50_ms']:.2f} ms   p99 {figures['qa_p99_ms']:.2f} ms")
     print(f"  baseline  p50 {figures['qa_baseline_p50_ms']:.3f} ms (RapidFuzz over card names)")
     print(f"  ours/baseline p50: {figures['qa_vs_baseline_p50']:.1f}x")
-    print(f"  knowledge-base load: {figures['kb_load_s']:.3f} s (cards, FAQ, lexicon, index)")
+    print(f"  knowledge-base load: {figures['kb_load_s']:.3f} s (cards, facts, lexicon, index)")
     return figures

@@ -29,6 +29,7 @@ class AskType:
     name: str
     kinds: tuple[str, ...]
     cues: tuple[tuple[str, ...], ...]
+    shape: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

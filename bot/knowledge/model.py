@@ -161,6 +161,8 @@ class AskTypeEntry(_Frozen):
     """An ask-type: the fact kinds it prefers (best first) and the phrases that signal it."""
 
     name: str = Field(pattern=r"^[a-z]+$")
+    #: A regular expression the text of a fact that answers this ask tends to match.
+    shape: str | None = None
     kinds: tuple[FactKind, ...] = Field(min_length=1)
     cues: tuple[str, ...] = Field(min_length=1)
 

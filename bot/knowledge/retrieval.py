@@ -33,26 +33,38 @@ from bot.knowledge.text import Analyzer, Token
 from bot.knowledge.wordinfo import WordInfo
 
 TYPO_CUTOFF = 84
+#: The card that says where to ask.
+CONTACT = "contact"
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+#: An unexplained word counts against the answer by its weight times its rarity in the
+#: language to this power (0: as much as it weighs; 1: common words hardly at all).
+PENALTY_POWER = 1.0
+#: How many of the question's unexplained words (the most telling) count against an answer.
+MAX_MISSED = 3
+#: How much the unexplained words of a sentence with nothing of the topic count.
+CONTEXT_SHARE = 0.6
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: Question words found in a card's title count this much more than words in its body.
 TITLE_WEIGHT = 3.0
 #: A whole alias of two or more words found in the question adds its weight this many times.
-PHRASE_WEIGHT = 1.5
+PHRASE_WEIGHT = 0.5
 #: An instrument number ("2.3.3", "2.17") names the instrument: it counts this much more
 #: than a rare word.
 NUMBER_WEIGHT = 2.0
 #: A number that names no instrument (a year, an amount) weighs as a middling word.
 QUANTITY_INFO = 0.4
 #: The weight of explained words below which a question is not clearly about our topic.
-MIN_EXPLAINED = 1.5
+MIN_EXPLAINED = 2.5
 #: How much the fact's fit adds to the card's score when choosing among the best cards.
 FACT_WEIGHT = 0.35
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
-KIND_WEIGHT = 0.35
+KIND_WEIGHT = 0.25
+#: How much it counts that a fact's text has the shape of the answer (an amount, a date).
+SHAPE_WEIGHT = 0.15
 #: How much a word of the card's name or aliases counts when choosing among its facts.
 TITLE_IN_FACT = 0.3
 #: How much a fact's length tempers its word fit (BM25's b).
-LENGTH_NORM = 0.5
+LENGTH_NORM = 0.0
 KIND_RANKS = (1.0, 0.6, 0.4)
 #: Without an ask-type, a definition leads only when no fact fits the question's words better.
 NO_ASK_DEFINITION = 0.15
@@ -132,6 +144,8 @@ class _CardIndex:
     body: frozenset[str]
     #: Names and aliases of two or more words, as lemma sequences.
     phrases: tuple[tuple[str, ...], ...]
+    #: One-word names and aliases ("KKK", "ESCA", "2.17"), as lemmas.
+    names: frozenset[str]
 
 
 class KnowledgeBase:
@@ -145,7 +159,12 @@ class KnowledgeBase:
         self.facts = {fact.id: fact for card in content.cards for fact in card.facts}
         self.asks = AskDetector(
             [
-                AskType(entry.name, entry.kinds, tuple(cue_words(c) for c in entry.cues))
+                AskType(
+                    entry.name,
+                    entry.kinds,
+                    tuple(cue_words(c) for c in entry.cues),
+                    re.compile(entry.shape) if entry.shape else None,
+                )
                 for entry in content.vocabulary.ask_types
             ],
             content.vocabulary.question_words,
@@ -175,7 +194,12 @@ class KnowledgeBase:
                 for alias in (card.name.pl, card.name.en, *card.aliases)
                 if len(phrase := tuple(t.main for t in analyzer.tokens(alias))) >= 2
             )
-            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases)
+            names = frozenset(
+                tokens[0].main
+                for alias in (card.name.pl, card.name.en, *card.aliases)
+                if len(tokens := analyzer.tokens(alias)) == 1
+            )
+            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases, names)
             card_df.update(body_terms)
             in_card: Counter[str] = Counter()
             for fact in card.facts:
@@ -221,7 +245,7 @@ class KnowledgeBase:
 
         An instrument's number ("2.3.3", "2.17") names it and counts double; any other number
         ("200", "2019") is a quantity or a year of middling weight. An acronym our cards do not
-        know ("ZUS", "KRS", "VAT") names something outside them and weighs in full.
+        know ("ZUS", "KRS", "KPO") names something outside them and weighs in full.
         """
         if _is_number(token):
             return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
@@ -287,17 +311,23 @@ class KnowledgeBase:
         total = sum(weights)
         if total <= 0:
             return []
-        # An unexplained word counts against the answer by how rare it is in the language,
-        # squared: "fotowoltaika" weighs fully, "szefowa" or "celujemy" hardly.
+        # An unexplained word counts against the answer by its weight tempered by its rarity in
+        # the language: "fotowoltaika" counts fully, "szefowa" or "celujemy" much less.
         against = [
-            w * self.words.info(t.surface, t.main) for t, w in zip(tokens, weights, strict=True)
+            w * min(1.0, self.info(t)) ** PENALTY_POWER
+            for t, w in zip(tokens, weights, strict=True)
         ]
+        sentences = self._sentences(question, tokens)
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights)
             if covered > 0:
                 ranked.append((score / total, card))
         ranked.sort(key=lambda item: item[0], reverse=True)
+        asks_where = ask is not None and ask.type.name == "contact" and CONTACT in self.cards
+        if asks_where:
+            # "Where can I ask …?" is answered by where to ask, whatever it is about.
+            ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
             facts = self._rank_facts(card, every, ask) if rank < CARD_POOL else ()
@@ -305,19 +335,34 @@ class KnowledgeBase:
             shown = self._index[card.id].title.union(
                 *(self._fact_terms[f.id] for f in _chosen(facts))
             )
-            explained = unexplained = anchor = 0.0
+            explained = anchor = 0.0
             title = self._index[card.id].title
-            for token, weight, penalty in zip(tokens, weights, against, strict=True):
+            on_topic = {
+                sentence
+                for token, sentence in zip(tokens, sentences, strict=True)
+                if _matches(token, shown)
+            }
+            missed: list[float] = []
+            for token, weight, penalty, sentence in zip(
+                tokens, weights, against, sentences, strict=True
+            ):
                 if _matches(token, shown):
                     explained += weight
                     anchor += weight * (TITLE_WEIGHT if _matches(token, title) else 1.0)
                 else:
-                    unexplained += penalty
+                    # A sentence with nothing of the topic is context ("Chciałabym
+                    # podpytać ich o doświadczenia"), not part of what is asked.
+                    missed.append(penalty * (1.0 if sentence in on_topic else CONTEXT_SHARE))
+            # A long question is judged by its few most telling unexplained words, so that
+            # the context a busy coordinator gives does not drown what she asks.
+            unexplained = sum(sorted(missed, reverse=True)[: int(MAX_MISSED)])
             share = explained / (explained + unexplained) if explained else 0.0
             # A question made of ordinary words only ("what is the capital of France") has
             # nothing that names our topic, however much of it a card happens to contain;
             # a word of the card's name counts more towards naming it.
             share *= min(1.0, anchor / MIN_EXPLAINED)
+            if asks_where and card.id == CONTACT:
+                share = 1.0  # where to ask is known, whatever the question is about
             hits.append(
                 Hit(
                     card,
@@ -327,8 +372,20 @@ class KnowledgeBase:
                     ask.type if ask else None,
                 )
             )
-        hits.sort(key=lambda h: h.score, reverse=True)
+        hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
+
+    def _sentences(self, question: str, tokens: Sequence[Token]) -> list[int]:
+        """The number of the sentence each token comes from (in order of appearance)."""
+        parts = [p for p in _SENTENCE.split(self.plain(question)) if p.strip()]
+        where: list[int] = []
+        surfaces = [[t.surface for t in self.analyzer.tokens(part)] for part in parts]
+        index = 0
+        for token in tokens:
+            while index < len(surfaces) and token.surface not in surfaces[index]:
+                index += 1
+            where.append(min(index, max(0, len(surfaces) - 1)))
+        return where
 
     def _card_score(
         self, card_id: str, tokens: Sequence[Token], weights: Sequence[float]
@@ -348,6 +405,10 @@ class KnowledgeBase:
                 score += PHRASE_WEIGHT * sum(
                     w for t, w in zip(tokens, weights, strict=True) if t.main in phrase
                 )
+        # A one-word name ("KKK", "EUCLES", "2.17") said outright names this card.
+        for token, weight in zip(tokens, weights, strict=True):
+            if token.main in index.names:
+                score += PHRASE_WEIGHT * weight
         return score, covered
 
     def _rank_facts(
@@ -381,6 +442,8 @@ class KnowledgeBase:
             words = sum(w for t, w in zip(tokens, weights, strict=True) if _matches(t, terms))
             norm = 1 - LENGTH_NORM + LENGTH_NORM * lengths[fact.id] / average
             fit = words / total / norm + KIND_WEIGHT * _kind_rank(fact, ask)
+            if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
+                fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))
         order = {f.id: i for i, f in enumerate(card.facts)}
         scored.sort(key=lambda s: (-s.fit, -self._latest_year[s.fact.id], order[s.fact.id]))
