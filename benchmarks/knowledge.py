@@ -45,6 +45,7 @@ def run(quick: bool = False) -> dict[str, float]:
     ours: list[float] = []
     baseline: list[float] = []
     for _ in range(repeats):
+        kb.forget()  # each run starts cold: words are remembered only within a run
         for question in questions:
             start = time.perf_counter()
             feature.best(question)

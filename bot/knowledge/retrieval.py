@@ -33,6 +33,8 @@ from bot.knowledge.text import Analyzer, Token
 from bot.knowledge.wordinfo import WordInfo
 
 TYPO_CUTOFF = 84
+#: How many words' general-language weights are remembered between questions.
+INFO_CACHE = 20_000
 #: The card that says where to ask.
 CONTACT = "contact"
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
@@ -61,7 +63,7 @@ FACT_WEIGHT = 0.35
 KIND_WEIGHT = 0.25
 #: How much it counts that a fact's text has the shape of the answer (an amount, a date).
 SHAPE_WEIGHT = 0.15
-#: How much a word of the card's name or aliases counts when choosing among its facts.
+#: How much a word of the card's own name counts when choosing among its facts.
 TITLE_IN_FACT = 0.3
 #: How much a fact's length tempers its word fit (BM25's b).
 LENGTH_NORM = 0.0
@@ -146,6 +148,9 @@ class _CardIndex:
     phrases: tuple[tuple[str, ...], ...]
     #: One-word names and aliases ("KKK", "ESCA", "2.17"), as lemmas.
     names: frozenset[str]
+    #: The terms that name the card itself (its name and one-word aliases), not a part of it
+    #: as an alias like "klaster zalążkowy" does.
+    own: frozenset[str]
 
 
 class KnowledgeBase:
@@ -181,6 +186,8 @@ class KnowledgeBase:
             else r"(?!x)x",
             re.IGNORECASE,
         )
+        #: Our texts' terms, each text analysed once (a fact is in its card's body too).
+        self._text_terms: dict[str, list[str]] = {}
         self._index: dict[str, _CardIndex] = {}
         self._fact_terms: dict[str, frozenset[str]] = {}
         self._card_fact_df: dict[str, Counter[str]] = {}
@@ -199,7 +206,8 @@ class KnowledgeBase:
                 for alias in (card.name.pl, card.name.en, *card.aliases)
                 if len(tokens := analyzer.tokens(alias)) == 1
             )
-            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases, names)
+            own = frozenset(self._terms([card.name.pl, card.name.en])) | names
+            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases, names, own)
             card_df.update(body_terms)
             in_card: Counter[str] = Counter()
             for fact in card.facts:
@@ -209,10 +217,19 @@ class KnowledgeBase:
             self._card_fact_df[card.id] = in_card
         self._latest_year = {fid: _latest_year(f) for fid, f in self.facts.items()}
         self._card_df = card_df
+        self._info_cache: dict[tuple[str, str], float] = {}
+        self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for card_id, index in self._index.items():
+            for phrase in index.phrases:
+                self._phrase_starts.setdefault(phrase[0], []).append((card_id, phrase))
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         self._n_cards = len(self._index)
         # Only word lemmas are candidates for typo correction, not numbers or prefixes.
         self._vocabulary = sorted(t for t in card_df if t.isalpha())
+
+    def forget(self) -> None:
+        """Drop remembered word weights (benchmarks measure each run from cold)."""
+        self._info_cache.clear()
 
     def _terms(self, texts: Iterable[str]) -> list[str]:
         """The terms of our own texts; an abbreviation and its expansion stand for both.
@@ -221,12 +238,16 @@ class KnowledgeBase:
         """
         terms = []
         for text in texts:
-            tokens = self.analyzer.tokens(text)
-            terms += [term for token in tokens for term in token.terms]
-            mains = [t.main for t in tokens]
-            for short, long in self._expansions:
-                if short in mains or _positions(mains, long):
-                    terms += [short, *long]
+            known = self._text_terms.get(text)
+            if known is None:
+                tokens = self.analyzer.tokens(text)
+                known = [term for token in tokens for term in token.terms]
+                mains = [t.main for t in tokens]
+                for short, long in self._expansions:
+                    if short in mains or _positions(mains, long):
+                        known += [short, *long]
+                self._text_terms[text] = known
+            terms += known
         return terms
 
     def idf(self, term: str) -> float:
@@ -251,7 +272,13 @@ class KnowledgeBase:
             return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
         if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
             return 1.0
-        return self.words.info(token.surface, token.main)
+        key = (token.surface, token.main)
+        known = self._info_cache.get(key)
+        if known is None:
+            if len(self._info_cache) >= INFO_CACHE:
+                self._info_cache.clear()
+            known = self._info_cache[key] = self.words.info(token.surface, token.main)
+        return known
 
     def _weights(self, tokens: Sequence[Token]) -> list[float]:
         """Weights of a question's words; words of a named instrument count in full.
@@ -259,12 +286,23 @@ class KnowledgeBase:
         "National Key Cluster" is made of common words, but together they are a name: every
         word of a card's alias of two or more words found in the question weighs as a rare one.
         """
-        mains = [t.main for t in tokens]
         named: set[int] = set()
-        for index in self._index.values():
-            for phrase in index.phrases:
-                named |= _positions(mains, phrase)
+        for _, positions in self._phrases_found(tokens):
+            named |= positions
         return [self.weight(t, info=1.0 if i in named else None) for i, t in enumerate(tokens)]
+
+    def _phrases_found(
+        self, tokens: Sequence[Token]
+    ) -> list[tuple[tuple[str, tuple[str, ...]], set[int]]]:
+        """Every (card, alias phrase) found in the question, with the positions it covers."""
+        mains = [t.main for t in tokens]
+        found = []
+        for start, main in enumerate(mains):
+            for card_id, phrase in self._phrase_starts.get(main, ()):
+                end = start + len(phrase)
+                if tuple(mains[start:end]) == phrase:
+                    found.append(((card_id, phrase), set(range(start, end))))
+        return found
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
@@ -308,6 +346,7 @@ class KnowledgeBase:
             return []
         every = self._correct(self.analyzer.tokens(self.plain(question)))
         weights = self._weights(tokens)
+        found = self._phrases_found(tokens)
         total = sum(weights)
         if total <= 0:
             return []
@@ -320,7 +359,7 @@ class KnowledgeBase:
         sentences = self._sentences(question, tokens)
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
-            score, covered = self._card_score(card.id, tokens, weights)
+            score, covered = self._card_score(card.id, tokens, weights, found)
             if covered > 0:
                 ranked.append((score / total, card))
         ranked.sort(key=lambda item: item[0], reverse=True)
@@ -388,7 +427,11 @@ class KnowledgeBase:
         return where
 
     def _card_score(
-        self, card_id: str, tokens: Sequence[Token], weights: Sequence[float]
+        self,
+        card_id: str,
+        tokens: Sequence[Token],
+        weights: Sequence[float],
+        phrases: Sequence[tuple[tuple[str, tuple[str, ...]], set[int]]],
     ) -> tuple[float, float]:
         index = self._index[card_id]
         score = covered = 0.0
@@ -399,9 +442,8 @@ class KnowledgeBase:
             elif _matches(token, index.body):
                 score += weight
                 covered += weight
-        mains = [t.main for t in tokens]
-        for phrase in index.phrases:
-            if _contains(mains, phrase):
+        for (owner, phrase), _ in phrases:
+            if owner == card_id:
                 score += PHRASE_WEIGHT * sum(
                     w for t, w in zip(tokens, weights, strict=True) if t.main in phrase
                 )
@@ -422,7 +464,7 @@ class KnowledgeBase:
         equal fits, the fact about the latest year leads.
         """
         in_card = self._card_fact_df[card.id]
-        title = self._index[card.id].title
+        own = self._index[card.id].own
         n = len(card.facts)
         weights = []
         for token in tokens:
@@ -431,7 +473,7 @@ class KnowledgeBase:
             # Ordinary words ("cel", "termin") do tell facts apart: the language's rarity
             # counts less here than when choosing the card. The card's own name, spelled
             # out by the question and by a few facts, says little about which fact is asked.
-            named = TITLE_IN_FACT if _matches(token, title) else 1.0
+            named = TITLE_IN_FACT if _matches(token, own) else 1.0
             weights.append(rarity * math.sqrt(min(1.0, self.info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
         lengths = {f.id: len(self._fact_terms[f.id]) for f in card.facts}
@@ -472,10 +514,6 @@ def _is_number(token: Token) -> bool:
 
 def _matches(token: Token, terms: frozenset[str]) -> bool:
     return any(term in terms for term in token.terms)
-
-
-def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
-    return bool(_positions(words, phrase))
 
 
 def _positions(words: Sequence[str], phrase: Sequence[str]) -> set[int]:

@@ -33,6 +33,8 @@ COMMON_ZIPF = 5.0
 RARE_ZIPF = 2.5
 #: A stem keeps all but two letters of a word, and at least this many.
 STEM_MIN = 5
+#: How many letters of a word's end a stem leaves out (Polish endings: -ach, -ami, -ego).
+STEM_CUT = 2
 #: How many dictionary words sharing a stem are looked at.
 STEM_SCAN = 400
 #: The least a word weighs: very common words still count a little.
@@ -122,7 +124,7 @@ class WordInfo:
         words the lexicon does not know.
         """
         folded = fold(word)
-        length = max(STEM_MIN, len(folded) - 2)
+        length = max(STEM_MIN, len(folded) - STEM_CUT)
         if len(folded) <= length:
             return 0.0
         stem = folded[:length]
