@@ -60,7 +60,7 @@ MIN_EXPLAINED = 2.5
 #: How much the fact's fit adds to the card's score when choosing among the best cards.
 FACT_WEIGHT = 0.35
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
-KIND_WEIGHT = 0.25
+KIND_WEIGHT = 0.4
 #: How much it counts that a fact's text has the shape of the answer (an amount, a date).
 SHAPE_WEIGHT = 0.15
 #: How much a word of the card's own name counts when choosing among its facts.

@@ -20,7 +20,7 @@ from bot.knowledge.answer import (
 from bot.knowledge.retrieval import Hit, KnowledgeBase, chosen_facts
 
 #: Below this share of the question explained by the best card, we do not answer.
-CONFIDENCE_THRESHOLD = 0.65
+CONFIDENCE_THRESHOLD = 0.6
 #: Longer questions are cut to this many characters before they are analysed.
 MAX_QUESTION_CHARS = 1000
 
