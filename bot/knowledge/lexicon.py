@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from bot.core.folding import fold
+from bot.knowledge.documents import card_texts, reduce_lexicon
 from bot.knowledge.model import KnowledgeContent
-from bot.knowledge.retrieval import card_texts, reduce_lexicon
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("pl", "en")

@@ -6,14 +6,17 @@ ordinary words ("otwarty", "kryteria", "wybrano") neither decide the card nor ma
 question look foreign, while rare words that no card has ("fotowoltaika") do.
 
 - A card scores by the weight of the question words found in its title (name and aliases,
-  counted double), in its body (summary, sections and facts), and by whole aliases of two or
-  more words found in the question ("złota odznaka", "klaster wzrostowy").
-- Within the best cards, a fact scores by the question words it has that the card's title
-  does not explain, and by how well its kind fits the ask-type ("ile kosztuje" → cost).
-- Confidence is the share of the question's weight that the chosen card explains; below a
-  threshold the assistant says it does not know.
+  counted three times) and in its body (summary, sections and facts), and by its aliases
+  found whole in the question ("złota odznaka", "KKK").
+- Among the best three cards, a fact scores by the question words it has (each counting by
+  how few of the card's facts have it), by how well its kind fits the ask-type ("ile
+  kosztuje" → cost) and by whether its text has the answer's shape (an amount, a date).
+- Confidence is the share of the question's weight that the card's title and the facts shown
+  explain, judged by the few most telling unexplained words; below a threshold the assistant
+  says it does not know.
 
-Typos are mapped to the nearest known term with RapidFuzz.
+Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
+on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
+from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.text import Analyzer, Token
 from bot.knowledge.wordinfo import WordInfo
@@ -65,55 +69,20 @@ KIND_WEIGHT = 0.4
 SHAPE_WEIGHT = 0.15
 #: How much a word of the card's own name counts when choosing among its facts.
 TITLE_IN_FACT = 0.3
-#: How much a fact's length tempers its word fit (BM25's b).
-LENGTH_NORM = 0.0
+#: The share of ``KIND_WEIGHT`` a fact gets when its kind is the ask-type's first, second,
+#: third (or later) preference.
 KIND_RANKS = (1.0, 0.6, 0.4)
 #: Without an ask-type, a definition leads only when no fact fits the question's words better.
 NO_ASK_DEFINITION = 0.15
-#: A fact's word fit is the weight of the question words it has over the weight of the
-#: question words the title leaves unexplained, but over no less than this: one ordinary
-#: word matched does not make a perfect fit.
+#: A fact's word fit is the weight of the question words it has over the weight of all the
+#: question's words, but over no less than this: one ordinary word matched does not make a
+#: perfect fit.
 FIT_FLOOR = 2.0
 #: How many of the best cards compete on their facts.
 CARD_POOL = 3
 #: A further fact is shown beside the lead one when it fits at least this share as well.
 FOLLOW_SHARE = 0.8
 MAX_FACTS = 3
-
-
-def card_texts(card: Card) -> tuple[list[str], list[str]]:
-    """Return the searchable texts of a card: its title texts and its body texts."""
-    title = [card.name.pl, card.name.en, *card.aliases]
-    body = [card.summary.pl, card.summary.en, card.who.pl, card.who.en, card.apply.pl]
-    body += [card.apply.en, card.programme.pl, card.programme.en]
-    if card.funded is not None:
-        for part in (card.funded.coordinator, card.funded.members):
-            if part is not None:
-                body += [part.pl, part.en]
-    if card.money is not None:
-        for field in (
-            card.money.max_grant,
-            card.money.eligible_costs,
-            card.money.own_contribution,
-            card.money.aid_intensity,
-            card.money.other,
-        ):
-            if field is not None:
-                body += [field.pl, field.en]
-    for call in card.calls:
-        body += [call.label.pl, call.label.en]
-        body += [str(d.year) for d in (call.start, call.end) if d is not None]
-        for text in (call.budget, call.results):
-            if text is not None:
-                body += [text.pl, text.en]
-    for fact in card.facts:
-        body += fact_texts(fact)
-    return title, body
-
-
-def fact_texts(fact: Fact) -> list[str]:
-    """Return the searchable texts of a fact: both languages and its keywords."""
-    return [fact.pl, fact.en, *fact.keywords]
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,9 +428,8 @@ class KnowledgeBase:
         """Order a card's facts by how well they answer the question (best first).
 
         A word tells facts apart by how few of the card's facts have it: the card's name,
-        which most of its facts repeat, hardly counts; "szkolenia" or "Warszawska" does. A
-        short fact that has the word is more about it than a long one (as in BM25); among
-        equal fits, the fact about the latest year leads.
+        which most of its facts repeat, hardly counts; "szkolenia" or "Warszawska" does.
+        Among equal fits, the fact about the latest year leads, then the one listed first.
         """
         in_card = self._card_fact_df[card.id]
         own = self._index[card.id].own
@@ -476,14 +444,11 @@ class KnowledgeBase:
             named = TITLE_IN_FACT if _matches(token, own) else 1.0
             weights.append(rarity * math.sqrt(min(1.0, self.info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
-        lengths = {f.id: len(self._fact_terms[f.id]) for f in card.facts}
-        average = sum(lengths.values()) / max(1, n)
         scored = []
         for fact in card.facts:
             terms = self._fact_terms[fact.id]
             words = sum(w for t, w in zip(tokens, weights, strict=True) if _matches(t, terms))
-            norm = 1 - LENGTH_NORM + LENGTH_NORM * lengths[fact.id] / average
-            fit = words / total / norm + KIND_WEIGHT * _kind_rank(fact, ask)
+            fit = words / total + KIND_WEIGHT * _kind_rank(fact, ask)
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))
@@ -550,16 +515,3 @@ def _chosen(facts: Sequence[ScoredFact]) -> list[Fact]:
         if lead.fit > 0 and scored.fit >= FOLLOW_SHARE * lead.fit:
             chosen.append(scored.fact)
     return chosen
-
-
-def reduce_lexicon(full: Mapping[str, str], corpus_words: Iterable[str]) -> dict[str, str]:
-    """Keep only the word forms whose lemma is a lemma (or form) of the corpus.
-
-    The full Polish dictionary takes seconds to load; the reduced one, stored as content,
-    loads in milliseconds and answers every lookup that could match a card.
-    """
-    words = {w.lower() for w in corpus_words}
-    lemmas = {full.get(w, w) for w in words}
-    lemmas |= words
-    wanted = {fold(lemma) for lemma in lemmas}
-    return {form: lemma for form, lemma in full.items() if fold(lemma) in wanted}

@@ -45,7 +45,7 @@ def test_stop_words_and_emoji_give_no_tokens(content: Content) -> None:
 
 
 def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
-    from bot.knowledge.retrieval import reduce_lexicon
+    from bot.knowledge.documents import reduce_lexicon
 
     full = {
         "klastrów": "klaster",
