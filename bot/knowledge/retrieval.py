@@ -166,9 +166,9 @@ class KnowledgeBase:
             title_terms = frozenset(self._terms(title))
             body_terms = frozenset(self._terms(body)) | title_terms
             phrases = tuple(
-                phrase
+                self._canonical(lemmas)
                 for alias in (card.name.pl, card.name.en, *card.aliases)
-                if len(phrase := tuple(t.main for t in analyzer.tokens(alias))) >= 2
+                if len(lemmas := [t.main for t in analyzer.tokens(alias)]) >= 2
             )
             names = frozenset(
                 tokens[0].main
@@ -263,15 +263,42 @@ class KnowledgeBase:
     def _phrases_found(
         self, tokens: Sequence[Token]
     ) -> list[tuple[tuple[str, tuple[str, ...]], set[int]]]:
-        """Every (card, alias phrase) found in the question, with the positions it covers."""
-        mains = [t.main for t in tokens]
+        """Every (card, alias phrase) found in the question, with the positions it covers.
+
+        An abbreviation and its expansion are one phrase word: "potencjał koordynatorów
+        krajowych klastrów kluczowych" has the alias "potencjał koordynatorów KKK".
+        """
+        mains, spans = self._canonical_spans([t.main for t in tokens])
         found = []
         for start, main in enumerate(mains):
             for card_id, phrase in self._phrase_starts.get(main, ()):
                 end = start + len(phrase)
                 if tuple(mains[start:end]) == phrase:
-                    found.append(((card_id, phrase), set(range(start, end))))
+                    covered = {i for span in spans[start:end] for i in span}
+                    found.append(((card_id, phrase), covered))
         return found
+
+    def _canonical(self, mains: Sequence[str]) -> tuple[str, ...]:
+        """Lemmas with every expansion written as its abbreviation."""
+        return tuple(self._canonical_spans(mains)[0])
+
+    def _canonical_spans(self, mains: Sequence[str]) -> tuple[list[str], list[range]]:
+        """Canonical lemmas, and the positions of ``mains`` each one stands for."""
+        out: list[str] = []
+        spans: list[range] = []
+        i = 0
+        while i < len(mains):
+            for short, long in self._expansions:
+                if tuple(mains[i : i + len(long)]) == long:
+                    out.append(short)
+                    spans.append(range(i, i + len(long)))
+                    i += len(long)
+                    break
+            else:
+                out.append(mains[i])
+                spans.append(range(i, i + 1))
+                i += 1
+        return out, spans
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
