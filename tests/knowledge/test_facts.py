@@ -13,7 +13,9 @@ from bot.errors import ContentError
 from bot.knowledge.model import FACT_KINDS
 from bot.loader import Content, load_knowledge
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "content-facts.md"
+#: A copy of ``../shared/reference/content-facts.md`` (outside this repository, so absent on a
+#: clean clone), taken when the facts were written from it; refresh it with the facts.
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "content-facts.md"
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
