@@ -38,6 +38,9 @@ class Ask:
 
     type: AskType
     cue_words: frozenset[str]
+    #: The question word right after the cue ("ile **wskaźników**", "kto **napisał**"):
+    #: what the answer is about.
+    focus: str | None = None
 
 
 def cue_words(phrase: str) -> tuple[str, ...]:
@@ -67,7 +70,7 @@ class AskDetector:
     def detect(self, question: str) -> Ask | None:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``."""
         words = question_words(question)
-        best: tuple[tuple[bool, int, int], AskType, list[str]] | None = None
+        best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
         for start, word in enumerate(words):
             for cue, ask_type in self._candidates(word):
                 span = _match(words, start, cue)
@@ -75,16 +78,30 @@ class AskDetector:
                     asking = any(part in self._interrogatives for part in cue)
                     key = (asking, sum(len(p) for p in cue), -start)
                     if best is None or key > best[0]:
-                        best = (key, ask_type, span)
+                        after = _after(words, start, span)
+                        best = (key, ask_type, span, after)
         if best is None:
             return None
-        return Ask(best[1], frozenset(best[2]))
+        return Ask(best[1], frozenset(best[2]), best[3])
 
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], AskType]]:
         found = list(self._by_first.get(word, ()))
         for length in range(PREFIX_MIN, len(word)):
             found += self._by_first.get(word[:length], ())
         return found
+
+
+def _after(words: Sequence[str], start: int, span: Sequence[str]) -> str | None:
+    """The first word after a matched cue that is not a short function word."""
+    position = start
+    for word in span:
+        while position < len(words) and words[position] != word:
+            position += 1
+        position += 1
+    for word in words[position : position + 2]:
+        if len(word) > 3:
+            return word
+    return None
 
 
 def _match(words: Sequence[str], start: int, cue: Sequence[str]) -> list[str] | None:

@@ -62,9 +62,11 @@ QUANTITY_INFO = 0.4
 #: The weight of explained words below which a question is not clearly about our topic.
 MIN_EXPLAINED = 2.5
 #: How much the fact's fit adds to the card's score when choosing among the best cards.
-FACT_WEIGHT = 0.35
+FACT_WEIGHT = 0.6
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
 KIND_WEIGHT = 0.4
+#: How much more the word right after the ask cue ("ile wskaźników") counts among facts.
+FOCUS_BOOST = 1.5
 #: How much it counts that a fact's text has the shape of the answer (an amount, a date).
 SHAPE_WEIGHT = 0.15
 #: How much a word of the card's own name counts when choosing among its facts.
@@ -469,6 +471,8 @@ class KnowledgeBase:
             # counts less here than when choosing the card. The card's own name, spelled
             # out by the question and by a few facts, says little about which fact is asked.
             named = TITLE_IN_FACT if _matches(token, own) else 1.0
+            if ask is not None and ask.focus is not None and fold(token.surface) == ask.focus:
+                named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
             weights.append(rarity * math.sqrt(min(1.0, self.info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
         scored = []
