@@ -173,3 +173,20 @@ def test_ask_json() -> None:
     assert "Nie wiem" in unknown["text"]
     english = json.loads(run("ask", "--json", "--lang", "en", "ESCA gold label price").stdout)
     assert english["card"] == "esca-gold" and "Source:" in english["text"]
+
+
+def test_ask_into_a_closed_pipe_exits_quietly() -> None:
+    # `clusterbot ask "…" | head -1`: the reader stops before the answer is printed.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "ile kosztuje brązowa odznaka ESCA?"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # nobody reads: the print meets a broken pipe
+    with process.stderr:
+        error = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=60) == 0
+    assert "CRITICAL" not in error and "Traceback" not in error

@@ -1,6 +1,6 @@
 """Composing answers: the facts asked for first, each with its source, then the card.
 
-Pure functions from a card (or FAQ entry) and a turn to replies; every word comes from the
+Pure functions from a card (and its facts) and a turn to replies; every word comes from the
 locale files or the card.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from urllib.parse import unquote
 
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
@@ -170,7 +171,7 @@ def short_url(source: FactSource) -> str:
     if url is None:
         return ""
     host = (url.host or "").removeprefix("www.")
-    path = (url.path or "").strip("/")
+    path = unquote(url.path or "").strip("/")
     shown = f"{host}/{path}" if path else host
     return shown if len(shown) <= 48 else shown[:47] + "…"
 

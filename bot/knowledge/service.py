@@ -91,10 +91,7 @@ class KnowledgeFeature:
 
     def best(self, question: str) -> Hit | None:
         """Return the best hit when confident enough, else ``None``."""
-        hits = self.kb.search(question[:MAX_QUESTION_CHARS])
-        if not hits or hits[0].confidence < CONFIDENCE_THRESHOLD or not hits[0].facts:
-            return None
-        return hits[0]
+        return _accepted(self.kb.search(question[:MAX_QUESTION_CHARS]))
 
     def reply_to(self, turn: Turn, question: str, kkk: str | None) -> list[Reply]:
         """Compose the answer to one question, in its language when that is clear."""
@@ -108,8 +105,8 @@ class KnowledgeFeature:
         if not tokens:
             return [Reply(turn.t("knowledge.no_words"))]
         hits = self.kb.search(question)
-        top = hits[0] if hits else None
-        if top is None or top.confidence < CONFIDENCE_THRESHOLD or not top.facts:
+        top = _accepted(hits)
+        if top is None:
             closest = []
             for hit in hits:
                 if hit.card not in closest and hit.card.id != "contact":
@@ -165,3 +162,10 @@ class KnowledgeFeature:
             if isinstance(value, str):
                 return value
         return None
+
+
+def _accepted(hits: Sequence[Hit]) -> Hit | None:
+    """The best hit, when it is confident enough and has a fact to lead with."""
+    if not hits or hits[0].confidence < CONFIDENCE_THRESHOLD or not hits[0].facts:
+        return None
+    return hits[0]
