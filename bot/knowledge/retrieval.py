@@ -47,8 +47,8 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 PENALTY_POWER = 1.0
 #: How many of the question's unexplained words (the most telling) count against an answer.
 MAX_MISSED = 3
-#: How much the unexplained words of a sentence with nothing of the topic count.
-CONTEXT_SHARE = 0.6
+#: How much the unexplained words of the sentences around the one that asks count.
+CONTEXT_SHARE = 0.3
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: Question words found in a card's title count this much more than words in its body.
 TITLE_WEIGHT = 3.0
@@ -355,6 +355,7 @@ class KnowledgeBase:
             for t, w in zip(tokens, weights, strict=True)
         ]
         sentences = self._sentences(question, tokens)
+        asking = _asking_sentence(self.plain(question))
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights, found)
@@ -374,11 +375,6 @@ class KnowledgeBase:
             )
             explained = anchor = 0.0
             title = self._index[card.id].title
-            on_topic = {
-                sentence
-                for token, sentence in zip(tokens, sentences, strict=True)
-                if _matches(token, shown)
-            }
             missed: list[float] = []
             for token, weight, penalty, sentence in zip(
                 tokens, weights, against, sentences, strict=True
@@ -387,9 +383,9 @@ class KnowledgeBase:
                     explained += weight
                     anchor += weight * (TITLE_WEIGHT if _matches(token, title) else 1.0)
                 else:
-                    # A sentence with nothing of the topic is context ("Chciałabym
-                    # podpytać ich o doświadczenia"), not part of what is asked.
-                    missed.append(penalty * (1.0 if sentence in on_topic else CONTEXT_SHARE))
+                    # The sentences around the one that asks (the last with a question
+                    # mark) are context ("Srebro mamy od dwóch lat …"), not what is asked.
+                    missed.append(penalty * (1.0 if sentence == asking else CONTEXT_SHARE))
             # A long question is judged by its few most telling unexplained words, so that
             # the context a busy coordinator gives does not drown what she asks.
             unexplained = sum(sorted(missed, reverse=True)[: int(MAX_MISSED)])
@@ -414,7 +410,7 @@ class KnowledgeBase:
 
     def _sentences(self, question: str, tokens: Sequence[Token]) -> list[int]:
         """The number of the sentence each token comes from (in order of appearance)."""
-        parts = [p for p in _SENTENCE.split(self.plain(question)) if p.strip()]
+        parts = [part for part in _SENTENCE.split(self.plain(question)) if part.strip()]
         where: list[int] = []
         surfaces = [[t.surface for t in self.analyzer.tokens(part)] for part in parts]
         index = 0
@@ -502,6 +498,13 @@ def _latest_year(fact: Fact) -> int:
     """The latest year a fact mentions (0 when none)."""
     years = [int(y) for y in _YEAR.findall(fact.pl)]
     return max(years, default=0)
+
+
+def _asking_sentence(question: str) -> int:
+    """Which sentence asks: the last with a question mark, else the last."""
+    parts = [part for part in _SENTENCE.split(question) if part.strip()]
+    marked = [i for i, part in enumerate(parts) if "?" in part]
+    return marked[-1] if marked else max(0, len(parts) - 1)
 
 
 def _is_number(token: Token) -> bool:
