@@ -1,7 +1,8 @@
 """What a question asks for: its ask-type ("how much", "until when", "is it still open").
 
 Cues come from ``content/knowledge.yaml``. A cue is a short phrase whose words must occur in
-the question in order and next to each other, after case and diacritic folding. A cue word of
+the question in order, at most one word apart ("kto teraz przyznaje"), after case and
+diacritic folding. A cue word of
 five letters or more matches any question word it begins (``ile czlon`` matches "ile
 członków"); a shorter one only the same word ("moze" is not "mozesz"). A cue holding a
 question word ("ile", "kiedy", "how") beats one without; among those, the longest wins, so

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -42,7 +42,7 @@ FactKind = Literal[
     "result",  # what a call or round produced (who won, how many were chosen)
     "history",  # how it came to be
 ]
-FACT_KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
+FACT_KINDS: tuple[str, ...] = get_args(FactKind)
 Certainty = Literal["confirmed", "single_source", "uncertain"]
 
 
