@@ -32,6 +32,8 @@ from rapidfuzz import fuzz, process
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
 from bot.knowledge.documents import card_texts, fact_texts
+from bot.knowledge.facts import CardFacts, ScoredFact
+from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.text import Analyzer, Token
 from bot.knowledge.wordinfo import WordInfo
@@ -49,7 +51,6 @@ PENALTY_POWER = 1.0
 MAX_MISSED = 3
 #: How much the unexplained words of the sentences around the one that asks count.
 CONTEXT_SHARE = 0.3
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: Question words found in a card's title count this much more than words in its body.
 TITLE_WEIGHT = 3.0
 #: A whole alias of two or more words found in the question adds its weight this many times.
@@ -63,36 +64,8 @@ QUANTITY_INFO = 0.4
 MIN_EXPLAINED = 2.5
 #: How much the fact's fit adds to the card's score when choosing among the best cards.
 FACT_WEIGHT = 0.6
-#: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
-KIND_WEIGHT = 0.4
-#: How much more the word right after the ask cue ("ile wskaźników") counts among facts.
-FOCUS_BOOST = 1.5
-#: How much it counts that a fact's text has the shape of the answer (an amount, a date).
-SHAPE_WEIGHT = 0.15
-#: How much a word of the card's own name counts when choosing among its facts.
-TITLE_IN_FACT = 0.3
-#: The share of ``KIND_WEIGHT`` a fact gets when its kind is the ask-type's first, second,
-#: third (or later) preference.
-KIND_RANKS = (1.0, 0.6, 0.4)
-#: Without an ask-type, a definition leads only when no fact fits the question's words better.
-NO_ASK_DEFINITION = 0.15
-#: A fact's word fit is the weight of the question words it has over the weight of all the
-#: question's words, but over no less than this: one ordinary word matched does not make a
-#: perfect fit.
-FIT_FLOOR = 2.0
 #: How many of the best cards compete on their facts.
 CARD_POOL = 3
-#: A further fact is shown beside the lead one when it fits at least this share as well.
-FOLLOW_SHARE = 0.8
-MAX_FACTS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class ScoredFact:
-    """A fact of a card with how well it fits the question."""
-
-    fact: Fact
-    fit: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +92,6 @@ class _CardIndex:
     phrases: tuple[tuple[str, ...], ...]
     #: One-word names and aliases ("KKK", "ESCA", "2.17"), as lemmas.
     names: frozenset[str]
-    #: The terms that name the card itself (its name and one-word aliases), not a part of it
-    #: as an alias like "klaster zalążkowy" does.
-    own: frozenset[str]
 
 
 class KnowledgeBase:
@@ -160,8 +130,7 @@ class KnowledgeBase:
         #: Our texts' terms, each text analysed once (a fact is in its card's body too).
         self._text_terms: dict[str, list[str]] = {}
         self._index: dict[str, _CardIndex] = {}
-        self._fact_terms: dict[str, frozenset[str]] = {}
-        self._card_fact_df: dict[str, Counter[str]] = {}
+        self._facts: dict[str, CardFacts] = {}
         card_df: Counter[str] = Counter()
         for card in content.cards:
             title, body = card_texts(card)
@@ -177,16 +146,14 @@ class KnowledgeBase:
                 for alias in (card.name.pl, card.name.en, *card.aliases)
                 if len(tokens := analyzer.tokens(alias)) == 1
             )
-            own = frozenset(self._terms([card.name.pl, card.name.en])) | names
-            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases, names, own)
+            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases, names)
             card_df.update(body_terms)
-            in_card: Counter[str] = Counter()
-            for fact in card.facts:
-                terms = frozenset(self._terms(fact_texts(fact)))
-                self._fact_terms[fact.id] = terms
-                in_card.update(terms)
-            self._card_fact_df[card.id] = in_card
-        self._latest_year = {fid: _latest_year(f) for fid, f in self.facts.items()}
+            # The card's own name and one-word aliases, not a part of it as an alias like
+            # "klaster zalążkowy" names, say little about which of its facts is asked.
+            own = frozenset(self._terms([card.name.pl, card.name.en])) | names
+            self._facts[card.id] = CardFacts.index(
+                card.facts, lambda fact: frozenset(self._terms(fact_texts(fact))), own
+            )
         self._card_df = card_df
         self._info_cache: dict[tuple[str, str], float] = {}
         self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -368,10 +335,11 @@ class KnowledgeBase:
             ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
-            facts = self._rank_facts(card, every, ask) if rank < CARD_POOL else ()
+            indexed = self._facts[card.id]
+            facts = indexed.rank(every, ask, self.info) if rank < CARD_POOL else ()
             best_fit = facts[0].fit if facts else 0.0
             shown = self._index[card.id].title.union(
-                *(self._fact_terms[f.id] for f in _chosen(facts))
+                *(indexed.terms[f.id] for f in shown_facts(facts))
             )
             explained = anchor = 0.0
             title = self._index[card.id].title
@@ -379,16 +347,16 @@ class KnowledgeBase:
             for token, weight, penalty, sentence in zip(
                 tokens, weights, against, sentences, strict=True
             ):
-                if _matches(token, shown):
+                if token.matches(shown):
                     explained += weight
-                    anchor += weight * (TITLE_WEIGHT if _matches(token, title) else 1.0)
+                    anchor += weight * (TITLE_WEIGHT if token.matches(title) else 1.0)
                 else:
                     # The sentences around the one that asks (the last with a question
                     # mark) are context ("Srebro mamy od dwóch lat …"), not what is asked.
                     missed.append(penalty * (1.0 if sentence == asking else CONTEXT_SHARE))
             # A long question is judged by its few most telling unexplained words, so that
             # the context a busy coordinator gives does not drown what she asks.
-            unexplained = sum(sorted(missed, reverse=True)[: int(MAX_MISSED)])
+            unexplained = sum(sorted(missed, reverse=True)[:MAX_MISSED])
             share = explained / (explained + unexplained) if explained else 0.0
             # A question made of ordinary words only ("what is the capital of France") has
             # nothing that names our topic, however much of it a card happens to contain;
@@ -410,7 +378,7 @@ class KnowledgeBase:
 
     def _sentences(self, question: str, tokens: Sequence[Token]) -> list[int]:
         """The number of the sentence each token comes from (in order of appearance)."""
-        parts = [part for part in _SENTENCE.split(self.plain(question)) if part.strip()]
+        parts = _parts(self.plain(question))
         where: list[int] = []
         surfaces = [[t.surface for t in self.analyzer.tokens(part)] for part in parts]
         index = 0
@@ -430,10 +398,10 @@ class KnowledgeBase:
         index = self._index[card_id]
         score = covered = 0.0
         for token, weight in zip(tokens, weights, strict=True):
-            if _matches(token, index.title):
+            if token.matches(index.title):
                 score += weight * TITLE_WEIGHT
                 covered += weight
-            elif _matches(token, index.body):
+            elif token.matches(index.body):
                 score += weight
                 covered += weight
         for (owner, phrase), _ in phrases:
@@ -447,72 +415,21 @@ class KnowledgeBase:
                 score += PHRASE_WEIGHT * weight
         return score, covered
 
-    def _rank_facts(
-        self, card: Card, tokens: Sequence[Token], ask: Ask | None
-    ) -> tuple[ScoredFact, ...]:
-        """Order a card's facts by how well they answer the question (best first).
 
-        A word tells facts apart by how few of the card's facts have it: the card's name,
-        which most of its facts repeat, hardly counts; "szkolenia" or "Warszawska" does.
-        Among equal fits, the fact about the latest year leads, then the one listed first.
-        """
-        in_card = self._card_fact_df[card.id]
-        own = self._index[card.id].own
-        n = len(card.facts)
-        weights = []
-        for token in tokens:
-            df = max(in_card.get(term, 0) for term in token.terms)
-            rarity = math.log((n + 1) / (df + 0.5))
-            # Ordinary words ("cel", "termin") do tell facts apart: the language's rarity
-            # counts less here than when choosing the card. The card's own name, spelled
-            # out by the question and by a few facts, says little about which fact is asked.
-            named = TITLE_IN_FACT if _matches(token, own) else 1.0
-            if ask is not None and ask.focus is not None and fold(token.surface) == ask.focus:
-                named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
-            weights.append(rarity * math.sqrt(min(1.0, self.info(token))) * named)
-        total = max(sum(weights), FIT_FLOOR)
-        scored = []
-        for fact in card.facts:
-            terms = self._fact_terms[fact.id]
-            words = sum(w for t, w in zip(tokens, weights, strict=True) if _matches(t, terms))
-            fit = words / total + KIND_WEIGHT * _kind_rank(fact, ask)
-            if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
-                fit += SHAPE_WEIGHT
-            scored.append(ScoredFact(fact, round(fit, 4)))
-        order = {f.id: i for i, f in enumerate(card.facts)}
-        scored.sort(key=lambda s: (-s.fit, -self._latest_year[s.fact.id], order[s.fact.id]))
-        return tuple(scored)
-
-
-def _kind_rank(fact: Fact, ask: Ask | None) -> float:
-    if ask is None:
-        return NO_ASK_DEFINITION if fact.kind == "definition" else 0.0
-    kinds = ask.type.kinds
-    if fact.kind in kinds:
-        position = kinds.index(fact.kind)
-        return KIND_RANKS[min(position, len(KIND_RANKS) - 1)]
-    return 0.0
-
-
-def _latest_year(fact: Fact) -> int:
-    """The latest year a fact mentions (0 when none)."""
-    years = [int(y) for y in _YEAR.findall(fact.pl)]
-    return max(years, default=0)
+def _parts(text: str) -> list[str]:
+    """The sentences of a text."""
+    return [part for part in _SENTENCE.split(text) if part.strip()]
 
 
 def _asking_sentence(question: str) -> int:
     """Which sentence asks: the last with a question mark, else the last."""
-    parts = [part for part in _SENTENCE.split(question) if part.strip()]
+    parts = _parts(question)
     marked = [i for i, part in enumerate(parts) if "?" in part]
     return marked[-1] if marked else max(0, len(parts) - 1)
 
 
 def _is_number(token: Token) -> bool:
     return token.main.startswith("n") and token.main[1:].isdigit()
-
-
-def _matches(token: Token, terms: frozenset[str]) -> bool:
-    return any(term in terms for term in token.terms)
 
 
 def _positions(words: Sequence[str], phrase: Sequence[str]) -> set[int]:
@@ -523,29 +440,3 @@ def _positions(words: Sequence[str], phrase: Sequence[str]) -> set[int]:
         if tuple(words[i : i + n]) == tuple(phrase):
             found.update(range(i, i + n))
     return found
-
-
-def chosen_facts(hit: Hit) -> list[Fact]:
-    """The lead fact and the few that fit nearly as well (at most ``MAX_FACTS``).
-
-    "Is it still open?" is answered from the status and the newest known call: when the
-    chosen facts hold no call dates, the card's latest deadline fact follows them.
-    """
-    chosen = _chosen(hit.facts)
-    if hit.ask is not None and hit.ask.name == "status" and chosen:
-        calls = [s.fact for s in hit.facts if s.fact.kind == "deadline"]
-        if calls and not any(f.kind == "deadline" for f in chosen):
-            newest = max(calls, key=_latest_year)
-            chosen = [*chosen[: MAX_FACTS - 1], newest]
-    return chosen
-
-
-def _chosen(facts: Sequence[ScoredFact]) -> list[Fact]:
-    if not facts:
-        return []
-    lead = facts[0]
-    chosen = [lead.fact]
-    for scored in facts[1:MAX_FACTS]:
-        if lead.fit > 0 and scored.fit >= FOLLOW_SHARE * lead.fit:
-            chosen.append(scored.fact)
-    return chosen

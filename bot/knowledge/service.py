@@ -17,7 +17,8 @@ from bot.knowledge.answer import (
     section_text,
     unknown_answer,
 )
-from bot.knowledge.retrieval import Hit, KnowledgeBase, chosen_facts
+from bot.knowledge.facts import answer_facts
+from bot.knowledge.retrieval import Hit, KnowledgeBase
 
 #: Below this share of the question explained by the best card, we do not answer.
 CONFIDENCE_THRESHOLD = 0.6
@@ -112,7 +113,7 @@ class KnowledgeFeature:
                 if hit.card not in closest and hit.card.id != "contact":
                     closest.append(hit.card)
             return [unknown_answer(turn, closest, self.kb.cards["contact"])]
-        facts = chosen_facts(top)
+        facts = answer_facts(top.facts, top.ask)
         extra = []
         said = any(f.kind == "status" for f in facts)
         dated = any(f.kind == "deadline" for f in facts)

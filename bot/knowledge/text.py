@@ -31,6 +31,10 @@ class Token:
         """The lemma (or number) term."""
         return self.terms[0]
 
+    def matches(self, terms: frozenset[str]) -> bool:
+        """Whether any of this token's terms is among ``terms``."""
+        return any(term in terms for term in self.terms)
+
 
 class Analyzer:
     """Turns text into tokens using a lexicon of word forms to lemmas."""

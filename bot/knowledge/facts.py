@@ -1,0 +1,151 @@
+"""Choosing among a card's facts: which one answers the question, and which are shown.
+
+A word tells facts apart by how few of the card's facts have it: the card's name, which most
+of its facts repeat, hardly counts; "szkolenia" or "Warszawska" does. A fact of the kind
+the question asks for (``asking``) gains, and so does one whose text has the answer's shape
+(an amount, a date). The constants were chosen on the dev part of the evaluation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.core.folding import fold
+from bot.knowledge.asking import Ask, AskType
+from bot.knowledge.model import Fact
+from bot.knowledge.text import Token
+
+#: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
+KIND_WEIGHT = 0.4
+#: The share of ``KIND_WEIGHT`` a fact gets when its kind is the ask-type's first, second,
+#: third (or later) preference.
+KIND_RANKS = (1.0, 0.6, 0.4)
+#: Without an ask-type, a definition leads only when no fact fits the question's words better.
+NO_ASK_DEFINITION = 0.15
+#: How much more the word right after the ask cue ("ile wskaźników") counts among facts.
+FOCUS_BOOST = 1.5
+#: How much it counts that a fact's text has the shape of the answer (an amount, a date).
+SHAPE_WEIGHT = 0.15
+#: How much a word of the card's own name counts when choosing among its facts.
+TITLE_IN_FACT = 0.3
+#: A fact's word fit is the weight of the question words it has over the weight of all the
+#: question's words, but over no less than this: one ordinary word matched does not make a
+#: perfect fit.
+FIT_FLOOR = 2.0
+#: A further fact is shown beside the lead one when it fits at least this share as well.
+FOLLOW_SHARE = 0.8
+MAX_FACTS = 3
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredFact:
+    """A fact of a card with how well it fits the question."""
+
+    fact: Fact
+    fit: float
+
+
+@dataclass(frozen=True, slots=True)
+class CardFacts:
+    """A card's facts, indexed for choosing among them.
+
+    Each fact's terms, how many facts have each term, and the terms of the card's own name.
+    """
+
+    facts: tuple[Fact, ...]
+    terms: Mapping[str, frozenset[str]]
+    frequency: Counter[str]
+    own: frozenset[str]
+
+    @classmethod
+    def index(
+        cls, facts: Iterable[Fact], terms_of: Callable[[Fact], frozenset[str]], own: frozenset[str]
+    ) -> CardFacts:
+        """Index ``facts`` with ``terms_of`` (the knowledge base's text analysis)."""
+        ordered = tuple(facts)
+        terms = {fact.id: terms_of(fact) for fact in ordered}
+        frequency: Counter[str] = Counter()
+        for found in terms.values():
+            frequency.update(found)
+        return cls(ordered, terms, frequency, own)
+
+    def rank(
+        self, tokens: Sequence[Token], ask: Ask | None, info: Callable[[Token], float]
+    ) -> tuple[ScoredFact, ...]:
+        """Order the facts by how well they answer the question (best first).
+
+        ``info`` is how much a word says in the language. Among equal fits, the fact about
+        the latest year leads, then the one listed first.
+        """
+        n = len(self.facts)
+        weights = []
+        for token in tokens:
+            df = max(self.frequency.get(term, 0) for term in token.terms)
+            rarity = math.log((n + 1) / (df + 0.5))
+            # Ordinary words ("cel", "termin") do tell facts apart: the language's rarity
+            # counts less here than when choosing the card. The card's own name, spelled
+            # out by the question and by a few facts, says little about which fact is asked.
+            named = TITLE_IN_FACT if token.matches(self.own) else 1.0
+            if ask is not None and ask.focus is not None and fold(token.surface) == ask.focus:
+                named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
+            weights.append(rarity * math.sqrt(min(1.0, info(token))) * named)
+        total = max(sum(weights), FIT_FLOOR)
+        scored = []
+        for fact in self.facts:
+            terms = self.terms[fact.id]
+            words = sum(w for t, w in zip(tokens, weights, strict=True) if t.matches(terms))
+            fit = words / total + KIND_WEIGHT * _kind_rank(fact, ask)
+            if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
+                fit += SHAPE_WEIGHT
+            scored.append(ScoredFact(fact, round(fit, 4)))
+        order = {f.id: i for i, f in enumerate(self.facts)}
+        scored.sort(key=lambda s: (-s.fit, -latest_year(s.fact), order[s.fact.id]))
+        return tuple(scored)
+
+
+def shown(facts: Sequence[ScoredFact]) -> list[Fact]:
+    """The lead fact and the few that fit nearly as well (at most ``MAX_FACTS``)."""
+    if not facts:
+        return []
+    lead = facts[0]
+    chosen = [lead.fact]
+    for scored in facts[1:MAX_FACTS]:
+        if lead.fit > 0 and scored.fit >= FOLLOW_SHARE * lead.fit:
+            chosen.append(scored.fact)
+    return chosen
+
+
+def answer_facts(facts: Sequence[ScoredFact], ask: AskType | None) -> list[Fact]:
+    """The facts an answer shows, best first.
+
+    "Is it still open?" is answered from the status and the newest known call: when the
+    shown facts hold no call dates, the card's latest deadline fact follows them.
+    """
+    chosen = shown(facts)
+    if ask is not None and ask.name == "status" and chosen:
+        calls = [s.fact for s in facts if s.fact.kind == "deadline"]
+        if calls and not any(f.kind == "deadline" for f in chosen):
+            newest = max(calls, key=latest_year)
+            chosen = [*chosen[: MAX_FACTS - 1], newest]
+    return chosen
+
+
+def latest_year(fact: Fact) -> int:
+    """The latest year a fact mentions (0 when none)."""
+    years = [int(y) for y in _YEAR.findall(fact.pl)]
+    return max(years, default=0)
+
+
+def _kind_rank(fact: Fact, ask: Ask | None) -> float:
+    if ask is None:
+        return NO_ASK_DEFINITION if fact.kind == "definition" else 0.0
+    kinds = ask.type.kinds
+    if fact.kind in kinds:
+        position = kinds.index(fact.kind)
+        return KIND_RANKS[min(position, len(KIND_RANKS) - 1)]
+    return 0.0
