@@ -17,14 +17,11 @@ from bot.knowledge.model import Call, Card, Fact, FactSource
 
 PREFIX = "k1"
 SECTIONS = ("who", "funded", "money", "dates", "apply", "sources")
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _date(turn: Turn, value: date) -> str:
-    """``05.12.2023`` in Polish, ``5 Dec 2023`` in English."""
-    if turn.locale == "pl":
-        return value.strftime("%d.%m.%Y")
-    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    """``05.12.2023`` in Polish, ``5 Dec 2023`` in English (templates in the locales)."""
+    day = turn.t(f"knowledge.day.{value.day}")
+    month = turn.t(f"knowledge.month.{value.month}")
+    return turn.t("knowledge.date", day=day, month=month, year=value.year)
 
 
 def source_line(turn: Turn, source: Source) -> str:
