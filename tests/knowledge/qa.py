@@ -34,7 +34,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PARTS = {"dev": DATA / "qa_eval_dev.yaml", "test": DATA / "qa_eval_test.yaml"}
 #: The fingerprint of the frozen test part's questions and expectations.
 FROZEN_FIELDS = ("q", "card", "fact", "ask", "style", "near")
-_NUMBER = re.compile(r"\d+(?:[ ,.]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,8 @@ def cited(text: str, facts: dict[str, Fact]) -> list[Fact]:
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers of a text, without separators ("1 292" and "1,292" are "1292")."""
-    return {re.sub(r"[ ,.]", "", n) for n in _NUMBER.findall(text)}
+    """Numbers as digits only: "1 292", "1,292" → "1292"; "0,5" and "0.5" → "05"."""
+    return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
 
 
 def stray_numbers(text: str, facts: dict[str, Fact]) -> set[str]:

@@ -12,6 +12,7 @@ import pytest
 from bot.errors import ContentError
 from bot.knowledge.model import FACT_KINDS
 from bot.loader import Content, load_knowledge
+from tests.knowledge.qa import numbers
 
 #: A copy of ``../shared/reference/content-facts.md`` (outside this repository, so absent on a
 #: clean clone), taken when the facts were written from it; refresh it with the facts.
@@ -23,7 +24,6 @@ MONTHS = {
     )
 }
 _MON = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
 
 
 def _dates(text: str) -> tuple[set[date], str]:
@@ -80,16 +80,11 @@ def _day_months(text: str) -> list[tuple[int, int, int]]:
     ]
 
 
-def _numbers(text: str) -> set[str]:
-    """Numbers as digits only: "1 292", "1,292" → "1292"; "0,5" and "0.5" → "05"."""
-    return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
-
-
 @pytest.fixture(scope="module")
 def reference() -> tuple[set[date], set[str], str]:
     text = REFERENCE.read_text("utf-8")
     dates, rest = _dates(text)
-    numbers = _numbers(rest) | {str(d.year) for d in dates} | {str(d.day) for d in dates}
+    known = numbers(rest) | {str(d.year) for d in dates} | {str(d.day) for d in dates}
     # A day and month given without a year ("first set to 30 Aug") counts in the year its own
     # line (bullet or table row) names nearest to it.
     for line in rest.splitlines():
@@ -98,7 +93,7 @@ def reference() -> tuple[set[date], set[str], str]:
             if years:
                 year = min(years, key=lambda y: abs(y[0] - where))[1]
                 dates.add(date(year, month, day))
-    return dates, numbers, text
+    return dates, known, text
 
 
 def test_every_card_has_facts_and_there_are_enough(content: Content) -> None:
@@ -111,7 +106,7 @@ def test_every_card_has_facts_and_there_are_enough(content: Content) -> None:
 def test_every_number_of_a_fact_is_in_the_reference_or_its_own_source(
     content: Content, reference: tuple[set[date], set[str], str]
 ) -> None:
-    dates, numbers, text = reference
+    dates, known, text = reference
     missing = []
     for card in content.knowledge_base.content.cards:
         for fact in card.facts:
@@ -121,7 +116,7 @@ def test_every_number_of_a_fact_is_in_the_reference_or_its_own_source(
             for language in (fact.pl, fact.en):
                 fact_dates, rest = _dates(language)
                 missing += [(fact.id, d.isoformat()) for d in fact_dates - dates]
-                missing += [(fact.id, n) for n in _numbers(rest) - numbers]
+                missing += [(fact.id, n) for n in numbers(rest) - known]
     assert not missing
 
 
