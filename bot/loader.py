@@ -24,7 +24,7 @@ from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.core.records import Event
 from bot.errors import ContentError
 from bot.knowledge.lexicon import lexicon_for
-from bot.knowledge.model import Card, KnowledgeContent, Vocabulary
+from bot.knowledge.model import Card, KnowledgeContent, QuestionsFile, Vocabulary
 from bot.knowledge.retrieval import KnowledgeBase
 from bot.knowledge.text import Analyzer
 from bot.knowledge.wordinfo import WordInfo
@@ -138,6 +138,10 @@ _KINDS = (
         lambda rel: rel.startswith("instruments/") and rel.count("/") == 1,
         "instruments/*.yaml",
     ),
+    _Kind(
+        lambda rel: rel.startswith("questions/") and rel.count("/") == 1,
+        "questions/*.yaml",
+    ),
     _Kind(lambda rel: rel == "knowledge.yaml", "knowledge.yaml"),
     _Kind(lambda rel: rel == "events.yaml", "events.yaml"),
     _Kind(lambda rel: rel == "readiness.yaml", "readiness.yaml"),
@@ -167,11 +171,42 @@ def load_knowledge(root: Path) -> KnowledgeContent:
                 display_name(path, root), "id", f"must match the file name ({path.stem})"
             )
         cards.append(card)
+    cards = _with_questions(root, cards)
     vocabulary = load_model(root / "knowledge.yaml", root, Vocabulary)
     try:
         return KnowledgeContent(cards=tuple(cards), vocabulary=vocabulary)
     except ValidationError as exc:
         raise validation_error("instruments/ + knowledge.yaml", exc) from exc
+
+
+def _with_questions(root: Path, cards: list[Card]) -> list[Card]:
+    """Attach each ``questions/<card>.yaml`` file's example questions to the card's facts.
+
+    Raises:
+        ContentError: a file for no card, or a fact id the card does not have.
+
+    """
+    by_id = {card.id: card for card in cards}
+    folder = root / "questions"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        name = display_name(path, root)
+        parsed = load_model(path, root, QuestionsFile)
+        card = by_id.get(parsed.card)
+        if parsed.card != path.stem or card is None:
+            raise ContentError(name, "card", "must be a card id matching the file name")
+        facts = {fact.id: fact for fact in card.facts}
+        for fact_id in parsed.questions:
+            if fact_id not in facts:
+                raise ContentError(name, f"questions.{fact_id}", "the card has no such fact")
+        by_id[card.id] = card.model_copy(
+            update={
+                "facts": tuple(
+                    fact.model_copy(update={"questions": parsed.questions.get(fact.id, ())})
+                    for fact in card.facts
+                )
+            }
+        )
+    return [by_id[card.id] for card in cards]
 
 
 LEXICON_FILE = "lexicon.json"

@@ -17,6 +17,8 @@ from bot.knowledge.model import Call, Card, Fact, FactSource
 
 PREFIX = "k1"
 SECTIONS = ("who", "funded", "money", "dates", "apply", "sources")
+
+
 def _date(turn: Turn, value: date) -> str:
     """``05.12.2023`` in Polish, ``5 Dec 2023`` in English (templates in the locales)."""
     day = turn.t(f"knowledge.day.{value.day}")

@@ -38,9 +38,13 @@ def card_texts(card: Card) -> tuple[list[str], list[str]]:
     return title, body
 
 
-def fact_texts(fact: Fact) -> list[str]:
-    """Return the searchable texts of a fact: both languages and its keywords."""
-    return [fact.pl, fact.en, *fact.keywords]
+def fact_texts(fact: Fact, *, questions: bool = False) -> list[str]:
+    """Return the searchable texts of a fact: both languages and its keywords.
+
+    With ``questions``, its example questions too (they tell facts apart, but their ordinary
+    words must not make a foreign question look answered).
+    """
+    return [fact.pl, fact.en, *fact.keywords, *(fact.questions if questions else ())]
 
 
 def reduce_lexicon(full: Mapping[str, str], corpus_words: Iterable[str]) -> dict[str, str]:

@@ -39,6 +39,8 @@ FIT_FLOOR = 2.0
 #: A further fact is shown beside the lead one when it fits at least this share as well.
 FOLLOW_SHARE = 0.8
 MAX_FACTS = 3
+#: How much a fact's closest example question (its cosine with the question) adds.
+EXAMPLE_WEIGHT = 1.5
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -75,7 +77,11 @@ class CardFacts:
         return cls(ordered, terms, frequency, own)
 
     def rank(
-        self, tokens: Sequence[Token], ask: Ask | None, info: Callable[[Token], float]
+        self,
+        tokens: Sequence[Token],
+        ask: Ask | None,
+        info: Callable[[Token], float],
+        resemblance: Mapping[str, float] | None = None,
     ) -> tuple[ScoredFact, ...]:
         """Order the facts by how well they answer the question (best first).
 
@@ -100,6 +106,8 @@ class CardFacts:
             terms = self.terms[fact.id]
             words = sum(w for t, w in zip(tokens, weights, strict=True) if t.matches(terms))
             fit = words / total + KIND_WEIGHT * _kind_rank(fact, ask)
+            if resemblance:
+                fit += EXAMPLE_WEIGHT * resemblance.get(fact.id, 0.0)
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))

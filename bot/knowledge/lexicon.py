@@ -29,6 +29,7 @@ def corpus_words(content: KnowledgeContent) -> set[str]:
     for card in content.cards:
         title, body = card_texts(card)
         texts += title + body
+        texts += [q for fact in card.facts for q in fact.questions]
     for ask in content.vocabulary.ask_types:
         texts += ask.cues
     return {w.lower() for text in texts for w in _WORD.findall(text)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -84,10 +84,20 @@ class Fact(_Frozen):
     certainty: Certainty
     #: Extra words a question may use for this fact (synonyms the text does not contain).
     keywords: tuple[str, ...] = ()
+    #: Questions this fact answers, as a coordinator would ask them (training phrases, from
+    #: ``content/questions/<card>.yaml``): they teach retrieval the words people use.
+    questions: tuple[str, ...] = ()
 
     def text(self, locale: str) -> str:
         """Return the fact in ``locale`` (Polish for anything else)."""
         return self.en if locale == "en" else self.pl
+
+
+class QuestionsFile(_Frozen):
+    """``content/questions/<card>.yaml``: example questions for each of a card's facts."""
+
+    card: str
+    questions: dict[str, tuple[Annotated[str, Field(min_length=3, max_length=600)], ...]]
 
 
 class Funded(_Frozen):

@@ -11,6 +11,10 @@ question look foreign, while rare words that no card has ("fotowoltaika") do.
 - Among the best three cards, a fact scores by the question words it has (each counting by
   how few of the card's facts have it), by how well its kind fits the ask-type ("ile
   kosztuje" → cost) and by whether its text has the answer's shape (an amount, a date).
+- Each fact's example questions (``content/questions/``), written the way coordinators
+  ask, add their closest resemblance to the question (``examples``) to the fact's fit and to
+  its card's score; their words also tell a card's facts apart. They do not count towards
+  confidence: "jak zrobić przelew" shares words with some example, not with our facts.
 - Confidence is the share of the question's weight that the card's title and the facts shown
   explain, judged by the few most telling unexplained words; below a threshold the assistant
   says it does not know.
@@ -32,6 +36,7 @@ from rapidfuzz import fuzz, process
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
 from bot.knowledge.documents import card_texts, fact_texts
+from bot.knowledge.examples import ExampleIndex
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
@@ -66,6 +71,8 @@ MIN_EXPLAINED = 2.5
 FACT_WEIGHT = 0.6
 #: How many of the best cards compete on their facts.
 CARD_POOL = 3
+#: How much a card's closest example question adds to its score.
+CARD_EXAMPLE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,8 @@ class KnowledgeBase:
         self._text_terms: dict[str, list[str]] = {}
         self._index: dict[str, _CardIndex] = {}
         self._facts: dict[str, CardFacts] = {}
+        #: Each fact's own words (without its example questions): what showing it explains.
+        self._fact_terms: dict[str, frozenset[str]] = {}
         card_df: Counter[str] = Counter()
         for card in content.cards:
             title, body = card_texts(card)
@@ -152,9 +161,24 @@ class KnowledgeBase:
             # "klaster zalążkowy" names, say little about which of its facts is asked.
             own = frozenset(self._terms([card.name.pl, card.name.en])) | names
             self._facts[card.id] = CardFacts.index(
-                card.facts, lambda fact: frozenset(self._terms(fact_texts(fact))), own
+                card.facts,
+                lambda fact: frozenset(self._terms(fact_texts(fact, questions=True))),
+                own,
             )
+            self._fact_terms.update(
+                {fact.id: frozenset(self._terms(fact_texts(fact))) for fact in card.facts}
+            )
+
         self._card_df = card_df
+        self._examples = ExampleIndex.build(
+            (
+                (card.id, fact.id, q)
+                for card in content.cards
+                for fact in card.facts
+                for q in fact.questions
+            ),
+            analyzer.tokens,
+        )
         self._info_cache: dict[tuple[str, str], float] = {}
         self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for card_id, index in self._index.items():
@@ -323,11 +347,14 @@ class KnowledgeBase:
         ]
         sentences = self._sentences(question, tokens)
         asking = _asking_sentence(self.plain(question))
+        resemblance = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights, found)
             if covered > 0:
-                ranked.append((score / total, card))
+                ranked.append(
+                    (score / total + CARD_EXAMPLE * resemblance.cards.get(card.id, 0.0), card)
+                )
         ranked.sort(key=lambda item: item[0], reverse=True)
         asks_where = ask is not None and ask.type.name == "contact" and CONTACT in self.cards
         if asks_where:
@@ -336,10 +363,12 @@ class KnowledgeBase:
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
-            facts = indexed.rank(every, ask, self.info) if rank < CARD_POOL else ()
+            facts = (
+                indexed.rank(every, ask, self.info, resemblance.facts) if rank < CARD_POOL else ()
+            )
             best_fit = facts[0].fit if facts else 0.0
             shown = self._index[card.id].title.union(
-                *(indexed.terms[f.id] for f in shown_facts(facts))
+                *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             explained = anchor = 0.0
             title = self._index[card.id].title

@@ -122,6 +122,6 @@ def _misses(report: Report) -> list[tuple[str, tuple[str, ...], str | None]]:
     return [(o.case.q, o.case.facts, o.lead) for o in report.misses()]
 
 
-FLOOR_IN_SCOPE = 0.68
+FLOOR_IN_SCOPE = 0.8
 FLOOR_REFUSED = 0.9
-FLOOR_DEV = 0.72
+FLOOR_DEV = 0.8

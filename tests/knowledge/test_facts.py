@@ -158,3 +158,22 @@ def test_a_broken_fact_stops_start_up_naming_file_fact_and_field(
     message = str(caught.value)
     assert "instruments/esca-bronze.yaml" in message
     assert field in message
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('card: contact\nquestions:\n  esca-bronze-price: ["Ile kosztuje brąz?"]\n', "questions."),
+        ('card: esca-bronze\nquestions:\n  esca-bronze-price: ["Ile kosztuje brąz?"]\n', "card"),
+        ("card: contact\nquestions:\n  contact-parp-helpline-hours: 5\n", "questions"),
+    ],
+)
+def test_example_questions_must_name_facts_of_their_own_card(
+    tmp_content: Path, text: str, field: str
+) -> None:
+    (tmp_content / "questions" / "contact.yaml").write_text(text, "utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_knowledge(tmp_content)
+    message = str(caught.value)
+    assert "questions/contact.yaml" in message
+    assert field in message

@@ -1,0 +1,114 @@
+"""Example questions: they teach retrieval how coordinators ask, and they agree with their facts."""
+
+from __future__ import annotations
+
+import pytest
+from rapidfuzz import fuzz, process
+
+from bot.core.folding import fold
+from bot.knowledge.examples import ExampleIndex
+from bot.knowledge.retrieval import KnowledgeBase
+from bot.knowledge.service import CONFIDENCE_THRESHOLD
+from bot.knowledge.text import Analyzer
+from bot.loader import Content
+from tests.knowledge.qa import load_part
+
+#: Every fact comes with at least this many example questions (``content/questions/``).
+MIN_EXAMPLES = 6
+
+
+def _without_examples(kb: KnowledgeBase) -> KnowledgeBase:
+    cards = tuple(
+        card.model_copy(
+            update={"facts": tuple(f.model_copy(update={"questions": ()}) for f in card.facts)}
+        )
+        for card in kb.content.cards
+    )
+    return KnowledgeBase(kb.content.model_copy(update={"cards": cards}), kb.analyzer, kb.words)
+
+
+def test_a_question_resembles_the_fact_whose_example_it_echoes() -> None:
+    analyzer = Analyzer({}, stopwords=("a", "w"))
+    index = ExampleIndex.build(
+        [
+            ("card", "price", "Ile kosztuje ocena ekspertów?"),
+            ("card", "price", "Jaka jest cena oceny?"),
+            ("card", "date", "Kiedy był ostatni nabór?"),
+            ("other", "members", "Ilu członków ma klaster?"),
+        ],
+        analyzer.tokens,
+    )
+    found = index.resemblance(analyzer.tokens("a ile kosztuje taka ocena"))
+    assert max(found.facts, key=lambda fact: found.facts[fact]) == "price"
+    assert all(0 < score <= 1 for score in found.facts.values())
+    # A card resembles the question by its closest examples, whichever facts they are for.
+    assert found.cards["card"] >= found.facts["price"]
+    assert "other" not in found.cards
+    unrelated = index.resemblance(analyzer.tokens("pogoda w Gdańsku"))
+    assert not unrelated.facts and not unrelated.cards
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # Neither "honorarium" nor "eksperta" is in the price fact; its examples ask that way.
+        ("Ile wynosi honorarium eksperta za ocenę na srebro ESCA?", "esca-silver-price"),
+        # "W którym mieście" is how people ask for the place of an event.
+        (
+            "W którym mieście była European Cluster Conference 2019?",
+            "european-cluster-conference-2019-date-place",
+        ),
+    ],
+)
+def test_examples_lead_to_the_fact_asked_where_its_own_words_do_not(
+    content: Content, question: str, fact: str
+) -> None:
+    kb = content.knowledge_base
+    hit = kb.search(question)[0]
+    assert hit.lead is not None and hit.lead.id == fact
+    assert hit.confidence >= CONFIDENCE_THRESHOLD
+    bare = _without_examples(kb).search(question)[0]
+    assert bare.lead is None or bare.lead.id != fact
+
+
+def test_every_fact_has_example_questions(content: Content) -> None:
+    thin = [
+        fact.id
+        for fact in content.knowledge_base.facts.values()
+        if len(set(fact.questions)) < MIN_EXAMPLES
+    ]
+    assert thin == []
+
+
+def test_example_questions_lead_to_their_own_facts(content: Content) -> None:
+    """Most examples, asked as questions, are answered with their own fact.
+
+    One that leads elsewhere usually means two facts overlap or the example is misfiled; a
+    share well below today's 96.9% means that examples and facts disagree.
+    """
+    kb = content.knowledge_base
+    total = right = 0
+    for fact in kb.facts.values():
+        for question in fact.questions:
+            total += 1
+            hits = kb.search(question)
+            lead = hits[0].lead if hits else None
+            right += int(lead is not None and lead.id == fact.id)
+    assert total > 2000
+    assert right / total >= 0.9
+
+
+def test_no_example_question_copies_an_evaluation_question(content: Content) -> None:
+    """The evaluation measures questions retrieval has not seen: examples stay apart from it.
+
+    A near-copy (RapidFuzz ratio 90 or more, case and diacritics folded) of a dev or frozen
+    test question would let the examples answer the evaluation by heart.
+    """
+    asked = [fold(case.q.lower()) for part in ("dev", "test") for case in load_part(part)]
+    copies = [
+        question
+        for fact in content.knowledge_base.facts.values()
+        for question in fact.questions
+        if process.extractOne(fold(question.lower()), asked, scorer=fuzz.ratio, score_cutoff=90)
+    ]
+    assert copies == []
