@@ -24,7 +24,7 @@ from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.core.records import Event
 from bot.errors import ContentError
 from bot.knowledge.lexicon import lexicon_for
-from bot.knowledge.model import Card, KnowledgeContent, QuestionsFile, Vocabulary
+from bot.knowledge.model import Card, KnowledgeContent, OutsideFile, QuestionsFile, Vocabulary
 from bot.knowledge.retrieval import KnowledgeBase
 from bot.knowledge.text import Analyzer
 from bot.knowledge.wordinfo import WordInfo
@@ -143,6 +143,7 @@ _KINDS = (
         "questions/*.yaml",
     ),
     _Kind(lambda rel: rel == "knowledge.yaml", "knowledge.yaml"),
+    _Kind(lambda rel: rel == "outside.yaml", "outside.yaml"),
     _Kind(lambda rel: rel == "events.yaml", "events.yaml"),
     _Kind(lambda rel: rel == "readiness.yaml", "readiness.yaml"),
 )
@@ -158,7 +159,10 @@ def load_events(root: Path) -> tuple[Event, ...]:
 
 
 def load_knowledge(root: Path) -> KnowledgeContent:
-    """Load the instrument cards (with their facts) and the retrieval vocabulary."""
+    """Load the cards (with facts and example questions), vocabulary and outside questions.
+
+    ``outside.yaml`` (questions outside our topics) is optional.
+    """
     folder = root / "instruments"
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not paths:
@@ -173,8 +177,10 @@ def load_knowledge(root: Path) -> KnowledgeContent:
         cards.append(card)
     cards = _with_questions(root, cards)
     vocabulary = load_model(root / "knowledge.yaml", root, Vocabulary)
+    outside_path = root / "outside.yaml"
+    outside = load_model(outside_path, root, OutsideFile).questions if outside_path.exists() else ()
     try:
-        return KnowledgeContent(cards=tuple(cards), vocabulary=vocabulary)
+        return KnowledgeContent(cards=tuple(cards), vocabulary=vocabulary, outside=outside)
     except ValidationError as exc:
         raise validation_error("instruments/ + knowledge.yaml", exc) from exc
 

@@ -100,6 +100,16 @@ class QuestionsFile(_Frozen):
     questions: dict[str, tuple[Annotated[str, Field(min_length=3, max_length=600)], ...]]
 
 
+class OutsideFile(_Frozen):
+    """``content/outside.yaml``: questions the assistant must not answer (none of our topics).
+
+    They sound close ("VAT od dotacji dla klastra") but ask what no card covers; a question
+    that resembles them more than any card's examples is refused.
+    """
+
+    questions: tuple[Annotated[str, Field(min_length=3, max_length=600)], ...] = Field(min_length=1)
+
+
 class Funded(_Frozen):
     """What an instrument pays for, on the coordinator's and on the members' side."""
 
@@ -196,6 +206,8 @@ class KnowledgeContent(_Frozen):
 
     cards: tuple[Card, ...]
     vocabulary: Vocabulary
+    #: Questions outside our topics (``content/outside.yaml``).
+    outside: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _references_exist(self) -> KnowledgeContent:

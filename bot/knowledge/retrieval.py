@@ -73,6 +73,11 @@ FACT_WEIGHT = 0.6
 CARD_POOL = 3
 #: How much a card's closest example question adds to its score.
 CARD_EXAMPLE = 0.5
+#: Questions outside our topics are indexed as examples of this (no card's id is empty).
+OUTSIDE = ""
+#: A question that resembles the questions outside our topics by this much more than the
+#: card's own examples is refused, however many of its words the card has.
+OUTSIDE_MARGIN = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,15 +175,14 @@ class KnowledgeBase:
             )
 
         self._card_df = card_df
-        self._examples = ExampleIndex.build(
-            (
-                (card.id, fact.id, q)
-                for card in content.cards
-                for fact in card.facts
-                for q in fact.questions
-            ),
-            analyzer.tokens,
-        )
+        examples = [
+            (card.id, fact.id, q)
+            for card in content.cards
+            for fact in card.facts
+            for q in fact.questions
+        ]
+        examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
+        self._examples = ExampleIndex.build(examples, analyzer.tokens)
         self._info_cache: dict[tuple[str, str], float] = {}
         self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for card_id, index in self._index.items():
@@ -391,6 +395,9 @@ class KnowledgeBase:
             # nothing that names our topic, however much of it a card happens to contain;
             # a word of the card's name counts more towards naming it.
             share *= min(1.0, anchor / MIN_EXPLAINED)
+            outside = resemblance.cards.get(OUTSIDE, 0.0)
+            if outside - resemblance.cards.get(card.id, 0.0) > OUTSIDE_MARGIN:
+                share = 0.0  # it sounds like the questions we do not answer
             if asks_where and card.id == CONTACT:
                 share = 1.0  # where to ask is known, whatever the question is about
             hits.append(

@@ -71,6 +71,27 @@ def test_examples_lead_to_the_fact_asked_where_its_own_words_do_not(
     assert bare.lead is None or bare.lead.id != fact
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Czy stowarzyszenie klastrowe musi powołać inspektora ochrony danych?",
+        "Which Interreg programme fits a Polish-Czech cluster project?",
+    ],
+)
+def test_a_question_like_those_outside_our_topics_is_refused(
+    content: Content, question: str
+) -> None:
+    """Near the domain ("klaster", "stowarzyszenie", "project") but about what no card covers.
+
+    Without ``content/outside.yaml`` the card's words alone would answer it.
+    """
+    kb = content.knowledge_base
+    hits = kb.search(question)
+    assert not hits or hits[0].confidence < CONFIDENCE_THRESHOLD
+    bare = KnowledgeBase(kb.content.model_copy(update={"outside": ()}), kb.analyzer, kb.words)
+    assert bare.search(question)[0].confidence >= CONFIDENCE_THRESHOLD
+
+
 def test_every_fact_has_example_questions(content: Content) -> None:
     thin = [
         fact.id
@@ -99,16 +120,18 @@ def test_example_questions_lead_to_their_own_facts(content: Content) -> None:
 
 
 def test_no_example_question_copies_an_evaluation_question(content: Content) -> None:
-    """The evaluation measures questions retrieval has not seen: examples stay apart from it.
+    """The evaluation measures questions retrieval has not seen: examples (and the questions
+    outside our topics) stay apart from it.
 
     A near-copy (RapidFuzz ratio 90 or more, case and diacritics folded) of a dev or frozen
     test question would let the examples answer the evaluation by heart.
     """
     asked = [fold(case.q.lower()) for part in ("dev", "test") for case in load_part(part)]
+    kb = content.knowledge_base
+    ours = [q for fact in kb.facts.values() for q in fact.questions] + list(kb.content.outside)
     copies = [
         question
-        for fact in content.knowledge_base.facts.values()
-        for question in fact.questions
+        for question in ours
         if process.extractOne(fold(question.lower()), asked, scorer=fuzz.ratio, score_cutoff=90)
     ]
     assert copies == []

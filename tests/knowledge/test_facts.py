@@ -177,3 +177,11 @@ def test_example_questions_must_name_facts_of_their_own_card(
     message = str(caught.value)
     assert "questions/contact.yaml" in message
     assert field in message
+
+
+def test_a_broken_list_of_questions_outside_our_topics_stops_start_up(tmp_content: Path) -> None:
+    (tmp_content / "outside.yaml").write_text("questions: []\n", "utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_knowledge(tmp_content)
+    assert "outside.yaml" in str(caught.value)
+    assert "questions" in str(caught.value)
