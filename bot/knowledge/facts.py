@@ -42,6 +42,14 @@ MAX_FACTS = 3
 #: How much a fact's closest example question (its cosine with the question) adds.
 EXAMPLE_WEIGHT = 1.5
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR_TERM = re.compile(r"n(?:19|20)\d\d")
+#: A fact about the year the question names ("w naborze 2020") gains this much; one about
+#: other years only loses this share of it.
+YEAR_WEIGHT = 0.2
+OTHER_YEAR_SHARE = 0.5
+#: What is known leads before what is not: an uncertain fact (often "we did not find …",
+#: naming many of the topic's words) loses this much.
+UNCERTAIN_PENALTY = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,8 @@ class CardFacts:
     terms: Mapping[str, frozenset[str]]
     frequency: Counter[str]
     own: frozenset[str]
+    #: The years each fact mentions.
+    years: Mapping[str, frozenset[str]]
 
     @classmethod
     def index(
@@ -74,7 +84,8 @@ class CardFacts:
         frequency: Counter[str] = Counter()
         for found in terms.values():
             frequency.update(found)
-        return cls(ordered, terms, frequency, own)
+        years = {fact.id: frozenset(_YEAR.findall(f"{fact.pl} {fact.en}")) for fact in ordered}
+        return cls(ordered, terms, frequency, own, years)
 
     def rank(
         self,
@@ -101,6 +112,7 @@ class CardFacts:
                 named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
             weights.append(rarity * math.sqrt(min(1.0, info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
+        asked_years = {t.main[1:] for t in tokens if _YEAR_TERM.fullmatch(t.main)}
         scored = []
         for fact in self.facts:
             terms = self.terms[fact.id]
@@ -108,6 +120,14 @@ class CardFacts:
             fit = words / total + KIND_WEIGHT * _kind_rank(fact, ask)
             if resemblance:
                 fit += EXAMPLE_WEIGHT * resemblance.get(fact.id, 0.0)
+            if fact.certainty == "uncertain":
+                fit -= UNCERTAIN_PENALTY
+            if asked_years:
+                years = self.years[fact.id]
+                if years & asked_years:
+                    fit += YEAR_WEIGHT
+                elif years:
+                    fit -= YEAR_WEIGHT * OTHER_YEAR_SHARE
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))

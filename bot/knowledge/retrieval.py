@@ -40,7 +40,7 @@ from bot.knowledge.examples import ExampleIndex
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
-from bot.knowledge.text import Analyzer, Token
+from bot.knowledge.text import PREFIX_LENGTH, Analyzer, Token
 from bot.knowledge.wordinfo import WordInfo
 
 TYPO_CUTOFF = 84
@@ -49,6 +49,7 @@ INFO_CACHE = 20_000
 #: The card that says where to ask.
 CONTACT = "contact"
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: An unexplained word counts against the answer by its weight times its rarity in the
 #: language to this power (0: as much as it weighs; 1: common words hardly at all).
 PENALTY_POWER = 1.0
@@ -73,6 +74,8 @@ FACT_WEIGHT = 0.6
 CARD_POOL = 3
 #: How much a card's closest example question adds to its score.
 CARD_EXAMPLE = 0.5
+#: How much a question word counts as explained when only its first letters match.
+PREFIX_SHARE = 0.5
 #: Questions outside our topics are indexed as examples of this (no card's id is empty).
 OUTSIDE = ""
 #: A question that resembles the questions outside our topics by this much more than the
@@ -380,13 +383,19 @@ class KnowledgeBase:
             for token, weight, penalty, sentence in zip(
                 tokens, weights, against, sentences, strict=True
             ):
+                context = 1.0 if sentence == asking else CONTEXT_SHARE
                 if token.matches(shown):
-                    explained += weight
-                    anchor += weight * (TITLE_WEIGHT if token.matches(title) else 1.0)
+                    # A word found only by its first letters ("przestawna" in
+                    # "przesunięto") is weaker evidence than its lemma.
+                    share_found = 1.0 if _lemma_matches(token, shown) else PREFIX_SHARE
+                    explained += weight * share_found
+                    anchor += weight * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
+                    if share_found < 1.0:
+                        missed.append(penalty * (1.0 - share_found) * context)
                 else:
                     # The sentences around the one that asks (the last with a question
                     # mark) are context ("Srebro mamy od dwóch lat …"), not what is asked.
-                    missed.append(penalty * (1.0 if sentence == asking else CONTEXT_SHARE))
+                    missed.append(penalty * context)
             # A long question is judged by its few most telling unexplained words, so that
             # the context a busy coordinator gives does not drown what she asks.
             unexplained = sum(sorted(missed, reverse=True)[:MAX_MISSED])
@@ -462,6 +471,11 @@ def _asking_sentence(question: str) -> int:
     parts = _parts(question)
     marked = [i for i, part in enumerate(parts) if "?" in part]
     return marked[-1] if marked else max(0, len(parts) - 1)
+
+
+def _lemma_matches(token: Token, terms: frozenset[str]) -> bool:
+    """Whether the token is among ``terms`` by a term other than its first letters."""
+    return any(term in terms for term in token.terms if not term.startswith(_PREFIX_TERM))
 
 
 def _is_number(token: Token) -> bool:

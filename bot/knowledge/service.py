@@ -21,7 +21,7 @@ from bot.knowledge.facts import answer_facts
 from bot.knowledge.retrieval import Hit, KnowledgeBase
 
 #: Below this share of the question explained by the best card, we do not answer.
-CONFIDENCE_THRESHOLD = 0.6
+CONFIDENCE_THRESHOLD = 0.5
 #: Longer questions are cut to this many characters before they are analysed.
 MAX_QUESTION_CHARS = 1000
 

@@ -2,8 +2,9 @@
 
 Each case is a question with the card and fact(s) the answer must lead with, or none when it
 must be refused. The ``test`` part was written before the retrieval was tuned and is frozen
-(its fingerprint is checked); the ``dev`` part is what tuning may look at. Run
-``python -m tests.knowledge.qa`` for the tables the README quotes.
+(its fingerprint is checked); the ``dev`` part is what tuning may look at; the ``val`` part,
+written after the dev tuning, chose between settings dev could not tell apart. Run
+``python -m tests.knowledge.qa [dev|val|test] [-v]`` for the tables the README quotes.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ from storage.memory import MemoryStorage
 from tests.helpers import make_dispatcher
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-PARTS = {"dev": DATA / "qa_eval_dev.yaml", "test": DATA / "qa_eval_test.yaml"}
+PARTS = {
+    "dev": DATA / "qa_eval_dev.yaml",
+    "val": DATA / "qa_eval_val.yaml",
+    "test": DATA / "qa_eval_test.yaml",
+}
 #: The fingerprint of the frozen test part's questions and expectations.
 FROZEN_FIELDS = ("q", "card", "fact", "ask", "style", "near")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
@@ -232,7 +237,7 @@ def render(part: str, report: Report) -> str:
 def main(argv: Sequence[str]) -> int:
     content = load_content(REPO_CONTENT_DIR)
     verbose = "-v" in argv
-    for part in [p for p in ("dev", "test") if p in argv] or ["dev", "test"]:
+    for part in [p for p in PARTS if p in argv] or list(PARTS):
         report = Report(asyncio.run(answer_all(content, load_part(part))))
         print(render(part, report))
         if verbose:
