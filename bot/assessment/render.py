@@ -13,6 +13,7 @@ from bot.assessment.model import ProfileField, Questionnaire
 from bot.assessment.scoring import Score
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
+from bot.core.localized import source_dating, source_link
 from bot.core.markup import escape
 from bot.core.ports import AnswerRecord, AssessmentRecord
 
@@ -44,7 +45,7 @@ def about(turn: Turn, q: Questionnaire) -> Reply:
     """Explain the questionnaire: what is official, what is adapted, and the sources."""
     official = sum(1 for s in q.standards if s.provenance == "official")
     sources = "\n".join(
-        turn.t("assess.source_line", url=str(s.url), checked_on=s.checked_on.isoformat())
+        turn.t("assess.source_line", link=source_link(turn.t, s), dated=source_dating(turn.t, s))
         for s in q.sources
     )
     text = turn.t(

@@ -36,7 +36,7 @@ from bot.assessment.scoring import score
 from bot.assessment.visuals import Visuals
 from bot.core.events import Action, Button, Command, Document, Image, Reply, Text
 from bot.core.feature import Handler, Turn
-from bot.core.localized import Localized
+from bot.core.localized import Localized, source_dating, source_link
 from bot.core.markup import escape
 from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore
 
@@ -533,14 +533,13 @@ class AssessmentFeature:
                 )
         if rows:
             lines += ["", turn.t("readiness.ask")]
-        date = rules.kkk.source.checked_on.isoformat()
+        kkk_source, esca_source = rules.kkk.source, rules.esca_bronze.source
         lines += [
             "",
             turn.t(
                 "readiness.sources",
-                kkk=str(rules.kkk.source.url),
-                esca=str(rules.esca_bronze.source.url),
-                date=date,
+                kkk=f"{source_link(turn.t, kkk_source)} · {source_dating(turn.t, kkk_source)}",
+                esca=f"{source_link(turn.t, esca_source)} · {source_dating(turn.t, esca_source)}",
             ),
         ]
         return [Reply("\n".join(lines), buttons=tuple(rows))]

@@ -1,10 +1,12 @@
-"""Content types every feature shares: a text in both languages, and a dated source."""
+"""Content types every feature shares: a text in both languages, a dated source, dates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from urllib.parse import unquote
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 
 class Localized(BaseModel):
@@ -21,9 +23,68 @@ class Localized(BaseModel):
 
 
 class Source(BaseModel):
-    """Where a fact comes from and when it was checked."""
+    """Where something comes from: a page (or a named document) and the date it shows.
+
+    ``as_of`` is the date the source itself shows (``None``: the source is undated), never
+    the day someone read it; ``verified_on`` is set only when a person checked the live page.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    url: HttpUrl
-    checked_on: date
+    url: HttpUrl | None = None
+    name: str | None = None
+    as_of: date | None = None
+    verified_on: date | None = None
+
+    @model_validator(mode="after")
+    def _named_and_not_ahead(self) -> Source:
+        if self.url is None and not self.name:
+            raise ValueError("a source needs a url or a name")
+        today = date.today()
+        for label, value in (("as_of", self.as_of), ("verified_on", self.verified_on)):
+            if value is not None and value > today:
+                raise ValueError(f"{label} {value.isoformat()} is in the future")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name, or the host and the start of the path: enough to recognise the page."""
+        if self.name:
+            return self.name
+        url = self.url
+        if url is None:
+            return ""
+        host = (url.host or "").removeprefix("www.")
+        path = unquote(url.path or "").strip("/")
+        shown = f"{host}/{path}" if path else host
+        return shown if len(shown) <= 48 else shown[:47] + "…"
+
+
+Translate = Callable[..., str]
+
+
+def local_date(t: Translate, value: date) -> str:
+    """``05.12.2023`` in Polish, ``5 Dec 2023`` in English (templates ``date.*``)."""
+    return t(
+        "date.format",
+        day=t(f"date.day.{value.day}"),
+        month=t(f"date.month.{value.month}"),
+        year=value.year,
+    )
+
+
+def source_dating(t: Translate, source: Source) -> str:
+    """Say when the source is from ("według źródła z 05.12.2023", "źródło niedatowane")."""
+    dated = (
+        t("source.dated", date=local_date(t, source.as_of)) if source.as_of else t("source.undated")
+    )
+    if source.verified_on:
+        dated += t("source.verified", date=local_date(t, source.verified_on))
+    return dated
+
+
+def source_link(t: Translate, source: Source) -> str:
+    """The source as a link labelled by its name or address (its name alone without a URL)."""
+    if source.url is None:
+        return source.label
+    return t("source.link", url=str(source.url), label=source.label)

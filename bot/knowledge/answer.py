@@ -7,28 +7,29 @@ locale files or the card.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from urllib.parse import unquote
+from datetime import date, timedelta
 
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
-from bot.core.localized import Localized, Source
-from bot.knowledge.model import Call, Card, Fact, FactSource
+from bot.core.localized import Localized, Source, local_date, source_dating, source_link
+from bot.knowledge.model import Call, Card, Fact
 
 PREFIX = "k1"
 SECTIONS = ("who", "funded", "money", "dates", "apply", "sources")
+#: A status or deadline fact whose source is older than this may no longer hold.
+STALE_AFTER = timedelta(days=365)
 
 
 def _date(turn: Turn, value: date) -> str:
     """``05.12.2023`` in Polish, ``5 Dec 2023`` in English (templates in the locales)."""
-    day = turn.t(f"knowledge.day.{value.day}")
-    month = turn.t(f"knowledge.month.{value.month}")
-    return turn.t("knowledge.date", day=day, month=month, year=value.year)
+    return local_date(turn.t, value)
 
 
 def source_line(turn: Turn, source: Source) -> str:
-    """Return "Źródło: <link> (stan na <date>)" for one source."""
-    return turn.t("knowledge.source", url=str(source.url), date=_date(turn, source.checked_on))
+    """Return "Źródło: <link> · według źródła z <date>" (or "źródło niedatowane")."""
+    return turn.t(
+        "knowledge.source", link=source_link(turn.t, source), dated=source_dating(turn.t, source)
+    )
 
 
 def call_line(turn: Turn, call: Call) -> str:
@@ -84,7 +85,11 @@ def section_text(turn: Turn, card: Card, section: str) -> str:
     elif section == "sources":
         lines.append(turn.t("knowledge.sources_title"))
         lines += [
-            turn.t("knowledge.source_line", url=str(s.url), date=_date(turn, s.checked_on))
+            turn.t(
+                "knowledge.source_line",
+                link=source_link(turn.t, s),
+                dated=source_dating(turn.t, s),
+            )
             for s in card.sources
         ]
         if card.uncertainty is not None:
@@ -139,40 +144,20 @@ def eligibility_notice(
 
 def fact_source_line(turn: Turn, fact: Fact) -> str:
     """Return the source line under a fact: where, the date the source shows, how certain."""
-    source = fact.source
-    dated = (
-        turn.t("knowledge.fact.dated", date=_date(turn, source.as_of))
-        if source.as_of
-        else turn.t("knowledge.fact.undated")
-    )
-    where = (
-        turn.t("knowledge.fact.link", url=str(source.url), label=source.name or short_url(source))
-        if source.url
-        else source.name or ""
-    )
-    verified = (
-        turn.t("knowledge.fact.verified", date=_date(turn, source.verified_on))
-        if source.verified_on
-        else ""
-    )
     return turn.t(
         "knowledge.fact.source",
-        where=where,
-        dated=dated,
+        where=source_link(turn.t, fact.source),
+        dated=source_dating(turn.t, fact.source),
         certainty=turn.t(f"knowledge.certainty.{fact.certainty}"),
-        verified=verified,
     )
 
 
-def short_url(source: FactSource) -> str:
-    """The host and the start of the path: enough to recognise the page."""
-    url = source.url
-    if url is None:
-        return ""
-    host = (url.host or "").removeprefix("www.")
-    path = unquote(url.path or "").strip("/")
-    shown = f"{host}/{path}" if path else host
-    return shown if len(shown) <= 48 else shown[:47] + "…"
+def may_be_stale(fact: Fact, today: date) -> bool:
+    """Whether a status or deadline fact is undated or its source older than ``STALE_AFTER``."""
+    if fact.kind not in ("status", "deadline"):
+        return False
+    as_of = fact.source.as_of
+    return as_of is None or today - as_of > STALE_AFTER
 
 
 def fact_answer(
@@ -186,12 +171,21 @@ def fact_answer(
 ) -> Reply:
     """Answer with facts first (each with its source), then one line about the card."""
     lines: list[str] = []
+    today = turn.now.date()
     for fact in facts:
         lines += [fact.text(turn.locale), fact_source_line(turn, fact)]
+        if may_be_stale(fact, today):
+            page = fact.source if fact.source.url else _first_page(card)
+            lines.append(turn.t("knowledge.fact.stale", link=source_link(turn.t, page)))
     lines += extra
     lines += ["", card_context(turn, card, cards)]
     lines += eligibility_notice(turn, card, cards, kkk)
     return Reply("\n".join(lines), buttons=section_buttons(turn, card, cards))
+
+
+def _first_page(card: Card) -> Source:
+    """The card's first source with an address (where to check what may have changed)."""
+    return next((s for s in card.sources if s.url is not None), card.sources[0])
 
 
 def card_context(turn: Turn, card: Card, cards: dict[str, Card]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.core.localized import Localized, Source
 
@@ -50,29 +50,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class FactSource(_Frozen):
-    """Where one fact comes from: a page (or a named document) and the date it shows.
-
-    ``as_of`` is the date the source itself shows (``None``: the source is undated), never
-    the day someone read it; ``verified_on`` is set only when a person checked the live page.
-    """
-
-    url: HttpUrl | None = None
-    name: str | None = None
-    as_of: date | None = None
-    verified_on: date | None = None
-
-    @model_validator(mode="after")
-    def _named_somehow(self) -> FactSource:
-        if self.url is None and not self.name:
-            raise ValueError("a source needs a url or a name")
-        today = date.today()
-        for label, value in (("as_of", self.as_of), ("verified_on", self.verified_on)):
-            if value is not None and value > today:
-                raise ValueError(f"{label} {value.isoformat()} is in the future")
-        return self
-
-
 class Fact(_Frozen):
     """One atomic, sourced statement about a card's subject, in both languages."""
 
@@ -80,7 +57,7 @@ class Fact(_Frozen):
     kind: FactKind
     pl: str = Field(min_length=1, max_length=600)
     en: str = Field(min_length=1, max_length=600)
-    source: FactSource
+    source: Source
     certainty: Certainty
     #: Extra words a question may use for this fact (synonyms the text does not contain).
     keywords: tuple[str, ...] = ()
