@@ -52,6 +52,8 @@ def call_line(turn: Turn, call: Call) -> str:
         if call.results
         else ""
     )
+    if call.results_on is not None:
+        results = turn.t("knowledge.call_results_on", date=_date(turn, call.results_on)) + results
     return turn.t(
         "knowledge.call",
         label=call.label.get(turn.locale),
@@ -78,7 +80,7 @@ def section_text(turn: Turn, card: Card, section: str) -> str:
             if text is not None:
                 lines.append(turn.t(f"knowledge.money.{part}", text=text.get(loc)))
     elif section == "dates":
-        lines.append(turn.t(f"knowledge.status.{card.status}"))
+        lines.append(state_line(turn, card))
         lines += [call_line(turn, call) for call in card.calls]
     elif section == "apply":
         lines.append(card.apply.get(loc))
@@ -94,7 +96,7 @@ def section_text(turn: Turn, card: Card, section: str) -> str:
         ]
         if card.uncertainty is not None:
             lines.append(turn.t("knowledge.uncertainty", text=card.uncertainty.get(loc)))
-    if not lines or (section == "dates" and not card.calls and card.status != "permanent"):
+    if not lines:
         lines.append(turn.t("knowledge.no_data"))
     return "\n".join(lines)
 
@@ -102,32 +104,52 @@ def section_text(turn: Turn, card: Card, section: str) -> str:
 def section_buttons(
     turn: Turn, card: Card, cards: dict[str, Card]
 ) -> tuple[tuple[Button, ...], ...]:
-    """Buttons for a card's sections, its successor and browsing."""
+    """Buttons for a card's sections, its successor (or closest programme) and browsing."""
     b = [Button(turn.t(f"knowledge.section.{s}"), f"{PREFIX}:sec:{card.id}:{s}") for s in SECTIONS]
     rows = [tuple(b[i : i + 2]) for i in range(0, len(b), 2)]
     last: list[Button] = []
     if card.successor and card.successor in cards:
-        last.append(
-            Button(turn.t("knowledge.section.successor"), f"{PREFIX}:card:{card.successor}")
-        )
+        label = "successor" if card.successor_certain else "successor_near"
+        last.append(Button(turn.t(f"knowledge.section.{label}"), f"{PREFIX}:card:{card.successor}"))
     last.append(Button(turn.t("knowledge.section.browse"), f"{PREFIX}:browse"))
     rows.append(tuple(last))
     return tuple(rows)
 
 
+def state_line(turn: Turn, card: Card) -> str:
+    """Where the programme stands today: a call open until …, running, ended, not known."""
+    today = turn.now.date()
+    state = card.state(today)
+    if state == "open":
+        call = card.open_call(today)
+        assert call is not None and call.end is not None  # noqa: S101 - what "open" means
+        return turn.t("knowledge.state.open", end=_date(turn, call.end))
+    if state == "permanent":
+        return turn.t("knowledge.state.permanent")
+    last = card.last_call
+    if last is None or last.end is None:
+        return turn.t(f"knowledge.state.{state}_no_call")
+    return turn.t(f"knowledge.state.{state}", end=_date(turn, last.end))
+
+
+def successor_line(turn: Turn, card: Card, cards: dict[str, Card]) -> str | None:
+    """The successor, or the closest programme with how it differs when none is certain."""
+    if not card.successor or card.successor not in cards:
+        return None
+    name = cards[card.successor].name.get(turn.locale)
+    if card.successor_certain or card.successor_note is None:
+        return turn.t("knowledge.successor", name=name)
+    return turn.t("knowledge.successor_near", name=name, note=card.successor_note.get(turn.locale))
+
+
 def notices(turn: Turn, card: Card, cards: dict[str, Card], kkk: str | None) -> list[str]:
-    """Return what must come first: an ended programme and its successor, eligibility."""
+    """Return what must come first: where the programme stands, its successor, eligibility."""
     lines: list[str] = []
-    if card.status == "closed":
-        last = card.last_call
-        if last is not None and last.end is not None:
-            lines.append(turn.t("knowledge.closed", end=_date(turn, last.end)))
-        else:
-            lines.append(turn.t("knowledge.closed_undated"))
-        if card.successor and card.successor in cards:
-            lines.append(
-                turn.t("knowledge.successor", name=cards[card.successor].name.get(turn.locale))
-            )
+    state = card.state(turn.now.date())
+    if state != "permanent":
+        lines.append(turn.t(f"knowledge.state_mark.{state}") + " " + state_line(turn, card))
+    if state == "ended" and (successor := successor_line(turn, card, cards)):
+        lines.append(successor)
     lines += eligibility_notice(turn, card, cards, kkk)
     return lines
 
@@ -189,12 +211,11 @@ def _first_page(card: Card) -> Source:
 
 
 def card_context(turn: Turn, card: Card, cards: dict[str, Card]) -> str:
-    """One line: the card's name, whether it runs, and its successor."""
-    parts = [f"**{card.name.get(turn.locale)}**", turn.t(f"knowledge.status.{card.status}")]
+    """One line: the card's name, where it stands today, and its successor."""
+    parts = [f"**{card.name.get(turn.locale)}**", state_line(turn, card)]
     if card.successor and card.successor in cards:
-        parts.append(
-            turn.t("knowledge.successor_short", name=cards[card.successor].name.get(turn.locale))
-        )
+        key = "successor_short" if card.successor_certain else "successor_near_short"
+        parts.append(turn.t(f"knowledge.{key}", name=cards[card.successor].name.get(turn.locale)))
     return " · ".join(parts)
 
 

@@ -20,7 +20,12 @@ Category = Literal[
     "eu",
     "contact",
 ]
-Status = Literal["open", "closed", "planned", "permanent"]
+#: Where a programme stands (whether a call is open today is worked out from its calls):
+#: ``running``: it runs and calls may come; ``ended``: it is over; ``unknown``: whether more
+#: calls will come is not known; ``permanent``: no calls, always available (a label, a platform).
+Status = Literal["running", "ended", "unknown", "permanent"]
+#: What a user is told today: ``open`` when a call of a running (or unknown) programme is open.
+State = Literal["open", "running", "ended", "unknown", "permanent"]
 
 
 #: What a fact says; a question's ask-type prefers some kinds over others.
@@ -109,9 +114,18 @@ class Call(_Frozen):
 
     label: Localized
     start: date | None = None
+    #: The last day to apply (never a results or approval date: see ``results_on``).
     end: date | None = None
+    #: When the results were announced or approved.
+    results_on: date | None = None
     budget: Localized | None = None
     results: Localized | None = None
+
+    def is_open(self, today: date) -> bool:
+        """Whether one may apply ``today`` (the call has a deadline not yet passed)."""
+        if self.end is None or today > self.end:
+            return False
+        return self.start is None or self.start <= today
 
 
 class Card(_Frozen):
@@ -134,9 +148,29 @@ class Card(_Frozen):
     apply: Localized
     predecessor: str | None = None
     successor: str | None = None
+    #: False when the successor is only the closest programme, not a stated successor; the
+    #: note then says how it differs ("internationalisation is only an optional add-on").
+    successor_certain: bool = True
+    successor_note: Localized | None = None
     sources: tuple[Source, ...] = Field(min_length=1)
     uncertainty: Localized | None = None
     facts: tuple[Fact, ...] = Field(default=(), min_length=1)
+
+    @model_validator(mode="after")
+    def _successor_explained(self) -> Card:
+        if not self.successor_certain and (self.successor is None or self.successor_note is None):
+            raise ValueError("an uncertain successor needs a successor and a successor_note")
+        return self
+
+    def open_call(self, today: date) -> Call | None:
+        """The call one may apply to ``today``, if any."""
+        return next((c for c in self.calls if c.is_open(today)), None)
+
+    def state(self, today: date) -> State:
+        """What the user is told today: a call open, or where the programme stands."""
+        if self.status in ("running", "unknown") and self.open_call(today) is not None:
+            return "open"
+        return self.status
 
     @property
     def last_call(self) -> Call | None:

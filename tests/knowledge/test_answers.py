@@ -18,7 +18,9 @@ async def test_money_question_leads_with_the_amount_and_its_own_source(
     assert "źródło niedatowane" in lines[1] or "według źródła z" in lines[1]
     assert "stan na" not in chat.text  # never the day the reference was compiled
     context = next(line for line in lines if line.startswith("**POIR 2.3.3"))
-    assert "następca: FENG 2.17" in context
+    # Ended, and FENG 2.17 is only the closest programme, not a stated successor.
+    assert "Zakończone – ostatni nabór trwał do 30.09.2020" in context
+    assert "najbliżej: FENG 2.17" in context
     assert chat.buttons[:6] == [
         "👥 Kto może",
         "🧾 Co finansuje",
@@ -27,7 +29,7 @@ async def test_money_question_leads_with_the_amount_and_its_own_source(
         "📝 Jak aplikować",
         "🔗 Źródła",
     ]
-    assert "➡️ Następca" in chat.buttons
+    assert "➡️ Najbliższy program" in chat.buttons
 
 
 async def test_each_fact_is_shown_under_its_own_source(dispatcher: Dispatcher) -> None:
@@ -45,8 +47,33 @@ async def test_sections_and_successor_buttons(dispatcher: Dispatcher) -> None:
     assert "• Nabór 2020 (ostatni): 15.04.2020 – 30.09.2020" in chat.text
     await chat.press("Źródła")
     assert "parp.gov.pl" in chat.text
-    await chat.press("Następca")
+    await chat.press("Najbliższy program")
     assert "Rozwój oferty klastrów dla firm" in chat.text
+    # A running programme whose only known call has ended says so, with the last deadline.
+    assert "ℹ️ Trwa, ale nabór jest zamknięty – ostatni znany trwał do 29.09.2023" in chat.text
+
+
+async def test_an_ended_programme_names_its_closest_successor_with_the_caveat(
+    dispatcher: Dispatcher,
+) -> None:
+    chat = Chat(dispatcher)
+    await chat.send("/wsparcie")
+    await chat.press("Dotacje krajowe")
+    await chat.press("POIR 2.3.3")
+    assert "⚠️ Zakończone – ostatni nabór trwał do 30.09.2020" in chat.text
+    assert "Bezpośredniego następcy nie znaleźliśmy; najbliżej jest **FENG 2.17" in chat.text
+    assert "opcjonalnym dodatkiem" in chat.text
+
+
+async def test_round_dates_that_were_results_are_not_deadlines(dispatcher: Dispatcher) -> None:
+    chat = Chat(dispatcher)
+    await chat.send("/wsparcie")
+    await chat.press("Status Krajowego Klastra Kluczowego")
+    await chat.press("Status Krajowego Klastra Kluczowego")
+    assert "ℹ️ Nie wiadomo, czy będą kolejne nabory – ostatni znany trwał do 15.09.2022" in chat.text
+    await chat.press("Terminy")
+    assert "• Runda I: od 12.05.2015; wyniki ogłoszono 25.09.2015" in chat.text
+    assert "• Runda IV: –; wyniki ogłoszono 28.08.2019" in chat.text
 
 
 async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) -> None:

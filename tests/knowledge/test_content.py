@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from bot.app import deadline_events
 from bot.config import REPO_CONTENT_DIR
 from bot.errors import ContentError
 from bot.knowledge.lexicon import corpus_key, corpus_words
@@ -81,3 +83,35 @@ def test_broken_card_names_file_and_field(
         load_content(tmp_content)
     assert "poir-233" in str(info.value) or "instruments" in info.value.file
     assert expected in str(info.value)
+
+
+def test_call_deadline_events_are_deadlines_only(content: Content) -> None:
+    """A round's results or approval date is not a day to apply by (issue 15)."""
+    events = deadline_events(content, ZoneInfo("Europe/Warsaw"))
+    days = {(e.id.rsplit("-", 1)[0], e.starts_at.date()) for e in events}
+    assert all(day != date(2015, 9, 25) and day != date(2019, 8, 28) for _, day in days)
+    kkk = sorted(day for card, day in days if card == "deadline-kkk-status")
+    assert kkk == [date(2021, 9, 13), date(2022, 9, 15)]
+
+
+def test_status_agrees_with_the_calls(content: Content) -> None:
+    """An ended or permanent card has no call one may still apply to; dates are in order."""
+    today = date.today()
+    for card in content.knowledge_base.cards.values():
+        if card.status in ("ended", "permanent"):
+            assert card.open_call(today) is None, card.id
+            assert all(c.end is None or c.end < today for c in card.calls), card.id
+        for call in card.calls:
+            if call.start and call.end:
+                assert call.start <= call.end, (card.id, call.label.pl)
+
+
+def test_no_source_is_a_staging_copy(content: Content) -> None:
+    """Staging hosts (``*.hosted-temp.com``) are not public pages (issue 15)."""
+    kb = content.knowledge_base
+    sources = [s for card in kb.cards.values() for s in card.sources]
+    sources += [fact.source for fact in kb.facts.values()]
+    sources += [s for q in content.questionnaires for s in q.sources]
+    sources += [content.readiness.kkk.source, content.readiness.esca_bronze.source]
+    hosts = {s.url.host for s in sources if s.url is not None and s.url.host}
+    assert hosts and not [h for h in hosts if h.endswith("hosted-temp.com")]
