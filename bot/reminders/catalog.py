@@ -13,8 +13,11 @@ from bot.core.records import Event, StatusDate, Subscription
 
 PersonalSource = Callable[[], Awaitable[tuple[list[Event], list[Subscription]]]]
 
-#: Validity of a status in years: KKK 3 years; ESCA Bronze 2 years (first label).
-VALIDITY_YEARS = {"kkk": 3, "esca": 2}
+#: Validity of a status in years: KKK 3 years; a first ESCA Bronze label 2 years; a Bronze
+#: label renewed within a year after it expired, 3 more years (cluster-analysis.org).
+VALIDITY_YEARS = {"kkk": 3, "esca": 2, "esca_renewed": 3}
+#: The statuses a user can record, in the order their buttons are shown.
+STATUS_KINDS = tuple(VALIDITY_YEARS)
 #: Expiry reminders: about 6 months and 1 month before.
 EXPIRY_OFFSETS = (183 * 1440, 30 * 1440)
 

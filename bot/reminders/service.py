@@ -16,7 +16,7 @@ from bot.core.markup import escape
 from bot.core.ports import ReminderStore, UserStore
 from bot.core.records import Event, Subscription
 from bot.reminders import render
-from bot.reminders.catalog import EventCatalog, expiry_date
+from bot.reminders.catalog import STATUS_KINDS, EventCatalog, expiry_date
 from bot.reminders.ics import to_ics
 from bot.reminders.limits import each_shown
 from bot.reminders.model import CATEGORIES, REGIONS
@@ -154,7 +154,7 @@ class RemindersFeature:
             case ["offsets"]:
                 turn.session.step, turn.session.data = STEP_OFFSETS, {}
                 return [await self._offsets_prompt(turn)]
-            case ["status", ("kkk" | "esca") as kind]:
+            case ["status", kind] if kind in STATUS_KINDS:
                 turn.session.step, turn.session.data = STEP_STATUS, {"kind": kind}
                 return [self._status_prompt(turn, kind)]
             case ["adm", *rest]:
@@ -283,9 +283,9 @@ class RemindersFeature:
                 )
         rows.append((Button(turn.t("reminders.button.offsets"), f"{PREFIX}:offsets"),))
         rows.append(
-            (
-                Button(turn.t("reminders.button.kkk_date"), f"{PREFIX}:status:kkk"),
-                Button(turn.t("reminders.button.esca_date"), f"{PREFIX}:status:esca"),
+            tuple(
+                Button(turn.t(f"reminders.button.{kind}_date"), f"{PREFIX}:status:{kind}")
+                for kind in STATUS_KINDS
             )
         )
         return [Reply("\n".join(lines), buttons=tuple(rows))]
@@ -323,7 +323,7 @@ class RemindersFeature:
 
     async def _take_status(self, turn: Turn, text: str) -> list[Reply]:
         kind = str(turn.session.data.get("kind", "kkk"))
-        if kind not in ("kkk", "esca"):
+        if kind not in STATUS_KINDS:
             kind = "kkk"
         if text.strip().lower() in {"usuń", "usun", "delete", "remove"}:
             await self.store.set_status_date(turn.user.key, turn.incoming.address, kind, None)

@@ -123,6 +123,17 @@ async def test_status_date_sets_expiry_reminders(world: Any) -> None:
     assert [r.offset // 1440 for r in planned if r.owner == BOB.user_key] == [183, 30]
 
 
+async def test_a_renewed_esca_label_lasts_three_years_a_first_one_two(world: Any) -> None:
+    await world.bob.send("/przypomnienia")
+    await world.bob.press("Data etykiety ESCA")
+    await world.bob.send("10.03.2025")
+    assert "etykieta ESCA Bronze wygasa 10.03.2027" in world.bob.text
+    await world.bob.send("/przypomnienia")
+    await world.bob.press("Data odnowienia ESCA")
+    await world.bob.send("10.03.2025")
+    assert "odnowiona etykieta ESCA Bronze wygasa 10.03.2028" in world.bob.text
+
+
 async def test_non_admin_is_refused(world: Any) -> None:
     await world.bob.send("/admin")
     assert "tylko dla administratorów" in world.bob.text

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.core.events import UserKey
+from bot.core.events import Address, UserKey
 from bot.core.ports import SessionState, User
 from bot.errors import StorageUnavailable
 from storage.migrate import bundled_migrations
@@ -95,3 +95,23 @@ async def test_reminders_set_up_in_groups_before_now_go_to_the_private_chat(
         await db.close()
     expected = {"501": "", "502": "502", "U1": "", "U2": "DU2"}
     assert chats == statuses == expected
+
+
+async def test_status_dates_survive_the_renewed_label_migration(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:  # a database as version 6 left it
+        for migration in bundled_migrations()[:6]:
+            raw.executescript(migration.sql)
+        raw.execute("PRAGMA user_version = 6")
+        raw.execute(
+            "INSERT INTO status_dates VALUES ('telegram', '', '7', '', 'esca', '2025-03-01')"
+        )
+    raw.close()
+    db = await SqliteStorage.open(str(path))
+    try:
+        address = Address("telegram", "7", "7")
+        await db.set_status_date(address.user_key, address, "esca_renewed", date(2025, 4, 1))
+        kinds = sorted((s.kind, s.granted_on) for s in await db.list_status_dates())
+    finally:
+        await db.close()
+    assert kinds == [("esca", date(2025, 3, 1)), ("esca_renewed", date(2025, 4, 1))]
