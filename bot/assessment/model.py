@@ -49,11 +49,17 @@ class Subarea(_Frozen):
 
 
 class Area(_Frozen):
-    """One of the questionnaire's areas."""
+    """One of the questionnaire's areas.
+
+    ``structure`` is ``inferred`` when the split into sub-areas (and how many standards each
+    has) is our reading of incomplete sources, not PARP's published layout; it is said so
+    wherever the sub-areas are shown.
+    """
 
     id: str = Field(pattern=r"^\d+$")
     title: Localized
     subareas: tuple[Subarea, ...] = Field(min_length=1)
+    structure: Literal["published", "inferred"] = "published"
 
 
 class Questionnaire(_Frozen):

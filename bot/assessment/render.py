@@ -122,7 +122,8 @@ def standard_question(
             "assess.standard.path",
             area=f"{area.id}. {area.title.get(loc)}",
             subarea=f"{sub.id} {sub.title.get(loc)}",
-        ),
+        )
+        + (turn.t("assess.standard.inferred") if area.structure == "inferred" else ""),
         f"**{standard.id} {standard.title.get(loc)}**",
         turn.t("assess.standard.indicator", text=standard.indicator.get(loc)),
         turn.t(
@@ -232,7 +233,7 @@ def report(turn: Turn, record: AssessmentRecord, q: Questionnaire, score: Score)
             line += turn.t("assess.report.area_unmet", count=len(area_score.obligatory_unmet))
         lines.append(line)
     if score.obligatory_unmet:
-        lines += ["", turn.t("assess.report.unmet_title")]
+        lines += ["", turn.t("assess.report.unmet_title"), turn.t("assess.report.guidance_note")]
         for sid in score.obligatory_unmet:
             standard = q.require(sid)
             item = turn.t(

@@ -120,7 +120,9 @@ def report_pdf(data: ReportData, texts: Texts, locale: str, chart: bytes | None)
         s for s in recommendations(q, score.phase, data.codes) if score.phase in s.obligatory_in
     ]
     doc.heading(t("assess.report.unmet_title"))
-    if not unmet:
+    if unmet:
+        doc.para(t("assess.report.guidance_note"))
+    else:
         doc.para(t("report.pdf.none"))
     for standard in unmet:
         doc.set_font(FONT, "B", 10)

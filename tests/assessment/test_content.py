@@ -62,7 +62,12 @@ def test_financial_stability_is_official_with_its_phase_rule(parp: Questionnaire
     assert standard.title.pl == "Stabilność finansowa"
     assert standard.provenance == "official"
     assert set(standard.obligatory_in) == {"growth", "maturity"}
-    assert "roczn" in standard.indicator.pl and "one year" in standard.indicator.en
+    # PARP's own wording, verbatim (Portal Innowacji, 20.02.2017), and our translation.
+    assert standard.indicator.pl == (
+        "Aby spełnić standard koordynator powinien posiadać zabezpieczenie finansowe działań "
+        "związanych z bieżącą działalnością klastra na okres co najmniej 1 roku naprzód."
+    )
+    assert "at least 1 year ahead" in standard.indicator.en
     # Nothing else is presented as PARP's official wording.
     assert [s.id for s in parp.standards if s.provenance == "official"] == ["2.1.1"]
 

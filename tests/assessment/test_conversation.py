@@ -65,7 +65,7 @@ async def test_a_full_self_evaluation_ends_with_a_verdict(chat: Chat) -> None:
     await start_to_first_standard(chat)
     first = chat.text
     assert "Obszar 1. Organizacja › 1.1 Podstawy organizacyjne działania" in first
-    assert "**obowiązkowy**" in first and "Odpowiedzi: 0/36" in first
+    assert "**obligatoryjny**" in first and "Odpowiedzi: 0/36" in first
     assert "Treść dostosowana" in first
     await answer_all(chat, {"2.1.1": "Nie spełnia", "4.3.2": "Nie spełnia"})
     report = chat.text
@@ -73,6 +73,7 @@ async def test_a_full_self_evaluation_ends_with_a_verdict(chat: Chat) -> None:
     assert "Spełnione standardy: 34/36 (94%)" in report
     assert "2.1.1 Stabilność finansowa" in report
     assert "Zaplanuj budżet koordynacji" in report  # the guidance of 2.1.1
+    assert "Wskazówki przy standardach są nasze, nie PARP." in report
     assert "• 1. Organizacja: 6/6 (100%)" in report
     assert (
         "Obszary spełnione w całości: 1. Organizacja, 3. Procesy, 5. Współpraca z otoczeniem"
@@ -86,7 +87,15 @@ async def test_financial_stability_shows_as_official(chat: Chat) -> None:
     await chat.send("/zmien 2.1.1")
     assert "**2.1.1 Stabilność finansowa**" in chat.text
     assert "Brzmienie i reguła faz według PARP" in chat.text
-    assert "z co najmniej rocznym wyprzedzeniem" in chat.text
+    assert "na okres co najmniej 1 roku naprzód" in chat.text  # PARP's words, verbatim
+
+
+async def test_guidance_and_inferred_sub_areas_are_labelled_as_ours(chat: Chat) -> None:
+    await start_to_first_standard(chat)
+    await chat.send("/zmien 5.1.1")
+    assert "podział obszaru na podobszary to nasza interpretacja" in chat.text
+    await chat.send("/zmien 1.1.1")
+    assert "nasza interpretacja" not in chat.text  # area 1's sub-areas are PARP's
 
 
 async def test_positive_when_only_optional_unmet(chat: Chat) -> None:
@@ -178,7 +187,7 @@ async def test_back_from_the_first_standard_returns_to_the_phase(chat: Chat) -> 
     await chat.press("Wstecz")
     assert "W jakiej fazie rozwoju jest klaster?" in chat.text
     await chat.press("faza dojrzałości")
-    assert "W fazie „faza dojrzałości” ten standard jest **obowiązkowy**" in chat.text
+    assert "W fazie „faza dojrzałości” ten standard jest **obligatoryjny**" in chat.text
 
 
 async def test_progress_and_preliminary_report(chat: Chat) -> None:
@@ -186,7 +195,8 @@ async def test_progress_and_preliminary_report(chat: Chat) -> None:
     await chat.press("Spełnia")
     await chat.press("Nie spełnia")
     await chat.send("/postep")
-    assert "• 1. Organizacja: 2/6 odpowiedzi, spełnione 1, obowiązkowe niespełnione: 1" in chat.text
+    progress = "• 1. Organizacja: 2/6 odpowiedzi, spełnione 1, obligatoryjne niespełnione: 1"
+    assert progress in chat.text
     assert "Faza: faza rozwoju" in chat.text
     await chat.send("/raport")
     assert "Wynik wstępny (samoocena w toku): NEGATYWNY" in chat.text
