@@ -13,12 +13,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot import app, logs
 from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
-from bot.loader import check_content
+from bot.knowledge.freshness import due_items
+from bot.loader import check_content, load_knowledge
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -35,7 +37,15 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="start the configured platforms (the console chat when no token is set)"
     )
-    commands.add_parser("check-content", help="validate every file under the content directory")
+    check = commands.add_parser(
+        "check-content", help="validate every file under the content directory"
+    )
+    check.add_argument(
+        "--stale",
+        action="store_true",
+        help="also list cards past their review_by and status or deadline facts over a year "
+        "old or undated (exit code 1 when any)",
+    )
     ask = commands.add_parser("ask", help="answer one question as the chat would")
     ask.add_argument("question", help='the question, e.g. "ile można dostać z 2.3.3?"')
     ask.add_argument("--json", action="store_true", help="print card, confidence and text as JSON")
@@ -74,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _configure_logging(settings)
     if command == "check-content":
-        return _check_content(settings.content_dir, settings.locale)
+        code = _check_content(settings.content_dir, settings.locale)
+        if code == 0 and args.stale:
+            return _list_stale(settings.content_dir)
+        return code
     try:
         if command == "ask":
             print(asyncio.run(app.ask(settings, args.question, args.lang, as_json=args.json)))
@@ -116,6 +129,20 @@ def _check_content(directory: Path, locale: str) -> int:
         return 1
     print(f"content OK: {directory}")
     return 0
+
+
+def _list_stale(directory: Path) -> int:
+    """Print what an editor should check; 1 when anything is due."""
+    items = due_items(load_knowledge(directory).cards, date.today())
+    for item in items:
+        if item.fact is None:
+            print(f"{item.card}: review_by {item.since} has come")
+        else:
+            since = item.since.isoformat() if item.since else "undated"
+            print(f"{item.card}: facts[{item.fact}] (status/deadline, source {since})")
+    reviews = sum(1 for i in items if i.fact is None)
+    print(f"{reviews} card(s) due for review, {len(items) - reviews} fact(s) that may be stale")
+    return 1 if items else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

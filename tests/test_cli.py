@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,19 @@ def test_ask_into_a_closed_pipe_exits_quietly() -> None:
         error = process.stderr.read().decode("utf-8")
     assert process.wait(timeout=60) == 0
     assert "CRITICAL" not in error and "Traceback" not in error
+
+
+def test_check_content_stale_lists_what_editors_should_check(tmp_content: Path) -> None:
+    card = tmp_content / "instruments" / "esca-gold.yaml"
+    text = card.read_text("utf-8")
+    card.write_text(re.sub(r"review_by: \S+", "review_by: 2020-01-31", text), "utf-8")
+    result = run("check-content", "--stale", env={"CLUSTERBOT_CONTENT_DIR": str(tmp_content)})
+    assert result.returncode == 1
+    assert "esca-gold: review_by 2020-01-31 has come" in result.stdout
+    # An undated "is there a new call" fact may be stale: the editor checks it.
+    assert "feng-217: facts[feng-217-no-new-call] (status/deadline, source undated)" in (
+        result.stdout
+    )
+    assert "card(s) due for review" in result.stdout
+    # Without --stale, the same content is valid.
+    assert run("check-content", env={"CLUSTERBOT_CONTENT_DIR": str(tmp_content)}).returncode == 0

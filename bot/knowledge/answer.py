@@ -7,17 +7,16 @@ locale files or the card.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
 from bot.core.localized import Localized, Source, local_date, source_dating, source_link
+from bot.knowledge.freshness import may_be_stale
 from bot.knowledge.model import Call, Card, Fact
 
 PREFIX = "k1"
 SECTIONS = ("who", "funded", "money", "dates", "apply", "sources")
-#: A status or deadline fact whose source is older than this may no longer hold.
-STALE_AFTER = timedelta(days=365)
 
 
 def _date(turn: Turn, value: date) -> str:
@@ -172,14 +171,6 @@ def fact_source_line(turn: Turn, fact: Fact) -> str:
         dated=source_dating(turn.t, fact.source),
         certainty=turn.t(f"knowledge.certainty.{fact.certainty}"),
     )
-
-
-def may_be_stale(fact: Fact, today: date) -> bool:
-    """Whether a status or deadline fact is undated or its source older than ``STALE_AFTER``."""
-    if fact.kind not in ("status", "deadline"):
-        return False
-    as_of = fact.source.as_of
-    return as_of is None or today - as_of > STALE_AFTER
 
 
 def fact_answer(

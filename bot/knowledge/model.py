@@ -153,6 +153,9 @@ class Card(_Frozen):
     successor_certain: bool = True
     successor_note: Localized | None = None
     sources: tuple[Source, ...] = Field(min_length=1)
+    #: When an editor should next check the card against its sources (``check-content
+    #: --stale`` and the administrators' weekly digest list it from that day).
+    review_by: date
     uncertainty: Localized | None = None
     facts: tuple[Fact, ...] = Field(default=(), min_length=1)
 
