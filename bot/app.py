@@ -37,6 +37,7 @@ from bot.core.throttle import Throttle
 from bot.home.linking import LinkFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
+from bot.knowledge.digest import ReviewDigest
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import LEXICON_FILE, Content, load_content, load_knowledge
@@ -130,8 +131,24 @@ def build_services(
         reply = reminder_reply(content.texts, locale, event, reminder.offset, tz)
         await outbox.send(reminder.address, [reply])
 
+    digest = ReviewDigest(
+        content.knowledge_base.cards.values(),
+        settings.admins,
+        store,
+        store,
+        content.texts,
+        tz,
+        outbox.try_send,
+        settings.locale,
+    )
     scheduler = ReminderScheduler(
-        catalog, store, deliver, clock, settings.reminder_offsets, unreachable_marker(store)
+        catalog,
+        store,
+        deliver,
+        clock,
+        settings.reminder_offsets,
+        unreachable_marker(store),
+        jobs=[digest],
     )
     reminders = RemindersFeature(
         catalog,

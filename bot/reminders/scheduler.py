@@ -1,7 +1,8 @@
 """The delivery loop: one task that sleeps until the next reminder is due.
 
 It wakes early when the schedule changes (an event added, moved or cancelled, a new
-subscription). A ledger in the store makes each (event time, subscriber, offset) go out
+subscription), and at least hourly, when it also runs its periodic jobs (the weekly review
+digest). A ledger in the store makes each (event time, subscriber, offset) go out
 once, across restarts; after downtime, reminders that fell due are sent at start-up if the
 event has not started yet, and dropped if it has.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
 from bot.core.events import Address
 from bot.core.ports import Clock, ReminderStore
@@ -23,6 +25,9 @@ from bot.reminders.schedule import Reminder, plan, split_due
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[Reminder, Event], Awaitable[None]]
+#: Work the loop does at every wake-up (at least hourly), e.g. the weekly review digest;
+#: it keeps its own once-only rules.
+Job = Callable[[datetime], Awaitable[object]]
 OnUnreachable = Callable[[Address], Awaitable[None]]
 
 
@@ -38,6 +43,7 @@ class ReminderScheduler:
         default_offsets: tuple[int, ...],
         on_unreachable: OnUnreachable | None = None,
         idle_seconds: float = 3600.0,
+        jobs: Sequence[Job] = (),
     ) -> None:
         self._catalog = catalog
         self._store = store
@@ -46,6 +52,7 @@ class ReminderScheduler:
         self._defaults = default_offsets
         self._on_unreachable = on_unreachable
         self._idle = idle_seconds
+        self._jobs = tuple(jobs)
         self._changed = asyncio.Event()
         self._plan: list[Reminder] | None = None
         self._events: dict[str, Event] = {}
@@ -113,6 +120,11 @@ class ReminderScheduler:
                 )
         if self._plan is not None:
             self._plan = [r for r in self._plan if r.due_at > now]
+        for job in self._jobs:
+            try:
+                await job(now)
+            except Exception:  # one job's failure must not stop the reminders
+                log.exception("a periodic job of the reminder loop failed")
         return sent
 
     async def seconds_to_next(self) -> float:
