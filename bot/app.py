@@ -38,6 +38,7 @@ from bot.home.linking import LinkFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
 from bot.knowledge.digest import ReviewDigest
+from bot.knowledge.editing import ContentEditing, changes_patch, changes_report
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import LEXICON_FILE, Content, load_content, load_knowledge
@@ -48,7 +49,7 @@ from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderSettings, RemindersFeature
 from bot.reports.renderer import ReportRenderer
 from storage.memory import MemoryStorage
-from storage.sqlite import SqliteStorage
+from storage.sqlite import SqliteStorage, read_content_changes
 
 if TYPE_CHECKING:
     from bot.adapters.slack.runner import SlackRunner
@@ -159,7 +160,17 @@ def build_services(
         on_change=scheduler.wake,
         notify=outbox.try_send,
     )
-    knowledge = KnowledgeFeature(content.knowledge_base, profiles=store)
+    knowledge = KnowledgeFeature(content.knowledge_base, profiles=store, changes=store)
+    editing = ContentEditing(
+        content.knowledge_base.content,
+        store,
+        settings.admins,
+        tz,
+        content.texts,
+        subscribers=store,
+        notify=outbox.try_send,
+        users=store,
+    )
     assess = AssessmentFeature(
         store,
         content.questionnaires,
@@ -173,6 +184,7 @@ def build_services(
         PlanFeature(store, store, content.questionnaires, tz, on_change=scheduler.wake),
         team,
         knowledge,
+        editing,
         reminders,
         LinkFeature(store, store, outbox.try_send),
         PrivacyFeature(store, outbox.try_send),
@@ -217,6 +229,15 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
         services = build_services(content, store, clock or SystemClock(), settings)
         yield App(settings=settings, content=content, services=services, store=store)
         log.info("shutting down")
+
+
+def content_changes(settings: Settings, *, patch: bool = False) -> str:
+    """The changes administrators recorded in chat, as lines or as a YAML patch.
+
+    Read-only: it works while the assistant runs on the same database.
+    """
+    changes = read_content_changes(settings.db_path)
+    return changes_patch(changes) if patch else changes_report(changes)
 
 
 def command_menu(texts: Texts, locale: str) -> list[tuple[str, str]]:

@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help='the question, e.g. "ile można dostać z 2.3.3?"')
     ask.add_argument("--json", action="store_true", help="print card, confidence and text as JSON")
     ask.add_argument("--lang", choices=("pl", "en"), default=None, help="answer language")
+    changes = commands.add_parser(
+        "content-changes", help="list the changes administrators recorded to cards in chat"
+    )
+    changes.add_argument(
+        "--patch", action="store_true", help="print them as YAML to merge into content files"
+    )
     commands.add_parser(
         "build-lexicon",
         help="store the word-form lexicon for the current cards (content/lexicon.json)",
@@ -91,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "ask":
             print(asyncio.run(app.ask(settings, args.question, args.lang, as_json=args.json)))
+            return 0
+        if command == "content-changes":
+            print(app.content_changes(settings, patch=args.patch))
             return 0
         if command == "build-lexicon":
             path = app.store_lexicon(settings)

@@ -14,7 +14,14 @@ from typing import Any
 
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
-from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
+from bot.core.records import (
+    ActionItem,
+    ContentChange,
+    Event,
+    OneTimeCode,
+    StatusDate,
+    Subscription,
+)
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.records_json import action_json, user_export
 
@@ -23,6 +30,8 @@ class MemoryStorage:
     """Users, sessions and the update log in dictionaries."""
 
     def __init__(self) -> None:
+        self._changes: list[ContentChange] = []
+        self._last_change_id = 0
         self._users: dict[UserKey, tuple[str, str, bool]] = {}
         self._sessions: dict[UserKey, tuple[str | None, str]] = {}
         self._updates: dict[str, str] = {}
@@ -238,6 +247,17 @@ class MemoryStorage:
     async def save_event(self, event: Event) -> None:
         """Insert or replace an admin event."""
         self._events[event.id] = event
+
+    async def add_content_change(self, change: ContentChange) -> ContentChange:
+        """Store an administrator's change to a card; return it with its id."""
+        self._last_change_id += 1
+        stored = dataclasses.replace(change, id=self._last_change_id)
+        self._changes.append(stored)
+        return stored
+
+    async def list_content_changes(self, card: str | None = None) -> list[ContentChange]:
+        """Return the recorded changes (of one card, or all), oldest first."""
+        return [c for c in self._changes if card is None or c.card == card]
 
     async def list_admin_events(self) -> list[Event]:
         """Return every admin event."""

@@ -18,7 +18,14 @@ from cachetools import LRUCache
 
 from bot.core.events import Address, UserKey
 from bot.core.ports import AnswerRecord, AssessmentRecord, SessionState, User
-from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
+from bot.core.records import (
+    ActionItem,
+    ContentChange,
+    Event,
+    OneTimeCode,
+    StatusDate,
+    Subscription,
+)
 from bot.errors import DatabaseLost, StorageError, StorageUnavailable
 from storage.codec import dump_object, dump_time, load_object, load_time
 from storage.migrate import apply_migrations, bundled_migrations
@@ -691,6 +698,36 @@ class SqliteStorage:
         )
         return [UserKey(*row) for row in rows]
 
+    # -- content changes ------------------------------------------------------------------
+
+    async def add_content_change(self, change: ContentChange) -> ContentChange:
+        """Store an administrator's change to a card; return it with its id."""
+        cursor = await self._writer.execute(
+            "INSERT INTO content_changes (card, kind, author, created_at, url, start_on, end_on, "
+            "budget, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.card,
+                change.kind,
+                change.author,
+                dump_time(change.created_at),
+                change.url,
+                change.start.isoformat() if change.start else None,
+                change.end.isoformat() if change.end else None,
+                change.budget,
+                change.text,
+            ),
+        )
+        return dataclasses.replace(change, id=int(cursor.lastrowid or 0))
+
+    async def list_content_changes(self, card: str | None = None) -> list[ContentChange]:
+        """Return the recorded changes (of one card, or all), oldest first."""
+        sql = f"SELECT {_CHANGE_COLUMNS} FROM content_changes"  # noqa: S608 - constant columns
+        rows = await self._all(
+            sql + (" WHERE card = ? ORDER BY id" if card else " ORDER BY id"),
+            (card,) if card else (),
+        )
+        return [_content_change(r) for r in rows]
+
     # -- reminders ------------------------------------------------------------------------
 
     async def save_event(self, event: Event) -> None:
@@ -980,3 +1017,41 @@ def _open_probe(path: str) -> sqlite3.Connection:
         probe.close()
         raise
     return probe
+
+
+_CHANGE_COLUMNS = "id, card, kind, author, created_at, url, start_on, end_on, budget, text"
+
+
+def read_content_changes(path: str) -> list[ContentChange]:
+    """Read the recorded content changes without taking the database over (read-only).
+
+    Works while the assistant runs; an absent file or a database from before the table was
+    added has none.
+    """
+    if not Path(path).exists():
+        return []
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        try:
+            rows = db.execute(
+                f"SELECT {_CHANGE_COLUMNS} FROM content_changes ORDER BY id"  # noqa: S608
+            ).fetchall()
+        except sqlite3.OperationalError:  # no such table: nothing recorded yet
+            return []
+    return [_content_change(r) for r in rows]
+
+
+def _content_change(r: Sequence[Any]) -> ContentChange:
+    """A ``content_changes`` row (in ``_CHANGE_COLUMNS`` order) as a record."""
+    return ContentChange(
+        id=r[0],
+        card=r[1],
+        kind=r[2],
+        author=r[3],
+        created_at=load_time(r[4]),
+        url=r[5],
+        start=date.fromisoformat(r[6]) if r[6] else None,
+        end=date.fromisoformat(r[7]) if r[7] else None,
+        budget=r[8],
+        text=r[9],
+    )

@@ -31,6 +31,11 @@ class UserKey:
     workspace: str
     user_id: str
 
+    @property
+    def account(self) -> str:
+        """``platform:user`` or ``slack:workspace:user``, as ``CLUSTERBOT_ADMINS`` lists it."""
+        return ":".join(p for p in (self.platform, self.workspace, self.user_id) if p)
+
     def __str__(self) -> str:
         return f"{self.platform}:{self.workspace}:{self.user_id}"
 

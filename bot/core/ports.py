@@ -12,7 +12,14 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.core.events import Address, Reply, UserKey
-from bot.core.records import ActionItem, Event, OneTimeCode, StatusDate, Subscription
+from bot.core.records import (
+    ActionItem,
+    ContentChange,
+    Event,
+    OneTimeCode,
+    StatusDate,
+    Subscription,
+)
 
 
 @dataclass(slots=True)
@@ -296,4 +303,16 @@ class PrivacyStore(Protocol):
 
     async def delete_user(self, key: UserKey) -> None:
         """Erase everything stored about ``key`` (and accounts linked to it)."""
+        ...
+
+
+class ContentChangeStore(Protocol):
+    """Changes to cards that administrators record in chat (who, when, with a source)."""
+
+    async def add_content_change(self, change: ContentChange) -> ContentChange:
+        """Store ``change`` and return it with its new id (ids are never reused)."""
+        ...
+
+    async def list_content_changes(self, card: str | None = None) -> list[ContentChange]:
+        """Return the changes (of one card, or all), oldest first."""
         ...

@@ -94,3 +94,23 @@ class OneTimeCode:
     expires_at: datetime
     assessment_id: int | None = None
     used_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContentChange:
+    """A change to a card recorded by an administrator in chat, shown above the file's content.
+
+    ``kind``: ``call`` (a new call: ``start``, ``end``, ``budget``), ``open`` or ``closed`` (the
+    card's call marked as such), ``note`` (a correction: ``text``). ``url`` is its source.
+    """
+
+    card: str
+    kind: str
+    author: str
+    created_at: datetime
+    url: str
+    start: date | None = None
+    end: date | None = None
+    budget: str | None = None
+    text: str | None = None
+    id: int = 0

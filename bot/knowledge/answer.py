@@ -181,9 +181,13 @@ def fact_answer(
     *,
     kkk: str | None = None,
     extra: Sequence[str] = (),
+    above: Sequence[str] = (),
 ) -> Reply:
-    """Answer with facts first (each with its source), then one line about the card."""
-    lines: list[str] = []
+    """Answer with facts first (each with its source), then one line about the card.
+
+    ``above``: what administrators recorded for the card, newer than the card's file.
+    """
+    lines: list[str] = [*above]
     today = turn.now.date()
     for fact in facts:
         lines += [fact.text(turn.locale), fact_source_line(turn, fact)]
@@ -216,10 +220,11 @@ def card_answer(
     cards: dict[str, Card],
     *,
     kkk: str | None = None,
+    above: Sequence[str] = (),
 ) -> Reply:
     """Present a whole card (from browsing): notices, the summary, the source, sections."""
     loc = turn.locale
-    lines = notices(turn, card, cards, kkk)
+    lines = [*above, *notices(turn, card, cards, kkk)]
     lines += [f"**{card.name.get(loc)}**", card.summary.get(loc)]
     if card.uncertainty is not None:
         lines.append(turn.t("knowledge.uncertainty", text=card.uncertainty.get(loc)))

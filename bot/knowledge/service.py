@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.core.events import Action, Button, Command, Reply, Text
 from bot.core.feature import Handler, Turn
-from bot.core.ports import AssessmentStore
+from bot.core.ports import AssessmentStore, ContentChangeStore
 from bot.knowledge.answer import (
     PREFIX,
     SECTIONS,
@@ -17,6 +17,7 @@ from bot.knowledge.answer import (
     section_text,
     unknown_answer,
 )
+from bot.knowledge.editing import change_lines
 from bot.knowledge.facts import answer_facts
 from bot.knowledge.retrieval import Hit, KnowledgeBase
 
@@ -38,9 +39,12 @@ class KnowledgeFeature:
         profiles: AssessmentStore | None = None,
         *,
         follow_question_language: bool = True,
+        changes: ContentChangeStore | None = None,
     ) -> None:
         self.kb = kb
         self._profiles = profiles
+        #: What administrators recorded in chat, shown above a card's own content.
+        self._changes = changes
         #: Answer in the question's language when it is clearly Polish or English.
         self.follow_question_language = follow_question_language
 
@@ -82,19 +86,19 @@ class KnowledgeFeature:
         question = " ".join(turn.args)
         if not question:
             return [Reply(turn.t("knowledge.no_words"))]
-        return self.reply_to(turn, question, await self._kkk(turn))
+        return await self.reply_to(turn, question, await self._kkk(turn))
 
     async def answer(self, turn: Turn) -> list[Reply] | None:
         """Answer free text as a question (never ``None``: unknown questions get a hand-off)."""
         content = turn.incoming.content
         question = content.text if isinstance(content, Text) else ""
-        return self.reply_to(turn, question, await self._kkk(turn))
+        return await self.reply_to(turn, question, await self._kkk(turn))
 
     def best(self, question: str) -> Hit | None:
         """Return the best hit when confident enough, else ``None``."""
         return _accepted(self.kb.search(question[:MAX_QUESTION_CHARS]))
 
-    def reply_to(self, turn: Turn, question: str, kkk: str | None) -> list[Reply]:
+    async def reply_to(self, turn: Turn, question: str, kkk: str | None) -> list[Reply]:
         """Compose the answer to one question, in its language when that is clear."""
         question = question[:MAX_QUESTION_CHARS]
         if self.follow_question_language:
@@ -119,7 +123,10 @@ class KnowledgeFeature:
         dated = any(f.kind == "deadline" for f in facts)
         if top.ask is not None and top.ask.name == "status" and dated and not said:
             extra.append(turn.t("knowledge.no_later_call"))
-        return [fact_answer(turn, top.card, facts, self.kb.cards, kkk=kkk, extra=extra)]
+        above = await self._recorded(turn, top.card.id)
+        return [
+            fact_answer(turn, top.card, facts, self.kb.cards, kkk=kkk, extra=extra, above=above)
+        ]
 
     async def browse(self, turn: Turn) -> list[Reply]:
         """Show the categories as buttons."""
@@ -147,12 +154,20 @@ class KnowledgeFeature:
                 title = turn.t("knowledge.category", category=info.title.get(turn.locale))
                 return [Reply(title, buttons=buttons)]
             case ["card", card_id] if card_id in cards:
-                return [card_answer(turn, cards[card_id], cards, kkk=await self._kkk(turn))]
+                above = await self._recorded(turn, card_id)
+                kkk = await self._kkk(turn)
+                return [card_answer(turn, cards[card_id], cards, kkk=kkk, above=above)]
             case ["sec", card_id, section] if card_id in cards and section in SECTIONS:
                 card = cards[card_id]
                 text = f"**{card.name.get(turn.locale)}**\n{section_text(turn, card, section)}"
                 return [Reply(text, buttons=section_buttons(turn, card, cards))]
         return [Reply(turn.t("errors.stale_button"))] + await self.browse(turn)
+
+    async def _recorded(self, turn: Turn, card_id: str) -> list[str]:
+        """The lines about what administrators recorded for the card (none without a store)."""
+        if self._changes is None:
+            return []
+        return change_lines(turn, await self._changes.list_content_changes(card_id))
 
     async def _kkk(self, turn: Turn) -> str | None:
         """Return the KKK status from the latest cluster profile, if the user gave one."""

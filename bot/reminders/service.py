@@ -350,9 +350,7 @@ class RemindersFeature:
         The raw platform account (with its Slack workspace), never the account it is linked
         to: a link shares a person's data, not an administrator's rights.
         """
-        key = turn.incoming.address.user_key
-        parts = (key.platform, key.workspace, key.user_id)
-        return ":".join(p for p in parts if p) in self.settings.admins
+        return turn.incoming.address.user_key.account in self.settings.admins
 
     async def subscribers_of(self, event: Event) -> list[Subscription]:
         """One subscription per person whose subscriptions cover ``event``."""

@@ -612,3 +612,19 @@ def test_odd_file_share_events_convert_without_raising(files: list[Any]) -> None
         assert isinstance(incoming.content, FileUpload) and incoming.content.data == b""
         assert isinstance(file["size"], int)
         assert file["url"] is None or isinstance(file["url"], str)
+
+
+async def test_an_admin_records_a_correction_in_slack(
+    api: FakeSlackApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    admin = Settings(admins="slack:T1:U1")
+    async with SlackBot(api, content, tmp_path / "edit.sqlite3", clock, admin) as bot:
+        await dm(bot, "/tresc")
+        await press(bot, "Etykiety ESCA")
+        await press(bot, "Złota")
+        await press(bot, "Korekta z linkiem")
+        await dm(bot, "Nowy cennik ESCA od 2027 r.")
+        await dm(bot, "https://cluster-analysis.org/pricing-information-1")
+        assert "Zapisane (zmiana nr 1)" in api.texts()[-1]
+        [change] = await bot.store.list_content_changes("esca-gold")
+        assert change.author == "slack:T1:U1" and change.text == "Nowy cennik ESCA od 2027 r."

@@ -633,3 +633,22 @@ async def test_a_server_that_does_not_answer_in_time_is_a_timeout() -> None:
 def test_the_default_read_timeout_is_reported_for_long_polling() -> None:
     assert AiohttpRequest().read_timeout == 5.0
     assert AiohttpRequest(read_timeout=None).read_timeout is None
+
+
+async def test_an_admin_records_a_correction_in_telegram(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    admin = Settings(admins=f"telegram:{ALA}")
+    async with Bot(api, content, tmp_path / "edit.sqlite3", clock, settings=admin) as bot:
+        await say(api, "/tresc")
+        await press(api, "Etykiety ESCA")
+        await press(api, "Złota")
+        await press(api, "Korekta z linkiem")
+        await say(api, "Nowy cennik ESCA od 2027 r.")
+        await say(api, "to nie link")
+        texts = [call.params.get("text", "") for call in api.sent("sendMessage")[-2:]]
+        assert any("To nie jest pełny adres strony" in text for text in texts)
+        await say(api, "https://cluster-analysis.org/pricing-information-1")
+        assert "Zapisane (zmiana nr 1)" in api.sent()[-1].params["text"]
+        [change] = await bot.store.list_content_changes("esca-gold")
+        assert change.author == f"telegram:{ALA}" and change.text == "Nowy cennik ESCA od 2027 r."

@@ -161,3 +161,17 @@ class TestStoreContract:
         assert await store.canonical(OTHER) is None
         assert await store.list_aliases(KEY) == [third]
         assert await store.unlink_identity(OTHER) is False
+
+
+async def test_content_changes_keep_order_ids_and_fields(store: object) -> None:
+    from bot.core.records import ContentChange
+
+    call = ContentChange(
+        "feng-217", "call", "telegram:1", T0, "https://parp.gov.pl/x", None, T0.date(), "5 mln zł"
+    )
+    note = ContentChange("esca-gold", "note", "slack:T1:U1", T0, "https://e.be/", text="Cennik")
+    first = await store.add_content_change(call)  # type: ignore[attr-defined]
+    second = await store.add_content_change(note)  # type: ignore[attr-defined]
+    assert second.id > first.id > 0
+    assert await store.list_content_changes("esca-gold") == [second]  # type: ignore[attr-defined]
+    assert await store.list_content_changes() == [first, second]  # type: ignore[attr-defined]
