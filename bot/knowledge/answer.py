@@ -123,6 +123,11 @@ def state_line(turn: Turn, card: Card) -> str:
         call = card.open_call(today)
         assert call is not None and call.end is not None  # noqa: S101 - what "open" means
         return turn.t("knowledge.state.open", end=_date(turn, call.end))
+    if state == "upcoming":
+        call = card.next_call(today)
+        assert call is not None and call.start is not None  # noqa: S101 - what "upcoming" means
+        end = _date(turn, call.end) if call.end else "–"
+        return turn.t("knowledge.state.upcoming", start=_date(turn, call.start), end=end)
     if state == "permanent":
         return turn.t("knowledge.state.permanent")
     last = card.last_call

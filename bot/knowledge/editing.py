@@ -21,11 +21,11 @@ from bot.core.dates import parse_when
 from bot.core.events import Action, Address, Button, Command, Reply, Text
 from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.i18n import Texts
-from bot.core.localized import local_date
+from bot.core.localized import Localized, local_date
 from bot.core.markup import escape
 from bot.core.ports import ContentChangeStore, ReminderStore, UserStore
 from bot.core.records import ContentChange
-from bot.knowledge.model import Card, KnowledgeContent
+from bot.knowledge.model import Call, Card, KnowledgeContent
 
 PREFIX = "k2"
 KINDS = ("call", "open", "closed", "note")
@@ -242,6 +242,24 @@ class ContentEditing(FeatureBase):
         return Reply(
             text, buttons=((Button(t("knowledge.change.open_card"), f"k1:card:{card.id}"),),)
         )
+
+
+def with_recorded_calls(card: Card, changes: Sequence[ContentChange]) -> Card:
+    """The card with the new calls administrators recorded added to its own calls."""
+    recorded = tuple(
+        Call(
+            label=Localized(
+                pl=f"Nabór (wpis administratora z {c.created_at.date():%d.%m.%Y})",
+                en=f"Call (recorded by an administrator on {c.created_at.date():%d %b %Y})",
+            ),
+            start=c.start,
+            end=c.end,
+            budget=Localized(pl=c.budget, en=c.budget) if c.budget else None,
+        )
+        for c in changes
+        if c.kind == "call"
+    )
+    return card.model_copy(update={"calls": card.calls + recorded}) if recorded else card
 
 
 def change_lines(turn: Turn, changes: Sequence[ContentChange]) -> list[str]:

@@ -24,8 +24,9 @@ Category = Literal[
 #: ``running``: it runs and calls may come; ``ended``: it is over; ``unknown``: whether more
 #: calls will come is not known; ``permanent``: no calls, always available (a label, a platform).
 Status = Literal["running", "ended", "unknown", "permanent"]
-#: What a user is told today: ``open`` when a call of a running (or unknown) programme is open.
-State = Literal["open", "running", "ended", "unknown", "permanent"]
+#: What a user is told today: ``open`` when a call of a running (or unknown) programme is open,
+#: ``upcoming`` when one is announced and not open yet.
+State = Literal["open", "upcoming", "running", "ended", "unknown", "permanent"]
 
 
 #: What a fact says; a question's ask-type prefers some kinds over others.
@@ -169,10 +170,18 @@ class Card(_Frozen):
         """The call one may apply to ``today``, if any."""
         return next((c for c in self.calls if c.is_open(today)), None)
 
+    def next_call(self, today: date) -> Call | None:
+        """The earliest announced call that has not started yet, if any."""
+        coming = [c for c in self.calls if c.start is not None and c.start > today]
+        return min(coming, key=lambda c: c.start or today) if coming else None
+
     def state(self, today: date) -> State:
-        """What the user is told today: a call open, or where the programme stands."""
-        if self.status in ("running", "unknown") and self.open_call(today) is not None:
-            return "open"
+        """What the user is told today: a call open or announced, or where it stands."""
+        if self.status in ("running", "unknown"):
+            if self.open_call(today) is not None:
+                return "open"
+            if self.next_call(today) is not None:
+                return "upcoming"
         return self.status
 
     @property

@@ -17,8 +17,9 @@ from bot.knowledge.answer import (
     section_text,
     unknown_answer,
 )
-from bot.knowledge.editing import change_lines
+from bot.knowledge.editing import change_lines, with_recorded_calls
 from bot.knowledge.facts import answer_facts
+from bot.knowledge.model import Card
 from bot.knowledge.retrieval import Hit, KnowledgeBase
 
 #: Below this share of the question explained by the best card, we do not answer.
@@ -123,10 +124,8 @@ class KnowledgeFeature:
         dated = any(f.kind == "deadline" for f in facts)
         if top.ask is not None and top.ask.name == "status" and dated and not said:
             extra.append(turn.t("knowledge.no_later_call"))
-        above = await self._recorded(turn, top.card.id)
-        return [
-            fact_answer(turn, top.card, facts, self.kb.cards, kkk=kkk, extra=extra, above=above)
-        ]
+        card, above = await self._recorded(turn, top.card.id)
+        return [fact_answer(turn, card, facts, self.kb.cards, kkk=kkk, extra=extra, above=above)]
 
     async def browse(self, turn: Turn) -> list[Reply]:
         """Show the categories as buttons."""
@@ -154,20 +153,26 @@ class KnowledgeFeature:
                 title = turn.t("knowledge.category", category=info.title.get(turn.locale))
                 return [Reply(title, buttons=buttons)]
             case ["card", card_id] if card_id in cards:
-                above = await self._recorded(turn, card_id)
+                card, above = await self._recorded(turn, card_id)
                 kkk = await self._kkk(turn)
-                return [card_answer(turn, cards[card_id], cards, kkk=kkk, above=above)]
+                return [card_answer(turn, card, cards, kkk=kkk, above=above)]
             case ["sec", card_id, section] if card_id in cards and section in SECTIONS:
-                card = cards[card_id]
+                card, _ = await self._recorded(turn, card_id)
                 text = f"**{card.name.get(turn.locale)}**\n{section_text(turn, card, section)}"
                 return [Reply(text, buttons=section_buttons(turn, card, cards))]
         return [Reply(turn.t("errors.stale_button"))] + await self.browse(turn)
 
-    async def _recorded(self, turn: Turn, card_id: str) -> list[str]:
-        """The lines about what administrators recorded for the card (none without a store)."""
+    async def _recorded(self, turn: Turn, card_id: str) -> tuple[Card, list[str]]:
+        """The card with the calls administrators recorded, and the lines shown above it.
+
+        A recorded call counts like the file's own: "is it still open?" and the dates section
+        answer from it and today.
+        """
+        card = self.kb.cards[card_id]
         if self._changes is None:
-            return []
-        return change_lines(turn, await self._changes.list_content_changes(card_id))
+            return card, []
+        changes = await self._changes.list_content_changes(card_id)
+        return with_recorded_calls(card, changes), change_lines(turn, changes)
 
     async def _kkk(self, turn: Turn) -> str | None:
         """Return the KKK status from the latest cluster profile, if the user gave one."""

@@ -33,7 +33,7 @@ def world(content: Content) -> Any:
         pass
 
     w = World()
-    w.store, w.built, w.inbox = store, built, inbox  # type: ignore[attr-defined]
+    w.store, w.built, w.inbox, w.clock = store, built, inbox, clock  # type: ignore[attr-defined]
     w.alice = Chat(built.dispatcher, ALICE)  # type: ignore[attr-defined]
     w.bob = Chat(built.dispatcher, BOB)  # type: ignore[attr-defined]
     return w
@@ -69,6 +69,11 @@ async def test_a_new_call_is_recorded_shown_above_the_card_and_announced_once(wo
     )
     assert lines[1].startswith("↳ Źródło: [www.parp.gov.pl](https://www.parp.gov.pl/nabor-2027)")
     assert "wpis z 30.11.2026" in lines[1]
+    # The recorded call counts like the card's own: announced now, open from its first day.
+    assert "Zapowiedziany nabór: od 15.01.2027 do 28.02.2027" in world.bob.text
+    world.clock.advance(datetime(2027, 1, 20, tzinfo=UTC) - NOW)
+    await world.bob.send("czy jest otwarty nabór w FENG 2.17?")
+    assert "Nabór otwarty do 28.02.2027" in world.bob.text
     [change] = await world.store.list_content_changes("feng-217")
     assert (change.kind, change.author, change.end) == ("call", "console:alice", date(2027, 2, 28))
 
