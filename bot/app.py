@@ -7,7 +7,6 @@ Only this module knows the concrete adapters and stores. Resources start in orde
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import signal
 import sys
@@ -15,11 +14,9 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.adapters.console.convert import render
 from bot.adapters.console.runner import ConsoleChat
 from bot.assessment.plan import PLAN_OFFSETS, PlanFeature, plan_events
 from bot.assessment.service import AssessmentFeature
@@ -27,21 +24,19 @@ from bot.assessment.team import TeamFeature
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
-from bot.core.events import Address, Incoming, Text
 from bot.core.feature import Feature
 from bot.core.i18n import Texts
 from bot.core.outbox import Outbox, unreachable_marker
-from bot.core.ports import Clock, User
+from bot.core.ports import Clock
 from bot.core.records import Event, Subscription
 from bot.core.throttle import Throttle
 from bot.home.linking import LinkFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
 from bot.knowledge.digest import ReviewDigest
-from bot.knowledge.editing import ContentEditing, changes_patch, changes_report
-from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
+from bot.knowledge.editing import ContentEditing
 from bot.knowledge.service import KnowledgeFeature
-from bot.loader import LEXICON_FILE, Content, load_content, load_knowledge
+from bot.loader import Content, load_content
 from bot.reminders.catalog import EventCatalog
 from bot.reminders.render import reminder_reply
 from bot.reminders.schedule import Reminder
@@ -49,7 +44,7 @@ from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderSettings, RemindersFeature
 from bot.reports.renderer import ReportRenderer
 from storage.memory import MemoryStorage
-from storage.sqlite import SqliteStorage, read_content_changes
+from storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
     from bot.adapters.slack.runner import SlackRunner
@@ -231,15 +226,6 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
         log.info("shutting down")
 
 
-def content_changes(settings: Settings, *, patch: bool = False) -> str:
-    """The changes administrators recorded in chat, as lines or as a YAML patch.
-
-    Read-only: it works while the assistant runs on the same database.
-    """
-    changes = read_content_changes(settings.db_path)
-    return changes_patch(changes) if patch else changes_report(changes)
-
-
 def command_menu(texts: Texts, locale: str) -> list[tuple[str, str]]:
     """Parse the ``commands.list`` text of a locale into (command, description) pairs."""
     pairs = []
@@ -299,41 +285,6 @@ def slack_runner(app: App) -> SlackRunner | None:
     return SlackRunner(
         config, dispatcher.handle, dispatcher.overview, unreachable_marker(app.store)
     )
-
-
-async def ask(settings: Settings, question: str, locale: str | None, *, as_json: bool) -> str:
-    """Answer one question through the dispatcher, as the console chat would print it."""
-    content = load_content(settings.content_dir, settings.locale)
-    store = MemoryStorage()
-    dispatcher = wire_services(content, store, SystemClock(), settings)
-    address = Address("console", "ask", "ask")
-    if locale is not None:
-        await store.save_user(User(address.user_key, locale, SystemClock().now()))
-        for feature in dispatcher.features:
-            if isinstance(feature, KnowledgeFeature):
-                feature.follow_question_language = False  # --lang overrides detection
-    replies = await dispatcher.handle(Incoming(address, Text(question), private=True))
-    text, _ = render(replies)
-    if not as_json:
-        return text.rstrip()
-    hit = KnowledgeFeature(content.knowledge_base).best(question)
-    result = {
-        "card": hit.card.id if hit else None,
-        "fact": hit.lead.id if hit and hit.lead else None,
-        "confidence": hit.confidence if hit else 0.0,
-        "text": text.rstrip(),
-    }
-    return json.dumps(result, ensure_ascii=False)
-
-
-def store_lexicon(settings: Settings) -> Path:
-    """Build the word-form lexicon for the current cards and write ``content/lexicon.json``."""
-    knowledge = load_knowledge(settings.content_dir)
-    words = corpus_words(knowledge)
-    data = {"key": corpus_key(words), "forms": dict(sorted(build_lexicon(words).items()))}
-    path = settings.content_dir / LEXICON_FILE
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
-    return path
 
 
 async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -17,10 +18,19 @@ from datetime import date
 from pathlib import Path
 
 from bot import app, logs
+from bot.adapters.console.convert import render
 from bot.config import Settings, load_settings
+from bot.core.clock import SystemClock
+from bot.core.events import Address, Incoming, Text
+from bot.core.ports import User
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
+from bot.knowledge.editing import changes_patch, changes_report
 from bot.knowledge.freshness import due_items
-from bot.loader import check_content, load_knowledge
+from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
+from bot.knowledge.service import KnowledgeFeature
+from bot.loader import LEXICON_FILE, check_content, load_content, load_knowledge
+from storage.memory import MemoryStorage
+from storage.sqlite import read_content_changes
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -96,13 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     try:
         if command == "ask":
-            print(asyncio.run(app.ask(settings, args.question, args.lang, as_json=args.json)))
+            print(asyncio.run(_ask(settings, args.question, args.lang, as_json=args.json)))
             return 0
         if command == "content-changes":
-            print(app.content_changes(settings, patch=args.patch))
+            print(content_changes(settings, patch=args.patch))
             return 0
         if command == "build-lexicon":
-            path = app.store_lexicon(settings)
+            path = _store_lexicon(settings)
             print(f"lexicon written to {path}")
             return 0
         asyncio.run(app.run(settings))
@@ -152,6 +162,50 @@ def _list_stale(directory: Path) -> int:
     reviews = sum(1 for i in items if i.fact is None)
     print(f"{reviews} card(s) due for review, {len(items) - reviews} fact(s) that may be stale")
     return 1 if items else 0
+
+
+async def _ask(settings: Settings, question: str, locale: str | None, *, as_json: bool) -> str:
+    """Answer one question through the dispatcher, as the console chat would print it."""
+    content = load_content(settings.content_dir, settings.locale)
+    store = MemoryStorage()
+    dispatcher = app.wire_services(content, store, SystemClock(), settings)
+    address = Address("console", "ask", "ask")
+    if locale is not None:
+        await store.save_user(User(address.user_key, locale, SystemClock().now()))
+        for feature in dispatcher.features:
+            if isinstance(feature, KnowledgeFeature):
+                feature.follow_question_language = False  # --lang overrides detection
+    replies = await dispatcher.handle(Incoming(address, Text(question), private=True))
+    text, _ = render(replies)
+    if not as_json:
+        return text.rstrip()
+    hit = KnowledgeFeature(content.knowledge_base).best(question)
+    result = {
+        "card": hit.card.id if hit else None,
+        "fact": hit.lead.id if hit and hit.lead else None,
+        "confidence": hit.confidence if hit else 0.0,
+        "text": text.rstrip(),
+    }
+    return json.dumps(result, ensure_ascii=False)
+
+
+def _store_lexicon(settings: Settings) -> Path:
+    """Build the word-form lexicon for the current cards and write ``content/lexicon.json``."""
+    knowledge = load_knowledge(settings.content_dir)
+    words = corpus_words(knowledge)
+    data = {"key": corpus_key(words), "forms": dict(sorted(build_lexicon(words).items()))}
+    path = settings.content_dir / LEXICON_FILE
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
+    return path
+
+
+def content_changes(settings: Settings, *, patch: bool = False) -> str:
+    """The changes administrators recorded in chat, as lines or as a YAML patch.
+
+    Read-only: it works while the assistant runs on the same database.
+    """
+    changes = read_content_changes(settings.db_path)
+    return changes_patch(changes) if patch else changes_report(changes)
 
 
 if __name__ == "__main__":  # pragma: no cover

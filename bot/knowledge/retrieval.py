@@ -40,7 +40,8 @@ from bot.knowledge.examples import ExampleIndex
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
-from bot.knowledge.text import PREFIX_LENGTH, Analyzer, Token
+from bot.knowledge.names import Names, Phrase
+from bot.knowledge.text import Analyzer, Token, asking_sentence
 from bot.knowledge.wordinfo import WordInfo
 
 TYPO_CUTOFF = 84
@@ -48,8 +49,6 @@ TYPO_CUTOFF = 84
 INFO_CACHE = 20_000
 #: The card that says where to ask.
 CONTACT = "contact"
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-_PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: An unexplained word counts against the answer by its weight times its rarity in the
 #: language to this power (0: as much as it weighs; 1: common words hardly at all).
 PENALTY_POWER = 1.0
@@ -103,8 +102,6 @@ class Hit:
 class _CardIndex:
     title: frozenset[str]
     body: frozenset[str]
-    #: Names and aliases of two or more words, as lemma sequences.
-    phrases: tuple[tuple[str, ...], ...]
     #: One-word names and aliases ("KKK", "ESCA", "2.17"), as lemmas.
     names: frozenset[str]
 
@@ -130,11 +127,11 @@ class KnowledgeBase:
             ],
             content.vocabulary.question_words,
         )
-        self._expansions = [
+        self._names = Names(
             (analyzer.tokens(short)[0].main, tuple(t.main for t in analyzer.tokens(long)))
             for short, long in content.vocabulary.abbreviations.items()
             if analyzer.tokens(short)
-        ]
+        )
         courtesy = sorted(content.vocabulary.courtesy, key=len, reverse=True)
         self._courtesy = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(p) for p in courtesy) + r")(?!\w)"
@@ -153,17 +150,15 @@ class KnowledgeBase:
             title, body = card_texts(card)
             title_terms = frozenset(self._terms(title))
             body_terms = frozenset(self._terms(body)) | title_terms
-            phrases = tuple(
-                self._canonical(lemmas)
-                for alias in (card.name.pl, card.name.en, *card.aliases)
-                if len(lemmas := [t.main for t in analyzer.tokens(alias)]) >= 2
-            )
+            for alias in (card.name.pl, card.name.en, *card.aliases):
+                if len(lemmas := [t.main for t in analyzer.tokens(alias)]) >= 2:
+                    self._names.add(card.id, lemmas)
             names = frozenset(
                 tokens[0].main
                 for alias in (card.name.pl, card.name.en, *card.aliases)
                 if len(tokens := analyzer.tokens(alias)) == 1
             )
-            self._index[card.id] = _CardIndex(title_terms, body_terms, phrases, names)
+            self._index[card.id] = _CardIndex(title_terms, body_terms, names)
             card_df.update(body_terms)
             # The card's own name and one-word aliases, not a part of it as an alias like
             # "klaster zalążkowy" names, say little about which of its facts is asked.
@@ -187,10 +182,6 @@ class KnowledgeBase:
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
         self._examples = ExampleIndex.build(examples, analyzer.tokens)
         self._info_cache: dict[tuple[str, str], float] = {}
-        self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for card_id, index in self._index.items():
-            for phrase in index.phrases:
-                self._phrase_starts.setdefault(phrase[0], []).append((card_id, phrase))
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         self._n_cards = len(self._index)
         # Only word lemmas are candidates for typo correction, not numbers or prefixes.
@@ -211,10 +202,7 @@ class KnowledgeBase:
             if known is None:
                 tokens = self.analyzer.tokens(text)
                 known = [term for token in tokens for term in token.terms]
-                mains = [t.main for t in tokens]
-                for short, long in self._expansions:
-                    if short in mains or _positions(mains, long):
-                        known += [short, *long]
+                known += self._names.expanded([t.main for t in tokens])
                 self._text_terms[text] = known
             terms += known
         return terms
@@ -237,7 +225,7 @@ class KnowledgeBase:
         ("200", "2019") is a quantity or a year of middling weight. An acronym our cards do not
         know ("ZUS", "KRS", "KPO") names something outside them and weighs in full.
         """
-        if _is_number(token):
+        if token.is_number:
             return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
         if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
             return 1.0
@@ -256,55 +244,15 @@ class KnowledgeBase:
         word of a card's alias of two or more words found in the question weighs as a rare one.
         """
         named: set[int] = set()
-        for _, positions in self._phrases_found(tokens):
+        for _, positions in self._names.found(tokens):
             named |= positions
         return [self.weight(t, info=1.0 if i in named else None) for i, t in enumerate(tokens)]
-
-    def _phrases_found(
-        self, tokens: Sequence[Token]
-    ) -> list[tuple[tuple[str, tuple[str, ...]], set[int]]]:
-        """Every (card, alias phrase) found in the question, with the positions it covers.
-
-        An abbreviation and its expansion are one phrase word: "potencjał koordynatorów
-        krajowych klastrów kluczowych" has the alias "potencjał koordynatorów KKK".
-        """
-        mains, spans = self._canonical_spans([t.main for t in tokens])
-        found = []
-        for start, main in enumerate(mains):
-            for card_id, phrase in self._phrase_starts.get(main, ()):
-                end = start + len(phrase)
-                if tuple(mains[start:end]) == phrase:
-                    covered = {i for span in spans[start:end] for i in span}
-                    found.append(((card_id, phrase), covered))
-        return found
-
-    def _canonical(self, mains: Sequence[str]) -> tuple[str, ...]:
-        """Lemmas with every expansion written as its abbreviation."""
-        return tuple(self._canonical_spans(mains)[0])
-
-    def _canonical_spans(self, mains: Sequence[str]) -> tuple[list[str], list[range]]:
-        """Canonical lemmas, and the positions of ``mains`` each one stands for."""
-        out: list[str] = []
-        spans: list[range] = []
-        i = 0
-        while i < len(mains):
-            for short, long in self._expansions:
-                if tuple(mains[i : i + len(long)]) == long:
-                    out.append(short)
-                    spans.append(range(i, i + len(long)))
-                    i += len(long)
-                    break
-            else:
-                out.append(mains[i])
-                spans.append(range(i, i + 1))
-                i += 1
-        return out, spans
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
         fixed = []
         for token in tokens:
-            if token.main in self._card_df or _is_number(token):
+            if token.main in self._card_df or token.is_number:
                 fixed.append(token)
                 continue
             if len(token.main) >= 5 and self.words.zipf(token.surface) < 3.5:
@@ -342,7 +290,7 @@ class KnowledgeBase:
             return []
         every = self._correct(self.analyzer.tokens(self.plain(question)))
         weights = self._weights(tokens)
-        found = self._phrases_found(tokens)
+        found = self._names.found(tokens)
         total = sum(weights)
         if total <= 0:
             return []
@@ -352,8 +300,8 @@ class KnowledgeBase:
             w * min(1.0, self.info(t)) ** PENALTY_POWER
             for t, w in zip(tokens, weights, strict=True)
         ]
-        sentences = self._sentences(question, tokens)
-        asking = _asking_sentence(self.plain(question))
+        in_sentence = self.analyzer.sentence_of(self.plain(question), tokens)
+        asking = asking_sentence(self.plain(question))
         resemblance = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
@@ -381,13 +329,13 @@ class KnowledgeBase:
             title = self._index[card.id].title
             missed: list[float] = []
             for token, weight, penalty, sentence in zip(
-                tokens, weights, against, sentences, strict=True
+                tokens, weights, against, in_sentence, strict=True
             ):
                 context = 1.0 if sentence == asking else CONTEXT_SHARE
                 if token.matches(shown):
                     # A word found only by its first letters ("przestawna" in
                     # "przesunięto") is weaker evidence than its lemma.
-                    share_found = 1.0 if _lemma_matches(token, shown) else PREFIX_SHARE
+                    share_found = 1.0 if token.matches_lemma(shown) else PREFIX_SHARE
                     explained += weight * share_found
                     anchor += weight * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
                     if share_found < 1.0:
@@ -421,24 +369,12 @@ class KnowledgeBase:
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
 
-    def _sentences(self, question: str, tokens: Sequence[Token]) -> list[int]:
-        """The number of the sentence each token comes from (in order of appearance)."""
-        parts = _parts(self.plain(question))
-        where: list[int] = []
-        surfaces = [[t.surface for t in self.analyzer.tokens(part)] for part in parts]
-        index = 0
-        for token in tokens:
-            while index < len(surfaces) and token.surface not in surfaces[index]:
-                index += 1
-            where.append(min(index, max(0, len(surfaces) - 1)))
-        return where
-
     def _card_score(
         self,
         card_id: str,
         tokens: Sequence[Token],
         weights: Sequence[float],
-        phrases: Sequence[tuple[tuple[str, tuple[str, ...]], set[int]]],
+        phrases: Sequence[tuple[Phrase, set[int]]],
     ) -> tuple[float, float]:
         index = self._index[card_id]
         score = covered = 0.0
@@ -459,34 +395,3 @@ class KnowledgeBase:
             if token.main in index.names:
                 score += PHRASE_WEIGHT * weight
         return score, covered
-
-
-def _parts(text: str) -> list[str]:
-    """The sentences of a text."""
-    return [part for part in _SENTENCE.split(text) if part.strip()]
-
-
-def _asking_sentence(question: str) -> int:
-    """Which sentence asks: the last with a question mark, else the last."""
-    parts = _parts(question)
-    marked = [i for i, part in enumerate(parts) if "?" in part]
-    return marked[-1] if marked else max(0, len(parts) - 1)
-
-
-def _lemma_matches(token: Token, terms: frozenset[str]) -> bool:
-    """Whether the token is among ``terms`` by a term other than its first letters."""
-    return any(term in terms for term in token.terms if not term.startswith(_PREFIX_TERM))
-
-
-def _is_number(token: Token) -> bool:
-    return token.main.startswith("n") and token.main[1:].isdigit()
-
-
-def _positions(words: Sequence[str], phrase: Sequence[str]) -> set[int]:
-    """The positions of ``words`` covered by occurrences of ``phrase``."""
-    n = len(phrase)
-    found: set[int] = set()
-    for i in range(len(words) - n + 1):
-        if tuple(words[i : i + n]) == tuple(phrase):
-            found.update(range(i, i + n))
-    return found

@@ -9,7 +9,7 @@ normalised form (``2.3.3``, ``2 3 3`` and ``233`` → ``n233``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.folding import fold
@@ -17,6 +17,8 @@ from bot.core.folding import fold
 _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
 PREFIX_LENGTH = 5
+_PREFIX_TERM = f"p{PREFIX_LENGTH}"
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,15 @@ class Token:
         """Whether any of this token's terms is among ``terms``."""
         return any(term in terms for term in self.terms)
 
+    def matches_lemma(self, terms: frozenset[str]) -> bool:
+        """Whether it is among ``terms`` by a term other than its first letters."""
+        return any(term in terms for term in self.terms if not term.startswith(_PREFIX_TERM))
+
+    @property
+    def is_number(self) -> bool:
+        """Whether the token is a number (``n233``)."""
+        return self.main.startswith("n") and self.main[1:].isdigit()
+
 
 class Analyzer:
     """Turns text into tokens using a lexicon of word forms to lemmas."""
@@ -48,6 +59,17 @@ class Analyzer:
         lower = word.lower()
         found = self._lexicon.get(lower) or self._lexicon.get(fold(lower))
         return fold(found) if found else fold(lower)
+
+    def sentence_of(self, text: str, tokens: Sequence[Token]) -> list[int]:
+        """The number of the sentence of ``text`` each token comes from (tokens in order)."""
+        surfaces = [[t.surface for t in self.tokens(part)] for part in sentences(text)]
+        where: list[int] = []
+        index = 0
+        for token in tokens:
+            while index < len(surfaces) and token.surface not in surfaces[index]:
+                index += 1
+            where.append(min(index, max(0, len(surfaces) - 1)))
+        return where
 
     def tokens(self, text: str) -> list[Token]:
         """Analyse ``text`` into tokens, dropping stop words."""
@@ -69,3 +91,15 @@ class Analyzer:
                     terms.append(prefix)
             out.append(Token(word, tuple(terms)))
         return out
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text."""
+    return [part for part in _SENTENCE.split(text) if part.strip()]
+
+
+def asking_sentence(question: str) -> int:
+    """Which sentence asks: the last with a question mark, else the last."""
+    parts = sentences(question)
+    marked = [i for i, part in enumerate(parts) if "?" in part]
+    return marked[-1] if marked else max(0, len(parts) - 1)

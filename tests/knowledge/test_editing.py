@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.app import build_services, content_changes
+from bot.app import build_services
+from bot.cli import content_changes
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.knowledge.editing import changes_patch
