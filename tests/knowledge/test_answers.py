@@ -126,8 +126,8 @@ async def test_browse_menu_works_without_typing(dispatcher: Dispatcher) -> None:
     await chat.press("Finansowanie i wsparcie")
     assert "Wybierz kategorię" in chat.text
     await chat.press("Etykiety ESCA")
-    assert "Brązowa odznaka ESCA (Bronze Label)" in chat.buttons
-    await chat.press("Brązowa odznaka")
+    assert "Brązowa Odznaka ESCA (Bronze Label)" in chat.buttons
+    await chat.press("Brązowa Odznaka")
     assert "36 wskaźników" in chat.text
     await chat.press("Pieniądze")
     assert "1 650 EUR" in chat.text

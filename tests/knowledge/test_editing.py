@@ -110,7 +110,7 @@ async def test_marks_and_corrections_carry_their_source(world: Any) -> None:
     assert text.index("⛔ Nabór zamknięty (wpis administratora).") < text.index(
         "✏️ Korekta (wpis administratora): Cennik ESCA zmienił się w 2027 r."
     )
-    assert text.index("Korekta") < text.index("**Brązowa odznaka ESCA")  # above the card
+    assert text.index("Korekta") < text.index("**Brązowa Odznaka ESCA")  # above the card
 
 
 async def test_only_administrators_may_record_changes(world: Any) -> None:
