@@ -130,7 +130,7 @@ def test_piped_self_evaluation_ends_with_the_verdict(tmp_path: Path) -> None:
     result = run("run", stdin=_assessment_script(answers), env=db)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Faza: faza rozwoju." in out
+    assert "Klaster jest w fazie rozwoju." in out
     assert "Zapisano 2.1.1: ❌ Nie spełnia" in out
     assert "Wynik samooceny: NEGATYWNY" in out
     assert "Spełnione standardy: 35/36 (97%)" in out

@@ -26,6 +26,9 @@ class Phase(_Frozen):
 
     id: Literal["embryonic", "growth", "maturity"]
     title: Localized
+    #: The phase after "in" ("w fazie rozwoju", "in the growth phase"): sentences say "Ten
+    #: standard jest obligatoryjny w fazie rozwoju", never "W fazie „faza rozwoju”".
+    in_phase: Localized
     description: Localized
 
 

@@ -115,7 +115,7 @@ def standard_question(
     standard = q.require(standard_id)
     area, sub = q.subarea_of[standard_id]
     phase = q.phase(record.phase or "")
-    phase_title = phase.title.get(turn.locale) if phase else ""
+    in_phase = phase.in_phase.get(turn.locale) if phase else ""
     loc = turn.locale
     lines = [
         turn.t(
@@ -130,7 +130,7 @@ def standard_question(
             "assess.standard.obligatory"
             if record.phase in standard.obligatory_in
             else "assess.standard.optional",
-            phase=phase_title,
+            in_phase=in_phase,
         ),
         turn.t(f"assess.standard.{standard.provenance}"),
     ]
@@ -170,7 +170,7 @@ def progress(
     lines = [turn.t("assess.progress.title", name=f" – {escape(str(name))}" if name else "")]
     phase = q.phase(record.phase or "")
     lines.append(
-        turn.t("assess.progress.phase", phase=phase.title.get(turn.locale))
+        turn.t("assess.progress.phase", in_phase=phase.in_phase.get(turn.locale))
         if phase
         else turn.t("assess.progress.no_phase")
     )
@@ -206,14 +206,14 @@ def report(turn: Turn, record: AssessmentRecord, q: Questionnaire, score: Score)
     """Summarise the verdict, areas, unmet obligatory standards with guidance, next steps."""
     loc = turn.locale
     phase = q.phase(score.phase)
-    phase_title = phase.title.get(loc) if phase else score.phase
+    in_phase = phase.in_phase.get(loc) if phase else score.phase
     verdict = turn.t(f"assess.report.verdict.{score.verdict}")
     head_key = (
         "assess.report.final" if record.status == "completed" else "assess.report.preliminary"
     )
     lines = [
         turn.t(head_key, verdict=verdict),
-        turn.t(f"assess.report.explain.{score.verdict}", phase=phase_title),
+        turn.t(f"assess.report.explain.{score.verdict}", in_phase=in_phase),
     ]
     if record.profile.get("name"):
         lines.append(turn.t("assess.report.cluster", name=escape(str(record.profile["name"]))))

@@ -566,7 +566,7 @@ class AssessmentFeature:
         record.phase = phase.id
         record.cursor = None
         await self._save(turn, record)
-        chosen = Reply(turn.t("assess.phase.chosen", phase=phase.title.get(turn.locale)))
+        chosen = Reply(turn.t("assess.phase.chosen", in_phase=phase.in_phase.get(turn.locale)))
         return [chosen] + await self._show_current(turn, record)
 
     async def _profile_choice(

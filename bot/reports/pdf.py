@@ -68,7 +68,10 @@ def report_pdf(data: ReportData, texts: Texts, locale: str, chart: bytes | None)
     verdict = t(f"assess.report.verdict.{score.verdict}")
     doc.heading(t("report.pdf.verdict", verdict=verdict), 14)
     doc.para(
-        t(f"assess.report.explain.{score.verdict}", phase=phase.title.get(locale) if phase else "")
+        t(
+            f"assess.report.explain.{score.verdict}",
+            in_phase=phase.in_phase.get(locale) if phase else "",
+        )
     )
     doc.para(t("assess.report.overall", met=score.met, total=score.total, percent=score.percent))
 

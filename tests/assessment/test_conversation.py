@@ -187,7 +187,7 @@ async def test_back_from_the_first_standard_returns_to_the_phase(chat: Chat) -> 
     await chat.press("Wstecz")
     assert "W jakiej fazie rozwoju jest klaster?" in chat.text
     await chat.press("faza dojrzałości")
-    assert "W fazie „faza dojrzałości” ten standard jest **obligatoryjny**" in chat.text
+    assert "Ten standard jest **obligatoryjny** w fazie dojrzałości." in chat.text
 
 
 async def test_progress_and_preliminary_report(chat: Chat) -> None:
@@ -197,7 +197,7 @@ async def test_progress_and_preliminary_report(chat: Chat) -> None:
     await chat.send("/postep")
     progress = "• 1. Organizacja: 2/6 odpowiedzi, spełnione 1, obligatoryjne niespełnione: 1"
     assert progress in chat.text
-    assert "Faza: faza rozwoju" in chat.text
+    assert "Klaster w fazie rozwoju" in chat.text
     await chat.send("/raport")
     assert "Wynik wstępny (samoocena w toku): NEGATYWNY" in chat.text
     await chat.press("Kontynuuj")
