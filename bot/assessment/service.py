@@ -44,6 +44,8 @@ STEP_PROFILE = "assess.profile"
 STEP_BUTTONS = "assess.buttons"
 STEP_NOTE = "assess.note"
 PHASE, REUSE = "phase", "reuse"
+#: The unit (a plural text key) of the numbers in each readiness check.
+READINESS_UNITS = {"years": "unit.years", "members": "unit.members", "esca_members": "unit.members"}
 IN_PROGRESS, COMPLETED, ABANDONED = "in_progress", "completed", "abandoned"
 
 
@@ -552,9 +554,18 @@ class AssessmentFeature:
             if check.ok
             else "readiness.not_ok"
         )
-        params = {
-            k: (v.get(turn.locale) if isinstance(v, Localized) else v) for k, v in check.params
-        }
+        unit = READINESS_UNITS.get(check.key)
+        params: dict[str, object] = {}
+        for k, v in check.params:
+            if isinstance(v, Localized):
+                params[k] = v.get(turn.locale)
+            elif unit is not None and k in ("min", "years", "members"):
+                # "co najmniej 3 lata (u Was: 8 lat)": a number always with its agreeing unit.
+                params[k] = (
+                    turn.count(unit, v) if isinstance(v, int) else turn.t("readiness.no_value")
+                )
+            else:
+                params[k] = v
         return turn.t(f"readiness.{check.key}", mark=mark, **params)
 
     async def _choose_phase(

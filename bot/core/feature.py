@@ -38,6 +38,10 @@ class Turn:
         """Return the text ``key`` in the user's language."""
         return self.texts.get(self.user.locale, key, **params)
 
+    def count(self, key: str, n: int, **params: object) -> str:
+        """Return the form of ``key`` that agrees with the number ``n`` ("5 lat", "1 rok")."""
+        return self.texts.count(self.user.locale, key, n, **params)
+
     def menu_reply(self, key: str, **params: object) -> Reply:
         """Return the text ``key`` with the main menu's buttons under it."""
         return Reply(self.t(key, **params), buttons=self.menu(self))

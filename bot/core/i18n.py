@@ -87,6 +87,18 @@ class Texts:
         """Return whether ``key`` exists."""
         return key in self._tables[self.default_locale]
 
+    def template(self, locale: str, key: str) -> str:
+        """The text ``key`` as written, with its ``{placeholders}``."""
+        table = self._tables.get(locale) or self._tables[self.default_locale]
+        return str(table[key])
+
+    def count(self, locale: str, key: str, n: int, **params: object) -> str:
+        """The text ``key.one`` / ``key.few`` / ``key.many`` that agrees with ``n`` (as ``{n}``).
+
+        "1 rok", "3 lata", "5 lat", "22 lata"; in English "few" is written like "many".
+        """
+        return self.get(locale, f"{key}.{plural_form(locale, n)}", n=n, **params)
+
     def get(self, locale: str, key: str, **params: object) -> str:
         """Return the text for ``key`` in ``locale`` with ``{params}`` filled in.
 
@@ -96,3 +108,12 @@ class Texts:
         table = self._tables.get(locale) or self._tables[self.default_locale]
         template = table[key]
         return template.format_map(params)
+
+
+def plural_form(locale: str, n: int) -> str:
+    """The plural category of ``n``: ``one``, ``few`` (Polish 2–4, 22–24, …) or ``many``."""
+    if n == 1:
+        return "one"
+    if locale == "pl" and n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return "few"
+    return "many"

@@ -34,8 +34,29 @@ def field(text: str) -> str:
 
 
 def offsets_text(offsets: tuple[int, ...]) -> str:
-    """Write offsets as ``7d, 1d, 2h``."""
+    """Write offsets as ``7d, 1d, 2h`` (the notation one types; for input hints)."""
     return ", ".join(format_offset(o) for o in offsets)
+
+
+def offsets_words(turn: Turn, offsets: tuple[int, ...]) -> str:
+    """Write offsets as words for a sentence: "7 dni, 1 dzień i 2 godziny"."""
+    words = []
+    for minutes in offsets:
+        if minutes % 1440 == 0:
+            words.append(turn.count("unit.days", minutes // 1440))
+        elif minutes % 60 == 0:
+            words.append(turn.count("unit.hours", minutes // 60))
+        else:
+            words.append(turn.count("unit.minutes", minutes))
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + turn.t("reminders.and") + words[-1]
+
+
+def region_in(turn: Turn, region: str) -> str:
+    """A voivodeship inside a sentence: "w województwie lubelskim" (its id is "lubelskie")."""
+    located = region[:-1] + "m" if turn.locale == "pl" and region.endswith("kie") else region
+    return turn.t("reminders.region_suffix", region=located)
 
 
 def event_reply(turn: Turn, event: Event, tz: ZoneInfo, *, actions: bool = True) -> Reply:

@@ -20,7 +20,7 @@ from bot.reminders.catalog import STATUS_KINDS, EventCatalog, expiry_date
 from bot.reminders.ics import to_ics
 from bot.reminders.limits import each_shown
 from bot.reminders.model import CATEGORIES, REGIONS
-from bot.reminders.render import PREFIX, event_reply, offsets_text
+from bot.reminders.render import PREFIX, event_reply, offsets_text, offsets_words, region_in
 from bot.reminders.schedule import parse_offsets
 
 log = logging.getLogger(__name__)
@@ -215,7 +215,7 @@ class RemindersFeature:
             turn.user.key, turn.incoming.address, "event", event.id, None, turn.now
         )
         self.on_change()
-        offsets = offsets_text(await self._offsets(turn))
+        offsets = offsets_words(turn, await self._offsets(turn))
         title = render.title(event, turn.locale)
         return [Reply(turn.t("reminders.subscribed_event", title=title, offsets=offsets))]
 
@@ -241,8 +241,8 @@ class RemindersFeature:
             turn.user.key, turn.incoming.address, sub_kind, target, region, turn.now
         )
         self.on_change()
-        offsets = offsets_text(await self._offsets(turn))
-        suffix = turn.t("reminders.region_suffix", region=region) if region else ""
+        offsets = offsets_words(turn, await self._offsets(turn))
+        suffix = region_in(turn, region) if region else ""
         if kind == "c":
             category = turn.t(f"reminders.category.{rest[0]}")
             text = turn.t(
@@ -269,7 +269,7 @@ class RemindersFeature:
             )
             rows.append((button,))
         lines.append(
-            turn.t("reminders.offsets_line", offsets=offsets_text(await self._offsets(turn)))
+            turn.t("reminders.offsets_line", offsets=offsets_words(turn, await self._offsets(turn)))
         )
         for status in await self.store.list_status_dates():
             if status.owner == turn.user.key:
@@ -291,7 +291,7 @@ class RemindersFeature:
         return [Reply("\n".join(lines), buttons=tuple(rows))]
 
     def _describe(self, turn: Turn, sub: Subscription, events: dict[str, Event]) -> str:
-        region = turn.t("reminders.region_suffix", region=sub.region) if sub.region else ""
+        region = region_in(turn, sub.region) if sub.region else ""
         if sub.kind == "event":
             event = events.get(sub.target)
             title = render.title(event, turn.locale) if event else sub.target
@@ -314,11 +314,11 @@ class RemindersFeature:
         await self.store.set_offsets(turn.user.key, offsets)
         self.on_change()
         turn.session.step, turn.session.data = None, {}
-        return [Reply(turn.t("reminders.offsets_saved", offsets=offsets_text(offsets)))]
+        return [Reply(turn.t("reminders.offsets_saved", offsets=offsets_words(turn, offsets)))]
 
     def _status_prompt(self, turn: Turn, kind: str) -> Reply:
         return Reply(
-            turn.t("reminders.status_prompt", kind=turn.t(f"reminders.status_kind.{kind}"))
+            turn.t("reminders.status_prompt", what=turn.t(f"reminders.status_what.{kind}"))
         )
 
     async def _take_status(self, turn: Turn, text: str) -> list[Reply]:

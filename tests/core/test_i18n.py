@@ -102,3 +102,23 @@ def test_every_key_used_in_code_exists(content: Content) -> None:
     assert "home.greeting" in used  # the scan finds keys at all
     missing = sorted(k for k in used if not content.texts.has(k))
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("n", "polish", "english"),
+    [
+        (1, "1 rok", "1 year"),
+        (2, "2 lata", "2 years"),
+        (5, "5 lat", "5 years"),
+        (12, "12 lat", "12 years"),
+        (22, "22 lata", "22 years"),
+        (25, "25 lat", "25 years"),
+        (104, "104 lata", "104 years"),
+        (0, "0 lat", "0 years"),
+    ],
+)
+def test_numbers_agree_with_their_units(
+    content: Content, n: int, polish: str, english: str
+) -> None:
+    assert content.texts.count("pl", "unit.years", n) == polish
+    assert content.texts.count("en", "unit.years", n) == english

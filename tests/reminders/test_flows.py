@@ -72,7 +72,10 @@ async def test_remind_me_and_list_and_cancel(world: Any) -> None:
     await add_event(world)
     await world.bob.send("/wydarzenia")
     await world.bob.press("Przypomnij mi")
-    assert "przypomnę o „Spotkanie klastrów” (7d, 1d, 2h przed)" in world.bob.text
+    assert (
+        "przypomnę o wydarzeniu „Spotkanie klastrów” – 7 dni, 1 dzień i 2 godziny przed nim."
+        in world.bob.text
+    )
     await world.bob.send("/przypomnienia")
     assert "• wydarzenie: Spotkanie klastrów" in world.bob.text
     await world.bob.press("❌")
@@ -97,7 +100,7 @@ async def test_category_and_region_subscription(world: Any) -> None:
     await world.bob.press("kategorii")
     await world.bob.press("Szkolenie")
     await world.bob.press("lubelskie")
-    assert "Szkolenie, województwo lubelskie" in world.bob.text
+    assert "z kategorii „Szkolenie” w województwie lubelskim" in world.bob.text
     subs = await world.store.list_subscriptions(BOB.user_key)
     assert [(s.kind, s.target, s.region) for s in subs] == [("category", "training", "lubelskie")]
 
@@ -108,7 +111,7 @@ async def test_offsets_are_editable(world: Any) -> None:
     await world.bob.send("3 dni")
     assert "Nie rozumiem" in world.bob.text
     await world.bob.send("3d, 30m")
-    assert "przypomnę 3d, 30m przed" in world.bob.text
+    assert "przypomnę 3 dni i 30 minut przed" in world.bob.text
     assert await world.store.get_offsets(BOB.user_key) == (4320, 30)
 
 
@@ -125,13 +128,13 @@ async def test_status_date_sets_expiry_reminders(world: Any) -> None:
 
 async def test_a_renewed_esca_label_lasts_three_years_a_first_one_two(world: Any) -> None:
     await world.bob.send("/przypomnienia")
-    await world.bob.press("Data etykiety ESCA")
+    await world.bob.press("Data odznaki ESCA")
     await world.bob.send("10.03.2025")
-    assert "etykieta ESCA Bronze wygasa 10.03.2027" in world.bob.text
+    assert "Brązowa Odznaka ESCA wygasa 10.03.2027" in world.bob.text
     await world.bob.send("/przypomnienia")
     await world.bob.press("Data odnowienia ESCA")
     await world.bob.send("10.03.2025")
-    assert "odnowiona etykieta ESCA Bronze wygasa 10.03.2028" in world.bob.text
+    assert "odnowiona Brązowa Odznaka ESCA wygasa 10.03.2028" in world.bob.text
 
 
 async def test_non_admin_is_refused(world: Any) -> None:

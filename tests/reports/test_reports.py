@@ -92,8 +92,8 @@ async def test_readiness_follows_profile_and_answers(dispatcher: Dispatcher) -> 
     await chat.send("/gotowosc")
     text = chat.text
     assert "to nie jest oficjalna ocena" in text
-    assert "✅ co najmniej 3 lata działalności (u Was: 11)" in text
-    assert "❌ co najmniej 51 członków (u Was: 45)" in text
+    assert "✅ co najmniej 3 lata działalności (u Was: 11 lat)" in text
+    assert "❌ co najmniej 51 członków (u Was: 45 członków)" in text
     assert "✅ Zasoby ludzkie, infrastrukturalne i finansowe: spełnione 6/7" in text
     assert "✅ Potencjał gospodarczy klastra: spełnione 3/4 powiązanych standardów (75%)" in text
     assert "❔ strona internetowa po angielsku" in text
