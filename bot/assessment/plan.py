@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.assessment.engine import NOT_MET, UNKNOWN
 from bot.assessment.model import Questionnaire
 from bot.core.dates import parse_when
-from bot.core.events import Action, Button, Command, Reply, Text
+from bot.core.events import Action, Button, Command, Reply, Text, button_label
 from bot.core.feature import Handler, Turn
 from bot.core.i18n import Texts
 from bot.core.markup import escape
@@ -126,7 +126,7 @@ class PlanFeature:
                 rows = tuple(
                     (
                         Button(
-                            f"{sid} {q.require(sid).title.get(turn.locale)}"[:64],
+                            button_label(f"{sid} {q.require(sid).title.get(turn.locale)}"),
                             f"{PREFIX}:std:{sid}",
                         ),
                     )

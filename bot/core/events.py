@@ -104,6 +104,21 @@ class Incoming:
     private: bool = False
 
 
+#: What every platform shows of a button's label without cutting it (Telegram and Slack allow more).
+BUTTON_LABEL = 64
+
+
+def button_label(text: str, limit: int = BUTTON_LABEL) -> str:
+    """``text``, or its first words and "…", in at most ``limit`` characters (never mid-word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-(„") + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     """A button: pressing it sends ``payload`` back, or opens ``url`` when that is set."""

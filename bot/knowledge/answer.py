@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.core.events import Button, Reply
+from bot.core.events import Button, Reply, button_label
 from bot.core.feature import Turn
 from bot.core.localized import Localized, Source, local_date, source_dating, source_link
 from bot.knowledge.freshness import may_be_stale
@@ -247,6 +247,8 @@ def unknown_answer(turn: Turn, closest: Sequence[Card], contact: Card) -> Reply:
         contact.summary.get(loc),
     ]
     lines += [contact.apply.get(loc), source_line(turn, contact.sources[0])]
-    buttons = [(Button(c.name.get(loc)[:64], f"{PREFIX}:card:{c.id}"),) for c in closest[:3]]
+    buttons = [
+        (Button(button_label(c.name.get(loc)), f"{PREFIX}:card:{c.id}"),) for c in closest[:3]
+    ]
     buttons.append((Button(turn.t("knowledge.section.browse"), f"{PREFIX}:browse"),))
     return Reply("\n".join(lines), buttons=tuple(buttons))

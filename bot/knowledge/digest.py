@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.events import Address, Button, Reply
+from bot.core.events import Address, Button, Reply, button_label
 from bot.core.i18n import Texts
 from bot.core.localized import local_date
 from bot.core.ports import ReminderStore, UserStore
@@ -107,7 +107,7 @@ class ReviewDigest:
         ]
         lines.append(t("knowledge.digest.stale", count=stale))
         buttons = tuple(
-            (Button(card.name.get(locale)[:64], f"{PREFIX}:card:{card.id}"),)
+            (Button(button_label(card.name.get(locale)), f"{PREFIX}:card:{card.id}"),)
             for card in due[:MAX_BUTTONS]
         )
         return Reply("\n".join(lines), buttons=buttons)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.core.dates import parse_when
-from bot.core.events import Action, Address, Button, Command, Reply, Text
+from bot.core.events import Action, Address, Button, Command, Reply, Text, button_label
 from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.i18n import Texts
 from bot.core.localized import Localized, local_date
@@ -98,7 +98,7 @@ class ContentEditing(FeatureBase):
                 cards = [c for c in self.cards.values() if c.category == category]
                 if cards:
                     buttons = tuple(
-                        (Button(c.name.get(turn.locale)[:64], f"{PREFIX}:card:{c.id}"),)
+                        (Button(button_label(c.name.get(turn.locale)), f"{PREFIX}:card:{c.id}"),)
                         for c in cards
                     )
                     return [Reply(turn.t("knowledge.edit.choose_card"), buttons=buttons)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from bot.core.events import Action, Button, Command, Reply, Text
+from bot.core.events import Action, Button, Command, Reply, Text, button_label
 from bot.core.feature import Handler, Turn
 from bot.core.ports import AssessmentStore, ContentChangeStore
 from bot.knowledge.answer import (
@@ -145,9 +145,10 @@ class KnowledgeFeature:
             case ["browse"]:
                 return await self.browse(turn)
             case ["cat", category] if self._cards_in(category):
+                loc = turn.locale
                 info = next(c for c in self.kb.content.vocabulary.categories if c.id == category)
                 buttons = tuple(
-                    (Button(cards[cid].name.get(turn.locale)[:64], f"{PREFIX}:card:{cid}"),)
+                    (Button(button_label(cards[cid].name.get(loc)), f"{PREFIX}:card:{cid}"),)
                     for cid in self._cards_in(category)
                 )
                 title = turn.t("knowledge.category", category=info.title.get(turn.locale))

@@ -76,3 +76,13 @@ def test_counted_units_agree_with_every_number(content: Content, n: int) -> None
             22: "22 godziny",
         }[n]
     )
+
+
+def test_button_labels_are_cut_between_words() -> None:
+    from bot.core.events import button_label
+
+    name = "Euroclusters (Joint Cluster Initiatives, Program Jednolitego Rynku, SMP-COSME)"
+    short = button_label(name)
+    assert len(short) <= 64 and short.endswith("…")
+    assert name.startswith(short[:-1]) and name[len(short) - 1] == " "  # a whole last word
+    assert button_label("FENG 2.17") == "FENG 2.17"
