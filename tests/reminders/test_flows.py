@@ -250,3 +250,12 @@ async def test_files_outside_the_import_are_refused(world: Any) -> None:
         Incoming(BOB, FileUpload("a.pdf", b"%PDF", "application/pdf"), private=True)
     )
     assert "nie potrzebuję pliku" in world.bob.text
+
+
+async def test_past_events_name_their_city_once(world: Any) -> None:
+    await world.bob.send("/wydarzenia")
+    await world.bob.press("Minione wydarzenia")
+    lines = [line for line in world.bob.text.splitlines() if line.startswith("• ")]
+    for city in ("Szczecin", "Lublin", "Chorzów", "Bukareszt"):
+        with_city = [line for line in lines if city in line]
+        assert with_city and all(line.count(city) == 1 for line in with_city), with_city
