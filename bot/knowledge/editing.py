@@ -244,14 +244,21 @@ class ContentEditing(FeatureBase):
         )
 
 
-def with_recorded_calls(card: Card, changes: Sequence[ContentChange]) -> Card:
+def with_recorded_calls(card: Card, changes: Sequence[ContentChange], texts: Texts) -> Card:
     """The card with the new calls administrators recorded added to its own calls."""
+
+    def label(change: ContentChange) -> Localized:
+        def in_locale(locale: str) -> str:
+            def t(key: str, **params: object) -> str:
+                return texts.get(locale, key, **params)
+
+            return t("knowledge.change.call_label", date=local_date(t, change.created_at.date()))
+
+        return Localized(pl=in_locale("pl"), en=in_locale("en"))
+
     recorded = tuple(
         Call(
-            label=Localized(
-                pl=f"Nabór (wpis administratora z {c.created_at.date():%d.%m.%Y})",
-                en=f"Call (recorded by an administrator on {c.created_at.date():%d %b %Y})",
-            ),
+            label=label(c),
             start=c.start,
             end=c.end,
             budget=Localized(pl=c.budget, en=c.budget) if c.budget else None,

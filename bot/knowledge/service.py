@@ -173,7 +173,7 @@ class KnowledgeFeature:
         if self._changes is None:
             return card, []
         changes = await self._changes.list_content_changes(card_id)
-        return with_recorded_calls(card, changes), change_lines(turn, changes)
+        return with_recorded_calls(card, changes, turn.texts), change_lines(turn, changes)
 
     async def _kkk(self, turn: Turn) -> str | None:
         """Return the KKK status from the latest cluster profile, if the user gave one."""
