@@ -25,6 +25,7 @@ from bot.core.events import (
     private_chat,
 )
 from bot.core.feature import ButtonRows, Feature, Handler, Turn
+from bot.core.folding import fold
 from bot.core.i18n import Texts, normalize_locale
 from bot.core.inputs import COMMAND_NAME, Rejection, check_payload, check_text, clean_text
 from bot.core.markup import escape
@@ -263,7 +264,8 @@ class Dispatcher:
             text = clean_text(content.text)
             return replace(incoming, content=Text(text)), check_text(text, self._max_input_chars)
         if isinstance(content, Command):
-            name = content.name.lower()
+            # "/zmień", "/postęp", "/usuń_dane" are the same commands as their ASCII spelling.
+            name = fold(content.name.lower())
             args = tuple(a for a in (clean_text(x) for x in content.args) if a)
             if not COMMAND_NAME.fullmatch(name) or name not in self._commands:
                 shown = clean_text(content.name)[:32] or "?"

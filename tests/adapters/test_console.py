@@ -62,3 +62,10 @@ async def test_piped_script_is_a_conversation(content: Content, clock: ManualClo
     assert "Dobrze, rozmawiamy po polsku." in printed
     assert "Napisz pytanie słowami" in printed  # the binary line got an answer
     assert "za długa" in printed
+
+
+def test_a_label_typed_without_its_emoji_or_polish_letters_presses_it() -> None:
+    answers = (Button("✅ Spełnia", "a1:1:2.1.1:y"), Button("❌ Nie spełnia", "a1:1:2.1.1:n"))
+    assert parse_line("spelnia", answers) == Action("a1:1:2.1.1:y")
+    assert parse_line("Nie spełnia", answers) == Action("a1:1:2.1.1:n")
+    assert parse_line("nie", answers) == Text("nie")  # a part of a label is not a press

@@ -253,3 +253,16 @@ async def test_old_update_ids_are_forgotten(
         await dispatcher.handle(text("hej", update_id=str(i)))
     assert not await store.seen("console::old")
     assert await store.seen("console::999")
+
+
+async def test_commands_typed_with_polish_letters_are_the_same_commands(
+    dispatcher: Dispatcher, store: MemoryStorage
+) -> None:
+    replies = await dispatcher.handle(command("język", "en"))
+    assert "English" in replies[0].text
+    user = await store.get_user(ALICE.user_key)
+    assert user is not None and user.locale == "en"
+    for spelled, plain in (("postęp", "postep"), ("zmień", "zmien"), ("Usuń_dane", "usun_dane")):
+        ours = [r.text for r in await dispatcher.handle(command(spelled))]
+        theirs = [r.text for r in await dispatcher.handle(command(plain))]
+        assert ours == theirs and "I do not know the command" not in " ".join(ours)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.events import Action, Address, Button, Command, Content, Reply, Text
+from bot.core.folding import fold
 from bot.core.markup import to_plain
 
 ADDRESS = Address(platform="console", chat_id="local", user_id="local")
@@ -21,8 +22,9 @@ class OpenLink:
 def parse_line(line: str, buttons: Sequence[Button]) -> Content | OpenLink:
     """Turn a typed line into a command, a button press or text.
 
-    A number from 1 to the count of shown buttons, or a button's label (any case), presses
-    that button; a line starting with ``/`` is a command; anything else is text.
+    A number from 1 to the count of shown buttons, or a button's label (any case, with or
+    without its emoji and Polish letters), presses that button; a line starting with ``/``
+    is a command; anything else is text.
     """
     stripped = line.strip()
     chosen = _choose(stripped, buttons)
@@ -37,11 +39,20 @@ def parse_line(line: str, buttons: Sequence[Button]) -> Content | OpenLink:
 def _choose(choice: str, buttons: Sequence[Button]) -> Button | None:
     if choice.isdecimal() and len(choice) < 4 and 1 <= int(choice) <= len(buttons):
         return buttons[int(choice) - 1]
-    folded = choice.casefold()
+    wanted = _plain_label(choice)
     for button in buttons:
-        if folded and button.label.strip().casefold() == folded:
+        if wanted and _plain_label(button.label) == wanted:
             return button
     return None
+
+
+def _plain_label(label: str) -> str:
+    """A label as one would type it: no emoji or marks, no Polish letters, any case.
+
+    "✅ Spełnia" is pressed by typing "spelnia" as well as "Spełnia".
+    """
+    words = "".join(c if c.isalnum() or c.isspace() else " " for c in label)
+    return " ".join(fold(words).split())
 
 
 def render(replies: Sequence[Reply]) -> tuple[str, list[Button]]:
