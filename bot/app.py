@@ -17,7 +17,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.adapters.console.runner import ConsoleChat
+from bot.adapters.calendar_feeds import HttpCalendarFetcher
+from bot.adapters.console.convert import ADDRESS as CONSOLE
+from bot.adapters.console.files import FileShelf
+from bot.adapters.console.runner import ConsoleChat, Voice, open_lines
 from bot.assessment.plan import PLAN_OFFSETS, PlanFeature, plan_events
 from bot.assessment.service import AssessmentFeature
 from bot.assessment.team import TeamFeature
@@ -33,11 +36,13 @@ from bot.core.throttle import Throttle
 from bot.home.linking import LinkFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
-from bot.knowledge.digest import ReviewDigest
+from bot.knowledge.digest import ReviewDigest, admin_address
 from bot.knowledge.editing import ContentEditing
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import Content, load_content
+from bot.reminders.announce import Announcer
 from bot.reminders.catalog import EventCatalog
+from bot.reminders.feeds import FeedPoller
 from bot.reminders.render import reminder_reply
 from bot.reminders.schedule import Reminder
 from bot.reminders.scheduler import ReminderScheduler
@@ -77,6 +82,7 @@ class Services:
     outbox: Outbox
     reminders: RemindersFeature
     team: TeamFeature
+    feeds: FeedPoller | None = None
 
 
 def deadline_events(content: Content, tz: ZoneInfo) -> list[Event]:
@@ -146,6 +152,7 @@ def build_services(
         unreachable_marker(store),
         jobs=[digest],
     )
+    announcer = Announcer(store, store, content.texts, tz, outbox.try_send)
     reminders = RemindersFeature(
         catalog,
         store,
@@ -154,7 +161,23 @@ def build_services(
         texts=content.texts,
         on_change=scheduler.wake,
         notify=outbox.try_send,
+        announcer=announcer,
     )
+    feeds = None
+    if settings.event_feeds:
+        feeds = FeedPoller(
+            settings.event_feeds,
+            HttpCalendarFetcher(),
+            store,
+            announcer,
+            admins=[admin_address(a) for a in sorted(settings.admins)],
+            send=outbox.try_send,
+            users=store,
+            texts=content.texts,
+            tz=tz,
+            clock=clock,
+            on_change=scheduler.wake,
+        )
     knowledge = KnowledgeFeature(content.knowledge_base, profiles=store, changes=store)
     editing = ContentEditing(
         content.knowledge_base.content,
@@ -171,7 +194,8 @@ def build_services(
         content.questionnaires,
         content.profile,
         readiness=content.readiness,
-        visuals=ReportRenderer(content.texts),
+        visuals=ReportRenderer(content.texts, tz),
+        plans=store,
     )
     team = TeamFeature(store, store, assess)
     features: list[Feature] = [
@@ -197,8 +221,9 @@ def build_services(
         identities=store.canonical,
         throttle=Throttle(settings.rate_limit[0], timedelta(seconds=settings.rate_limit[1])),
         direct=outbox.send,
+        topical=content.knowledge_base.mentions,
     )
-    return Services(dispatcher, scheduler, outbox, reminders, team)
+    return Services(dispatcher, scheduler, outbox, reminders, team, feeds)
 
 
 def wire_services(
@@ -300,12 +325,10 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
         outbox = app.services.outbox
         telegram, slack = telegram_runner(app), slack_runner(app)
         if telegram is None and slack is None:
-            stdin = inp if inp is not None else sys.stdin.buffer
-            stdout = out if out is not None else sys.stdout
-            chat = ConsoleChat(app.dispatcher.handle, stdin, stdout, echo=not stdin.isatty())
+            chat = console_chat(app, inp, out)
             outbox.register("console", chat.messenger)
             log.info("no platform token set: starting the console chat")
-            async with _running(app.services.scheduler):
+            async with _running(app.services):
                 await _unless_lost(app.store, chat.run())
             return
         if telegram is not None:
@@ -316,8 +339,29 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
         if slack is not None:
             await platforms.enter_async_context(slack)
             outbox.register("slack", slack.messenger)
-        await platforms.enter_async_context(_running(app.services.scheduler))
+        await platforms.enter_async_context(_running(app.services))
         await _unless_lost(app.store, _wait_for_stop_signal())
+
+
+def console_chat(app: App, inp: BinaryIO | None, out: TextIO | None) -> ConsoleChat:
+    """The console chat on stdin/stdout (line editing on a terminal), or on given streams."""
+    stdin = inp if inp is not None else sys.stdin.buffer
+    stdout = out if out is not None else sys.stdout
+    terminal = inp is None and out is None and sys.stdin.isatty() and sys.stdout.isatty()
+
+    async def locale() -> str:
+        key = await app.store.canonical(CONSOLE.user_key) or CONSOLE.user_key
+        user = await app.store.get_user(key)
+        return user.locale if user else app.settings.locale
+
+    return ConsoleChat(
+        app.dispatcher.handle,
+        open_lines(stdin, stdout, terminal=terminal),
+        stdout,
+        echo=not stdin.isatty(),
+        voice=Voice(app.content.texts, locale),
+        shelf=FileShelf(app.settings.console_files),
+    )
 
 
 async def _unless_lost(store: SqliteStorage, work: Coroutine[object, object, None]) -> None:
@@ -339,15 +383,19 @@ async def _unless_lost(store: SqliteStorage, work: Coroutine[object, object, Non
 
 
 @asynccontextmanager
-async def _running(scheduler: ReminderScheduler) -> AsyncIterator[None]:
-    """Run the reminder loop as a task for the body of the ``async with``."""
-    task = asyncio.create_task(scheduler.run(), name="reminders")
+async def _running(services: Services) -> AsyncIterator[None]:
+    """Run the reminder loop (and the calendar feeds' poller) for the body of the ``async with``."""
+    tasks = [asyncio.create_task(services.scheduler.run(), name="reminders")]
+    if services.feeds is not None:
+        tasks.append(asyncio.create_task(services.feeds.run(), name="feeds"))
     try:
         yield
     finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 async def _wait_for_stop_signal() -> None:

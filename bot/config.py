@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
     rate_limit: Annotated[tuple[int, int], NoDecode] = (120, 60)
     #: People whose working data stays cached in memory (0: read everything from SQLite).
     cache_size: int = Field(default=1000, ge=0, le=1_000_000)
+    #: iCalendar feeds (http/https URLs, comma-separated) whose events the bot keeps in step.
+    event_feeds: Annotated[tuple[str, ...], NoDecode] = ()
+    #: Where the console chat saves the files it would send (PDF, chart, CSV, JSON, .ics).
+    console_files: Path = Path("clusterbot-files")
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -133,6 +138,18 @@ class Settings(BaseSettings):
     def _parse_offsets(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_offsets(value)  # ValueError names the bad part
+        return value
+
+    @field_validator("event_feeds", mode="before")
+    @classmethod
+    def _split_feeds(cls, value: object) -> object:
+        if isinstance(value, str):
+            urls = [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
+            for url in urls:
+                parts = urlsplit(url)
+                if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                    raise ValueError(f"{url!r} is not an http:// or https:// address")
+            return tuple(dict.fromkeys(urls))
         return value
 
     @field_validator("rate_limit", mode="before")

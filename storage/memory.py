@@ -18,6 +18,7 @@ from bot.core.records import (
     ActionItem,
     ContentChange,
     Event,
+    FeedState,
     OneTimeCode,
     StatusDate,
     Subscription,
@@ -45,6 +46,7 @@ class MemoryStorage:
         self._actions: dict[int, ActionItem] = {}
         self._codes: dict[str, OneTimeCode] = {}
         self._links: dict[UserKey, UserKey] = {}
+        self._feeds: dict[str, FeedState] = {}
 
     async def close(self) -> None:
         """Nothing to release."""
@@ -329,13 +331,34 @@ class MemoryStorage:
             self._offsets[owner] = tuple(offsets)
 
     async def set_status_date(
-        self, owner: UserKey, address: Address, kind: str, granted_on: date | None
+        self,
+        owner: UserKey,
+        address: Address,
+        kind: str,
+        granted_on: date | None,
+        at: datetime | None = None,
     ) -> None:
-        """Store or forget a status date."""
+        """Store or forget a status date (a new date clears the renewal reminder)."""
         if granted_on is None:
             self._status.pop((owner, kind), None)
         else:
-            self._status[(owner, kind)] = StatusDate(owner, address, kind, granted_on)
+            self._status[(owner, kind)] = StatusDate(owner, address, kind, granted_on, at)
+
+    async def set_renewal(self, owner: UserKey, kind: str, renew_on: date | None) -> bool:
+        """Set or clear the renewal reminder day of a stored status date."""
+        status = self._status.get((owner, kind))
+        if status is None:
+            return False
+        self._status[(owner, kind)] = dataclasses.replace(status, renew_on=renew_on)
+        return True
+
+    async def get_feed(self, url: str) -> FeedState | None:
+        """Return a feed's state or ``None``."""
+        return self._feeds.get(url)
+
+    async def save_feed(self, state: FeedState) -> None:
+        """Store a feed's state (records are frozen: safe to share)."""
+        self._feeds[state.url] = state
 
     async def list_status_dates(self) -> list[StatusDate]:
         """Return every status date."""

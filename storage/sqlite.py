@@ -22,6 +22,7 @@ from bot.core.records import (
     ActionItem,
     ContentChange,
     Event,
+    FeedState,
     OneTimeCode,
     StatusDate,
     Subscription,
@@ -734,8 +735,8 @@ class SqliteStorage:
         """Insert or replace an admin event."""
         await self._writer.execute(
             "INSERT OR REPLACE INTO events (id, title_pl, title_en, starts_at, ends_at, place, "
-            "url, organiser, category, region, cancelled, date_only) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "url, organiser, category, region, cancelled, date_only, feed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.id,
                 event.title_pl,
@@ -749,6 +750,7 @@ class SqliteStorage:
                 event.region,
                 int(event.cancelled),
                 int(event.date_only),
+                event.feed,
             ),
         )
 
@@ -756,7 +758,7 @@ class SqliteStorage:
         """Return every admin event."""
         rows = await self._all(
             "SELECT id, title_pl, title_en, starts_at, ends_at, place, url, organiser, category, "
-            "region, cancelled, date_only FROM events ORDER BY starts_at, id"
+            "region, cancelled, date_only, feed FROM events ORDER BY starts_at, id"
         )
         return [
             Event(
@@ -770,9 +772,10 @@ class SqliteStorage:
                 organiser=r[7],
                 category=r[8],
                 region=r[9],
-                origin="admin",
+                origin="feed" if r[12] else "admin",
                 cancelled=bool(r[10]),
                 date_only=bool(r[11]),
+                feed=r[12],
             )
             for r in rows
         ]
@@ -887,9 +890,14 @@ class SqliteStorage:
         )
 
     async def set_status_date(
-        self, owner: UserKey, address: Address, kind: str, granted_on: date | None
+        self,
+        owner: UserKey,
+        address: Address,
+        kind: str,
+        granted_on: date | None,
+        at: datetime | None = None,
     ) -> None:
-        """Store or forget a status date."""
+        """Store or forget a status date (a new date clears the renewal reminder)."""
         key = (owner.platform, owner.workspace, owner.user_id)
         if granted_on is None:
             await self._writer.execute(
@@ -899,16 +907,33 @@ class SqliteStorage:
             )
             return
         await self._writer.execute(
-            "INSERT INTO status_dates (platform, workspace, user_id, chat_id, kind, granted_on) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id, kind) "
-            "DO UPDATE SET granted_on = excluded.granted_on, chat_id = excluded.chat_id",
-            (*key, address.chat_id, kind, granted_on.isoformat()),
+            "INSERT INTO status_dates (platform, workspace, user_id, chat_id, kind, granted_on, "
+            "set_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id, kind) "
+            "DO UPDATE SET granted_on = excluded.granted_on, chat_id = excluded.chat_id, "
+            "set_at = excluded.set_at, renew_on = NULL",
+            (*key, address.chat_id, kind, granted_on.isoformat(), dump_time(at) if at else None),
         )
+
+    async def set_renewal(self, owner: UserKey, kind: str, renew_on: date | None) -> bool:
+        """Set or clear the renewal reminder day of a stored status date."""
+        cursor = await self._writer.execute(
+            "UPDATE status_dates SET renew_on = ? WHERE platform = ? AND workspace = ? "
+            "AND user_id = ? AND kind = ?",
+            (
+                renew_on.isoformat() if renew_on else None,
+                owner.platform,
+                owner.workspace,
+                owner.user_id,
+                kind,
+            ),
+        )
+        return cursor.rowcount > 0
 
     async def list_status_dates(self) -> list[StatusDate]:
         """Return every status date."""
         rows = await self._all(
-            "SELECT platform, workspace, user_id, chat_id, kind, granted_on FROM status_dates"
+            "SELECT platform, workspace, user_id, chat_id, kind, granted_on, set_at, renew_on "
+            "FROM status_dates"
         )
         return [
             StatusDate(
@@ -916,9 +941,52 @@ class SqliteStorage:
                 address=Address(r[0], r[3], r[2], r[1] or None),
                 kind=r[4],
                 granted_on=date.fromisoformat(r[5]),
+                set_at=load_time(r[6]) if r[6] else None,
+                renew_on=date.fromisoformat(r[7]) if r[7] else None,
             )
             for r in rows
         ]
+
+    # -- calendar feeds -------------------------------------------------------------------
+
+    async def get_feed(self, url: str) -> FeedState | None:
+        """Return a feed's state or ``None``."""
+        row = await self._one(
+            "SELECT url, etag, last_modified, ok_at, failures, failing_since, problem, next_at "
+            "FROM event_feeds WHERE url = ?",
+            (url,),
+        )
+        if row is None:
+            return None
+        return FeedState(
+            url=row[0],
+            etag=row[1],
+            last_modified=row[2],
+            ok_at=load_time(row[3]) if row[3] else None,
+            failures=int(row[4]),
+            failing_since=load_time(row[5]) if row[5] else None,
+            problem=row[6],
+            next_at=load_time(row[7]) if row[7] else None,
+        )
+
+    async def save_feed(self, state: FeedState) -> None:
+        """Insert or replace a feed's state."""
+        times = (state.ok_at, state.failing_since, state.next_at)
+        ok_at, failing_since, next_at = (dump_time(t) if t else None for t in times)
+        await self._writer.execute(
+            "INSERT OR REPLACE INTO event_feeds (url, etag, last_modified, ok_at, failures, "
+            "failing_since, problem, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.url,
+                state.etag,
+                state.last_modified,
+                ok_at,
+                state.failures,
+                failing_since,
+                state.problem,
+                next_at,
+            ),
+        )
 
 
 _ASSESSMENT_COLUMNS = (

@@ -57,6 +57,11 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         "bot.adapters.web",
         ("telegram", "slack_bolt", "slack_sdk", "storage", "aiosqlite", "bot.app", "bot.config"),
     ),
+    # The calendar-feed client: aiohttp as an HTTP client, the reminders' port, no SDK.
+    (
+        "bot.adapters.calendar_feeds",
+        ("telegram", "slack_bolt", "slack_sdk", "storage", "aiosqlite", "bot.app", "bot.config"),
+    ),
     ("bot.adapters", (*SDKS, "storage", "aiosqlite", "bot.app", "bot.config")),
     ("bot.loader", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.cli", *SDKS)),
     ("storage", ("bot.adapters", "bot.app", "bot.cli", "bot.config", *SDKS, *FEATURES)),

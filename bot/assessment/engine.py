@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.assessment.model import ProfileField, ProfileSpec, Questionnaire
+from bot.core.folding import plain_label
 
 MET, NOT_MET, UNKNOWN, SKIPPED = "y", "n", "u", "s"
 FINAL_ANSWERS = frozenset({MET, NOT_MET, UNKNOWN})
@@ -62,6 +63,28 @@ class Problem:
 
 
 _INTEGER = re.compile(r"\d{1,9}")
+#: One number as people type it: "40", "1 200", "1.200", with thousands grouped.
+_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0.]\d{3})+(?!\d)|\d+")
+#: Words around a number that do not change it: "około 40", "ok. 40", "ca 40", "2018 r.",
+#: "about 40", "40 members". A number with anything else ("40-50", "40 lub 50") is refused.
+_APPROXIMATE = re.compile(
+    r"^(?:około|okolo|ok\.?|ca\.?|circa|~|about|approx(?:imately|\.)?|around|roughly)\s*",
+    re.IGNORECASE,
+)
+#: One word after the number, a unit or "r." for "rok": "2018 r.", "2018r", "40 firm".
+_UNIT_AFTER = re.compile(r"\s*(?:[^\W\d_]+)?\.?$")
+
+
+def _number_in(text: str) -> str:
+    """The digits of the one number in ``text`` ("około 40" → "40", "2018 r." → "2018").
+
+    Returns the text unchanged (and so refused) when it holds no number or more than one.
+    """
+    rest = _APPROXIMATE.sub("", text.strip())
+    found = _GROUPED.match(rest)
+    if found is None or not _UNIT_AFTER.fullmatch(rest[found.end() :]):
+        return text
+    return re.sub(r"\D", "", found.group())
 
 
 def parse_profile_value(field: ProfileField, raw: str, this_year: int) -> str | int | Problem:
@@ -74,12 +97,12 @@ def parse_profile_value(field: ProfileField, raw: str, this_year: int) -> str | 
             return Problem("assess.profile.too_long", (("limit", field.max_length),))
         return text
     if field.kind == "choice":
-        folded = text.casefold()
+        typed = plain_label(text)
         for option in field.options:
-            if folded in (option.label.pl.casefold(), option.label.en.casefold()):
+            if typed in (plain_label(option.label.pl), plain_label(option.label.en)):
                 return option.id
         return Problem("assess.profile.use_buttons")
-    digits = text.replace(" ", "").replace("\u00a0", "")
+    digits = _number_in(text)
     low = field.min if field.min is not None else 0
     high = this_year if field.kind == "year" else field.max
     if not _INTEGER.fullmatch(digits):

@@ -175,3 +175,9 @@ class ProfileSpec(_Frozen):
     def field(self, field_id: str) -> ProfileField | None:
         """Return the field with this id, or ``None``."""
         return next((f for f in self.fields if f.id == field_id), None)
+
+    def shown(self, field_id: str, value: object, locale: str) -> str:
+        """A stored profile value as people read it: an option by its label."""
+        field = self.field(field_id)
+        option = field.option(str(value)) if field is not None else None
+        return option.label.get(locale) if option else str(value)

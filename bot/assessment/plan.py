@@ -10,8 +10,9 @@ from bot.assessment.engine import NOT_MET, UNKNOWN
 from bot.assessment.model import Questionnaire
 from bot.core.dates import parse_when
 from bot.core.events import Action, Button, Command, Reply, Text, button_label
-from bot.core.feature import Handler, Turn
+from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.i18n import Texts
+from bot.core.localized import local_date
 from bot.core.markup import escape
 from bot.core.ports import AssessmentStore, CollabStore
 from bot.core.records import ActionItem, Event, Subscription
@@ -23,7 +24,7 @@ MAX_RESPONSIBLE = 100
 PLAN_OFFSETS = (7 * 1440, 1440)
 
 
-class PlanFeature:
+class PlanFeature(FeatureBase):
     """``/plan``: list, add and close action-plan steps."""
 
     name = "plan"
@@ -89,7 +90,7 @@ class PlanFeature:
                     id=item.standard_id,
                     title=escape(item.title),
                     responsible=escape(item.responsible),
-                    due=item.due_on.strftime("%d.%m.%Y"),
+                    due=local_date(turn.t, item.due_on),
                     late=late,
                 )
             )
@@ -187,7 +188,7 @@ class PlanFeature:
         await self._plans.add_action(item)
         self._on_change()
         turn.session.step, turn.session.data = None, {}
-        due = item.due_on.strftime("%d.%m.%Y")
+        due = local_date(turn.t, item.due_on)
         return [Reply(turn.t("plan.saved", id=sid, responsible=escape(text), due=due))]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.assessment.engine import ANSWER_CODES, MET, NOT_MET, SKIPPED, UNKNOWN, answered_count
-from bot.assessment.model import ProfileField, Questionnaire
+from bot.assessment.model import ProfileField, ProfileSpec, Questionnaire
 from bot.assessment.scoring import Score
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
@@ -19,6 +19,8 @@ from bot.core.ports import AnswerRecord, AssessmentRecord
 
 PREFIX = "a1"
 NOTE, BACK, CANCEL = "t", "b", "x"
+#: The cursor of a correction to the profile (``/zmien profil``), on a started or finished one.
+EDIT = "edit"
 
 
 def payload(record: AssessmentRecord, cursor: str, value: str) -> str:
@@ -62,18 +64,88 @@ def about(turn: Turn, q: Questionnaire) -> Reply:
 
 
 def profile_question(
-    turn: Turn, record: AssessmentRecord, field: ProfileField, position: int, count: int
+    turn: Turn,
+    record: AssessmentRecord,
+    field: ProfileField,
+    position: int,
+    count: int,
+    *,
+    flow: bool,
 ) -> Reply:
-    """Ask one profile question; choice fields get one button per option."""
-    head = turn.t("assess.profile.progress", n=position, total=count)
-    text = f"{head}\n**{field.prompt.get(turn.locale)}**"
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    """Ask one profile question; choice fields get one button per option.
+
+    In the questionnaire's flow (``flow``) the question says where it is and has Back (after
+    the first) and Cancel; corrected later (``/zmien profil``) it has Cancel to the list.
+    """
+    lines = [turn.t("assess.profile.progress", n=position, total=count)] if flow else []
+    lines.append(f"**{field.prompt.get(turn.locale)}**")
+    if field.id in record.profile:
+        shown = ProfileSpec(fields=(field,)).shown(field.id, record.profile[field.id], turn.locale)
+        lines.append(turn.t("assess.profile.current", value=escape(shown)))
+    cursor = field.id if flow else EDIT
+    rows: list[tuple[Button, ...]] = []
     if field.kind == "choice":
         options = [
-            Button(o.label.get(turn.locale), payload(record, field.id, o.id)) for o in field.options
+            Button(o.label.get(turn.locale), payload(record, cursor, _option(flow, field, o.id)))
+            for o in field.options
         ]
-        buttons = tuple(tuple(options[i : i + 2]) for i in range(0, len(options), 2))
-    return Reply(text, buttons=buttons)
+        rows += [tuple(options[i : i + 2]) for i in range(0, len(options), 2)]
+    cancel = Button(turn.t("assess.button.cancel"), payload(record, cursor, CANCEL if flow else ""))
+    if flow and position > 1:
+        rows.append((Button(turn.t("assess.button.back"), payload(record, cursor, BACK)), cancel))
+    else:
+        rows.append((cancel,))
+    return Reply("\n".join(lines), buttons=tuple(rows))
+
+
+def _option(flow: bool, field: ProfileField, option_id: str) -> str:
+    return option_id if flow else f"{field.id}={option_id}"
+
+
+def profile_saved(turn: Turn, spec: ProfileSpec, field_id: str, value: object) -> str:
+    """What was stored, said back: "✓ Liczba członków: 40"."""
+    shown = escape(spec.shown(field_id, value, turn.locale))
+    return turn.t("assess.profile.saved", field=turn.t(f"report.profile.{field_id}"), value=shown)
+
+
+def profile_summary(
+    turn: Turn, record: AssessmentRecord, spec: ProfileSpec, q: Questionnaire
+) -> str:
+    """The cluster profile as stored, one line per field, and the phase."""
+    lines = [turn.t("assess.edit.title")]
+    for field in spec.fields:
+        value = record.profile.get(field.id)
+        shown = escape(spec.shown(field.id, value, turn.locale)) if value is not None else "–"
+        lines.append(f"• {turn.t(f'report.profile.{field.id}')}: {shown}")
+    phase = q.phase(record.phase or "")
+    lines.append(
+        f"• {turn.t('assess.edit.phase')}: {phase.title.get(turn.locale) if phase else '–'}"
+    )
+    lines.append(turn.t("assess.edit.hint"))
+    return "\n".join(lines)
+
+
+def review(
+    turn: Turn, record: AssessmentRecord, q: Questionnaire, answers: Mapping[str, AnswerRecord]
+) -> Reply:
+    """Every standard with its answer and note, area by area (the review of a finished one)."""
+    lines = [turn.t("assess.review.title")]
+    for area in q.areas:
+        lines += ["", f"**{area.id}. {area.title.get(turn.locale)}**"]
+        for sub in area.subareas:
+            for standard in sub.standards:
+                answer = answers.get(standard.id)
+                code = answer.answer if answer is not None else None
+                label = (
+                    answer_label(turn, code)
+                    if code in ANSWER_CODES
+                    else turn.t("report.answer.none")
+                )
+                lines.append(f"• {standard.id} {standard.title.get(turn.locale)} – {label}")
+                if answer is not None and answer.note:
+                    lines.append(turn.t("assess.review.note", note=escape(answer.note)))
+    lines += ["", turn.t("assess.review.hint")]
+    return Reply("\n".join(lines))
 
 
 def reuse_question(turn: Turn, record: AssessmentRecord) -> Reply:
@@ -86,8 +158,10 @@ def reuse_question(turn: Turn, record: AssessmentRecord) -> Reply:
     return Reply(turn.t("assess.reuse.question", name=name), buttons=buttons)
 
 
-def phase_question(turn: Turn, record: AssessmentRecord, q: Questionnaire) -> Reply:
-    """Ask for the development phase, one button per phase."""
+def phase_question(
+    turn: Turn, record: AssessmentRecord, q: Questionnaire, *, cursor: str = "phase"
+) -> Reply:
+    """Ask for the development phase, one button per phase (``cursor`` edit: a correction)."""
     lines = [turn.t("assess.phase.question")]
     lines += [
         turn.t(
@@ -98,8 +172,9 @@ def phase_question(turn: Turn, record: AssessmentRecord, q: Questionnaire) -> Re
         for p in q.phases
     ]
     lines.append(turn.t("assess.phase.note"))
+    value = (lambda pid: pid) if cursor == "phase" else (lambda pid: f"phase={pid}")
     buttons = tuple(
-        (Button(p.title.get(turn.locale), payload(record, "phase", p.id)),) for p in q.phases
+        (Button(p.title.get(turn.locale), payload(record, cursor, value(p.id))),) for p in q.phases
     )
     return Reply("\n".join(lines), buttons=buttons)
 

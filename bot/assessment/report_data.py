@@ -9,11 +9,16 @@ from bot.assessment.insights import Readiness
 from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.assessment.scoring import Score
 from bot.core.ports import AnswerRecord, AssessmentRecord
+from bot.core.records import ActionItem
 
 
 @dataclass(frozen=True, slots=True)
 class ReportData:
-    """One assessment with its score, the previous score and the reference points."""
+    """One assessment with its score, the previous score and the reference points.
+
+    ``plan`` holds the owner's open action-plan steps, soonest first (empty when the report
+    is made without them).
+    """
 
     questionnaire: Questionnaire
     record: AssessmentRecord
@@ -23,6 +28,7 @@ class ReportData:
     readiness: Readiness
     generated_at: datetime
     profile_spec: ProfileSpec
+    plan: tuple[ActionItem, ...] = ()
 
     @property
     def codes(self) -> dict[str, str | None]:
@@ -35,10 +41,4 @@ class ReportData:
         keys = sorted(
             self.record.profile, key=lambda k: (order.index(k) if k in order else len(order), k)
         )
-        items = []
-        for key in keys:
-            value = self.record.profile[key]
-            field = self.profile_spec.field(key)
-            option = field.option(str(value)) if field is not None else None
-            items.append((key, option.label.get(locale) if option else str(value)))
-        return items
+        return [(k, self.profile_spec.shown(k, self.record.profile[k], locale)) for k in keys]

@@ -22,34 +22,28 @@ from bot.assessment.engine import (
     parse_profile_value,
     previous_standard,
 )
-from bot.assessment.insights import (
-    ESCA_QUESTIONS,
-    Check,
-    Readiness,
-    esca_readiness,
-    kkk_readiness,
-)
+from bot.assessment.insights import ESCA_QUESTIONS, Readiness
 from bot.assessment.model import ProfileSpec, Questionnaire
-from bot.assessment.render import BACK, CANCEL, NOTE, PREFIX, payload
+from bot.assessment.readiness import readiness_reply
+from bot.assessment.render import BACK, CANCEL, EDIT, NOTE, PREFIX, payload
 from bot.assessment.report_data import ReportData
 from bot.assessment.scoring import score
 from bot.assessment.visuals import Visuals
 from bot.core.events import Action, Button, Command, Document, Image, Reply, Text
-from bot.core.feature import Handler, Turn
-from bot.core.localized import Localized, source_dating, source_link
+from bot.core.feature import FeatureBase, Fit, Handler, Turn, prepend
+from bot.core.folding import plain_label
+from bot.core.localized import local_date
 from bot.core.markup import escape
-from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore
+from bot.core.ports import AnswerRecord, AssessmentRecord, AssessmentStore, CollabStore
 
 STEP_PROFILE = "assess.profile"
 STEP_BUTTONS = "assess.buttons"
 STEP_NOTE = "assess.note"
 PHASE, REUSE = "phase", "reuse"
-#: The unit (a plural text key) of the numbers in each readiness check.
-READINESS_UNITS = {"years": "unit.years", "members": "unit.members", "esca_members": "unit.members"}
 IN_PROGRESS, COMPLETED, ABANDONED = "in_progress", "completed", "abandoned"
 
 
-class AssessmentFeature:
+class AssessmentFeature(FeatureBase):
     """``/ocena``, ``/postep``, ``/zmien``, ``/raport`` and the question buttons."""
 
     name = "assess"
@@ -63,8 +57,10 @@ class AssessmentFeature:
         max_note_chars: int = 1000,
         readiness: Readiness | None = None,
         visuals: Visuals | None = None,
+        plans: CollabStore | None = None,
     ) -> None:
         self._store = store
+        self._plans = plans  # the action plan's next steps go into the PDF report
         if not questionnaires:
             raise ValueError("at least one questionnaire is needed")
         self._qs = {q.id: q for q in questionnaires}
@@ -114,7 +110,9 @@ class AssessmentFeature:
                 q = self._q(current) if current else next(iter(self._qs.values()))
                 return [render.about(turn, q)]
             case ["new"]:
-                return await self.open(turn)
+                if await self._current(turn) is not None:
+                    return await self.open(turn)
+                return await self._choose_questionnaire(turn)
             case ["start", questionnaire_id] if questionnaire_id in self._qs:
                 if await self._current(turn) is not None:
                     return await self.open(turn)
@@ -127,6 +125,8 @@ class AssessmentFeature:
         cursor, value = fields[1], fields[2]
         if cursor == "menu":
             return await self._record_menu(turn, record, value)
+        if cursor == EDIT:
+            return await self._edit(turn, record, value)
         if record.status != IN_PROGRESS or record.cursor != cursor:
             return await self._stale(turn)
         notice = await self._sync_version(turn, record)
@@ -135,6 +135,10 @@ class AssessmentFeature:
         if cursor == PHASE:
             return notice + await self._choose_phase(turn, record, value)
         if self._profile.field(cursor) is not None:
+            if value == BACK:
+                return notice + await self._profile_back(turn, record, cursor)
+            if value == CANCEL:
+                return await self.cancel(turn)
             return notice + await self._profile_choice(turn, record, cursor, value)
         if self._q(record).standard(cursor) is not None:
             return notice + await self._standard_action(turn, record, cursor, value)
@@ -144,6 +148,8 @@ class AssessmentFeature:
         """Take a typed profile value or note; other text gets a hint and the question."""
         content = turn.incoming.content
         text = content.text if isinstance(content, Text) else ""
+        if turn.session.step == STEP_PROFILE and turn.session.data.get("edit"):
+            return await self._take_edit(turn, text)
         record = await self._current(turn)
         if record is None:
             turn.session.step = None
@@ -152,10 +158,61 @@ class AssessmentFeature:
             return await self._take_note(turn, record, text)
         if turn.session.step == STEP_PROFILE and record.cursor == turn.session.data.get("field"):
             return await self._take_profile_text(turn, record, text)
-        return [Reply(turn.t("assess.use_buttons"))] + await self._show_current(turn, record)
+        on_screen = await self._show_current(turn, record)
+        typed = plain_label(text)
+        for reply in on_screen:
+            for row in reply.buttons:
+                for button in row:
+                    if typed and plain_label(button.label) == typed and button.payload:
+                        # A button's label typed ("spelnia") presses it, on every platform.
+                        return await self.on_action(turn, button.payload.split(":")[1:])
+        return [Reply(turn.t("assess.use_buttons")), *on_screen]
+
+    def fit(self, turn: Turn, text: str) -> Fit:
+        """A note takes any text; a name any text; a number or a typed label must parse."""
+        step = turn.session.step
+        if step == STEP_NOTE:
+            return Fit.EXACT
+        if step == STEP_PROFILE:
+            field = self._profile.field(str(turn.session.data.get("field", "")))
+            if field is None:
+                return Fit.NO
+            if field.kind == "text":
+                return Fit.FREE
+            parsed = parse_profile_value(field, text, turn.now.year)
+            return Fit.NO if isinstance(parsed, Problem) else Fit.EXACT
+        return Fit.EXACT if plain_label(text) in self._button_labels(turn) else Fit.NO
+
+    def _button_labels(self, turn: Turn) -> frozenset[str]:
+        """What a button of a self-evaluation question says, as one would type it."""
+        keys = [f"assess.answer.{code}" for code in ANSWER_CODES]
+        keys += ["assess.button.note", "assess.button.back", "assess.button.cancel"]
+        keys += [f"assess.reuse.{choice}" for choice in ("all", "profile", "none")]
+        labels = [turn.t(key) for key in keys]
+        labels += [p.title.get(turn.locale) for q in self._qs.values() for p in q.phases]
+        return frozenset(plain_label(label) for label in labels)
+
+    async def cancel(self, turn: Turn) -> list[Reply]:
+        """Leave the waiting step; the self-evaluation stays saved for ``/ocena``."""
+        turn.session.step, turn.session.data = None, {}
+        record = await self._current(turn)
+        return [turn.menu_reply("assess.cancelled" if record else "flow.cancelled")]
+
+    async def paused(self, turn: Turn) -> Reply | None:
+        """After a long break: where the self-evaluation stopped, with Continue and Later."""
+        turn.session.step, turn.session.data = None, {}
+        record = await self._current(turn)
+        if record is None:
+            return None
+        text = turn.t("assess.paused", where=await self._in_progress_text(turn, record))
+        return Reply(text, buttons=self._record_buttons(turn, record, "continue", "later"))
 
     async def prompt(self, turn: Turn) -> list[Reply]:
         """Repeat the question on screen (after input the dispatcher refused)."""
+        if turn.session.step == STEP_PROFILE and turn.session.data.get("edit"):
+            edited = await self._store.get_assessment(int(turn.session.data.get("assessment", 0)))
+            if edited is not None and edited.owner == turn.user.key:
+                return await self._edit(turn, edited, str(turn.session.data.get("field", "")))
         record = await self._current(turn)
         if record is None:
             return []
@@ -200,7 +257,17 @@ class AssessmentFeature:
         """Start a self-evaluation, or offer to continue the one in progress."""
         record = await self._current(turn)
         if record is None:
-            return await self._choose_questionnaire(turn)
+            finished = await self._latest(turn, COMPLETED)
+            if finished is None:
+                return await self._choose_questionnaire(turn)
+            # A finished self-evaluation is never replaced without asking.
+            when = local_date(turn.t, finished.completed_at or finished.updated_at)
+            return [
+                Reply(
+                    turn.t("assess.finished_offer", date=when),
+                    buttons=self._record_buttons(turn, finished, "report", "review", "new"),
+                )
+            ]
         text = await self._in_progress_text(turn, record)
         return [
             Reply(
@@ -233,6 +300,8 @@ class AssessmentFeature:
         if record is None:
             return [turn.menu_reply("assess.none")]
         wanted = turn.args[0] if turn.args else ""
+        if wanted.lower() in ("profil", "profile"):
+            return await self._edit(turn, record, "")
         if not wanted:
             return [Reply(turn.t("assess.change.usage"))] + await self._resume_if_open(turn, record)
         if self._q(record).standard(wanted) is None:
@@ -317,6 +386,16 @@ class AssessmentFeature:
             return await self._show_current(turn, record)
         if choice == "progress":
             return await self.progress(turn)
+        if choice == "later":
+            turn.session.step, turn.session.data = None, {}
+            return [turn.menu_reply("assess.later")]
+        if choice == "review":
+            answers = await self._store.list_answers(record.id)
+            review = render.review(turn, record, self._q(record), answers)
+            buttons = self._record_buttons(turn, record, "report", "profile")
+            return [Reply(review.text, buttons=buttons)]
+        if choice == "profile":
+            return await self._edit(turn, record, "")
         if choice == "report":
             return await self.report(turn)
         if choice == "pdf" and record.phase is not None:
@@ -351,7 +430,10 @@ class AssessmentFeature:
         if record.cursor == REUSE:
             turn.session.step, turn.session.data = STEP_BUTTONS, {"assessment": record.id}
             return [render.reuse_question(turn, record)]
-        field = next_profile_field(self._profile, record.profile)
+        # The cursor on an answered field: the user went back to it (Wstecz).
+        field = self._profile.field(record.cursor or "") or next_profile_field(
+            self._profile, record.profile
+        )
         if field is not None:
             record.cursor = field.id
             await self._save(turn, record)
@@ -360,7 +442,9 @@ class AssessmentFeature:
             turn.session.data = {"assessment": record.id, "field": field.id}
             position = self._profile.fields.index(field) + 1
             return [
-                render.profile_question(turn, record, field, position, len(self._profile.fields))
+                render.profile_question(
+                    turn, record, field, position, len(self._profile.fields), flow=True
+                )
             ]
         if record.phase is None:
             record.cursor = PHASE
@@ -430,7 +514,8 @@ class AssessmentFeature:
         if record.status == IN_PROGRESS:
             buttons = self._record_buttons(turn, record, "continue", "progress", *extra)
         else:
-            names = (["skipped"] if data.score.skipped else []) + ["progress", *extra, "new"]
+            names = ["skipped"] if data.score.skipped else []
+            names += ["progress", *extra, "profile", "new"]
             buttons = self._record_buttons(turn, record, *names)
         replies = [Reply(text, buttons=buttons)]
         if self._visuals is not None:
@@ -462,6 +547,7 @@ class AssessmentFeature:
             readiness=self._readiness_rules(),
             generated_at=turn.now,
             profile_spec=self._profile,
+            plan=tuple(await self._plans.list_actions(turn.user.key)) if self._plans else (),
         )
 
     def _readiness_rules(self) -> Readiness:
@@ -476,7 +562,7 @@ class AssessmentFeature:
         visuals = self._visuals
 
         def build() -> bytes:
-            return visuals.pdf(data, turn.locale, visuals.chart(data, turn.locale))
+            return visuals.pdf(data, turn.locale)
 
         pdf = await asyncio.to_thread(build)
         name = (
@@ -489,18 +575,29 @@ class AssessmentFeature:
         ]
 
     async def export(self, turn: Turn) -> list[Reply]:
-        """Send the answers of the current or last assessment as CSV and JSON files."""
+        """Send the answers of the current or last assessment as CSV, XLSX and JSON files."""
         record = await self._current(turn) or await self._latest(turn, COMPLETED)
         if record is None or record.phase is None or self._visuals is None:
             return [turn.menu_reply("assess.none")]
         data = await self._report_data(turn, record)
+        visuals = self._visuals
         stem = f"samoocena-{record.id}" if turn.locale == "pl" else f"self-evaluation-{record.id}"
+        table, book = await asyncio.to_thread(
+            lambda: (visuals.csv(data, turn.locale), visuals.xlsx(data, turn.locale))
+        )
         return [
             Reply(
                 turn.t("report.export_caption"),
-                document=Document(f"{stem}.csv", self._visuals.csv(data, turn.locale), "text/csv"),
+                document=Document(f"{stem}.csv", table, "text/csv"),
             ),
-            Reply(document=Document(f"{stem}.json", self._visuals.json(data), "application/json")),
+            Reply(
+                document=Document(
+                    f"{stem}.xlsx",
+                    book,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            ),
+            Reply(document=Document(f"{stem}.json", visuals.json(data), "application/json")),
         ]
 
     async def readiness(self, turn: Turn) -> list[Reply]:
@@ -508,65 +605,8 @@ class AssessmentFeature:
         record = await self._current(turn) or await self._latest(turn, COMPLETED)
         if record is None or not record.profile or self._readiness is None:
             return [turn.menu_reply("readiness.none")]
-        rules = self._readiness
-        q = self._q(record)
         codes = await self._codes(record)
-        kkk = kkk_readiness(rules.kkk, q, record.profile, codes, turn.now.year)
-        esca = esca_readiness(rules.esca_bronze, record.profile)
-        lines = [turn.t("readiness.title"), "", turn.t("readiness.kkk_title")]
-        lines += [self._check_line(turn, c) for c in kkk]
-        lines += ["", turn.t("readiness.esca_title")]
-        lines += [self._check_line(turn, c) for c in esca]
-        rows: list[tuple[Button, ...]] = []
-        for check in esca:
-            if check.ok is None and check.key in ESCA_QUESTIONS:
-                question = turn.t(f"readiness.question.{check.key}")
-                rows.append(
-                    (
-                        Button(
-                            f"{question} {turn.t('readiness.answer_yes')}",
-                            payload(record, "menu", f"{check.key}.yes"),
-                        ),
-                        Button(
-                            f"{question} {turn.t('readiness.answer_no')}",
-                            payload(record, "menu", f"{check.key}.no"),
-                        ),
-                    )
-                )
-        if rows:
-            lines += ["", turn.t("readiness.ask")]
-        kkk_source, esca_source = rules.kkk.source, rules.esca_bronze.source
-        lines += [
-            "",
-            turn.t(
-                "readiness.sources",
-                kkk=f"{source_link(turn.t, kkk_source)} · {source_dating(turn.t, kkk_source)}",
-                esca=f"{source_link(turn.t, esca_source)} · {source_dating(turn.t, esca_source)}",
-            ),
-        ]
-        return [Reply("\n".join(lines), buttons=tuple(rows))]
-
-    def _check_line(self, turn: Turn, check: Check) -> str:
-        mark = turn.t(
-            "readiness.unknown"
-            if check.ok is None
-            else "readiness.ok"
-            if check.ok
-            else "readiness.not_ok"
-        )
-        unit = READINESS_UNITS.get(check.key)
-        params: dict[str, object] = {}
-        for k, v in check.params:
-            if isinstance(v, Localized):
-                params[k] = v.get(turn.locale)
-            elif unit is not None and k in ("min", "years", "members"):
-                # "co najmniej 3 lata (u Was: 8 lat)": a number always with its agreeing unit.
-                params[k] = (
-                    turn.count(unit, v) if isinstance(v, int) else turn.t("readiness.no_value")
-                )
-            else:
-                params[k] = v
-        return turn.t(f"readiness.{check.key}", mark=mark, **params)
+        return [readiness_reply(turn, record, self._q(record), codes, self._readiness)]
 
     async def _choose_phase(
         self, turn: Turn, record: AssessmentRecord, phase_id: str
@@ -606,9 +646,83 @@ class AssessmentFeature:
         record.profile[field_id] = value
         record.cursor = None
         await self._save(turn, record)
-        done = next_profile_field(self._profile, record.profile) is None
-        head = [Reply(turn.t("assess.profile.done"))] if done else []
-        return head + await self._show_current(turn, record)
+        # What was stored is said back, so a slip ("ok 40" as a name) is seen at once.
+        lines = [render.profile_saved(turn, self._profile, field_id, value)]
+        if next_profile_field(self._profile, record.profile) is None:
+            lines.append(turn.t("assess.profile.done"))
+        return prepend("\n".join(lines), await self._show_current(turn, record))
+
+    async def _profile_back(
+        self, turn: Turn, record: AssessmentRecord, field_id: str
+    ) -> list[Reply]:
+        """Ask the profile question before ``field_id`` again (its answer is kept until then)."""
+        position = [f.id for f in self._profile.fields].index(field_id)
+        if position > 0:
+            record.cursor = self._profile.fields[position - 1].id
+        return await self._show_current(turn, record)
+
+    async def _edit(self, turn: Turn, record: AssessmentRecord, value: str) -> list[Reply]:
+        """Correct the profile of a started or finished self-evaluation (``/zmien profil``).
+
+        ``value`` is empty (the list of fields), a field id (its question), ``field=option``
+        (a chosen option), ``phase`` or ``phase=<id>``.
+        """
+        if record.status not in (IN_PROGRESS, COMPLETED):
+            return await self._stale(turn)
+        name, _, option = value.partition("=")
+        q = self._q(record)
+        if name == PHASE:
+            if option and q.phase(option) is not None:
+                record.phase = option
+                await self._save(turn, record)
+                saved = turn.t("assess.edit.saved", field=turn.t("assess.edit.phase"))
+                return prepend(saved, self._edit_menu(turn, record))
+            return [render.phase_question(turn, record, q, cursor=EDIT)]
+        field = self._profile.field(name)
+        if field is None:
+            turn.session.step, turn.session.data = None, {}
+            return self._edit_menu(turn, record)
+        if option:
+            if field.option(option) is None:
+                return await self._stale(turn)
+            record.profile[field.id] = option
+            await self._save(turn, record)
+            turn.session.step, turn.session.data = None, {}
+            saved = render.profile_saved(turn, self._profile, field.id, option)
+            return prepend(saved, self._edit_menu(turn, record))
+        turn.session.step = STEP_PROFILE
+        turn.session.data = {"assessment": record.id, "field": field.id, "edit": True}
+        return [render.profile_question(turn, record, field, 0, 0, flow=False)]
+
+    async def _take_edit(self, turn: Turn, text: str) -> list[Reply]:
+        """A typed value for the profile field being corrected."""
+        record = await self._store.get_assessment(int(turn.session.data.get("assessment", 0)))
+        field = self._profile.field(str(turn.session.data.get("field", "")))
+        if record is None or record.owner != turn.user.key or field is None:
+            turn.session.step, turn.session.data = None, {}
+            return [turn.menu_reply("errors.stale_button")]
+        value = parse_profile_value(field, text, turn.now.year)
+        if isinstance(value, Problem):
+            problem = turn.t(value.key, **dict(value.params))
+            return prepend(problem, await self._edit(turn, record, field.id))
+        record.profile[field.id] = value
+        await self._save(turn, record)
+        turn.session.step, turn.session.data = None, {}
+        saved = render.profile_saved(turn, self._profile, field.id, value)
+        return prepend(saved, self._edit_menu(turn, record))
+
+    def _edit_menu(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        """The profile as it is, a button per field to correct it, and the way back."""
+        done = "continue" if record.status == IN_PROGRESS else "report"
+        text = render.profile_summary(turn, record, self._profile, self._q(record))
+        buttons = [
+            Button(turn.t(f"report.profile.{f.id}"), payload(record, EDIT, f.id))
+            for f in self._profile.fields
+        ]
+        buttons.append(Button(turn.t("assess.edit.phase"), payload(record, EDIT, PHASE)))
+        rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        rows += self._record_buttons(turn, record, done)
+        return [Reply(text, buttons=tuple(rows))]
 
     async def _standard_action(
         self, turn: Turn, record: AssessmentRecord, standard_id: str, value: str
@@ -627,7 +741,7 @@ class AssessmentFeature:
                 saved = Reply(turn.t("assess.standard.saved", id=standard_id, answer=label))
             after = standard_id if value == SKIPPED else None
             following = await self._advance(turn, record, after, answers, answer)
-            return _prepend(saved.text, following)
+            return prepend(saved.text, following)
         if value == BACK:
             previous = previous_standard(self._q(record), standard_id)
             if previous is None:
@@ -750,12 +864,3 @@ class AssessmentFeature:
                     (Button(turn.t(f"assess.button.{name}"), payload(record, "menu", name)),)
                 )
         return tuple(rows)
-
-
-def _prepend(text: str, replies: list[Reply]) -> list[Reply]:
-    """Put a short confirmation on top of the next message: one message, not two."""
-    if replies and replies[0].text:
-        first = replies[0]
-        merged = Reply(f"{text}\n\n{first.text}", first.buttons, first.image, first.document)
-        return [merged, *replies[1:]]
-    return [Reply(text), *replies]

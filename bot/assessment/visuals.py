@@ -14,12 +14,16 @@ class Visuals(Protocol):
         """Return the results chart as PNG bytes."""
         ...
 
-    def pdf(self, data: ReportData, locale: str, chart: bytes | None) -> bytes:
-        """Return the PDF report."""
+    def pdf(self, data: ReportData, locale: str) -> bytes:
+        """Return the PDF report (with its own chart)."""
         ...
 
     def csv(self, data: ReportData, locale: str) -> bytes:
         """Return the answers as CSV."""
+        ...
+
+    def xlsx(self, data: ReportData, locale: str) -> bytes:
+        """Return the answers as an Excel workbook."""
         ...
 
     def json(self, data: ReportData) -> bytes:

@@ -14,11 +14,17 @@ _MONTHS = {
     "lipca": 7, "sierpnia": 8, "wrzesnia": 9, "pazdziernika": 10, "listopada": 11, "grudnia": 12,
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}))?(?:[ ,]+(\d{1,2})[:.](\d{2}))?$")
+#: "r." after a year ("30.06.2027 r.", "30 czerwca 2027 r.") changes nothing.
+_NUMERIC = re.compile(
+    r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4})(?:\s*r\.?)?)?(?:[ ,]+(\d{1,2})[:.](\d{2}))?$"
+)
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
 _WORDS = re.compile(
-    r"^(\d{1,2})\s+([a-z]+)(?:\s+(\d{4}))?(?:[ ,]+(?:godz\.?\s*)?(\d{1,2})[:.](\d{2}))?$"
+    r"^(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4})(?:\s*r\.?)?)?"
+    r"(?:[ ,]+(?:godz\.?\s*)?(\d{1,2})[:.](\d{2}))?$"
 )
 
 

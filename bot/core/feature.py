@@ -5,14 +5,27 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 from bot.core.events import Action, Button, Command, Incoming, Reply
+from bot.core.folding import fold
 from bot.core.i18n import Texts
 from bot.core.ports import SessionState, User
 
 Handler = Callable[["Turn"], Awaitable[list[Reply]]]
 ButtonRows = tuple[tuple[Button, ...], ...]
+
+
+class Fit(Enum):
+    """How a typed message fits the step that waits for it."""
+
+    #: What the step asks for: a typed button label, a number or date it parses, a note.
+    EXACT = "exact"
+    #: Any text would do (a name): taken unless it plainly asks something.
+    FREE = "free"
+    #: Not what the step expects: a question about something else, or a typo.
+    NO = "no"
 
 
 @dataclass(slots=True)
@@ -41,6 +54,14 @@ class Turn:
     def count(self, key: str, n: int, **params: object) -> str:
         """Return the form of ``key`` that agrees with the number ``n`` ("5 lat", "1 rok")."""
         return self.texts.count(self.user.locale, key, n, **params)
+
+    def says(self, key: str, text: str) -> bool:
+        """Whether ``text`` is one of the comma-separated words of ``key`` ("tak, yes").
+
+        Case, Polish letters and trailing punctuation do not matter ("Tak!", "usun").
+        """
+        typed = fold(text.strip().strip(".!"))
+        return any(typed == fold(w.strip()) for w in self.t(key).split(",") if w.strip())
 
     def menu_reply(self, key: str, **params: object) -> Reply:
         """Return the text ``key`` with the main menu's buttons under it."""
@@ -83,6 +104,18 @@ class Feature(Protocol):
 
     async def overview(self, turn: Turn) -> list[Reply]:
         """Summarise this feature for a home screen (Slack's App Home); may be empty."""
+        ...
+
+    def fit(self, turn: Turn, text: str) -> Fit:
+        """How ``text`` fits this feature's waiting step (the dispatcher routes by it)."""
+        ...
+
+    async def cancel(self, turn: Turn) -> list[Reply]:
+        """Leave the waiting step at the user's request (``/anuluj``); keep what is saved."""
+        ...
+
+    async def paused(self, turn: Turn) -> Reply | None:
+        """Leave a step the user left long ago: say where they were, offer to go on."""
         ...
 
     def is_shared(self, content: Command | Action) -> bool:
@@ -131,3 +164,28 @@ class FeatureBase:
     async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
         """No buttons: any press is stale."""
         return [turn.menu_reply("errors.stale_button")]
+
+    def fit(self, turn: Turn, text: str) -> Fit:
+        """A step of a plain feature takes any text that does not plainly ask something."""
+        return Fit.FREE
+
+    async def cancel(self, turn: Turn) -> list[Reply]:
+        """Forget the waiting step and say so, with the main menu."""
+        turn.session.step = None
+        turn.session.data.clear()
+        return [turn.menu_reply("flow.cancelled")]
+
+    async def paused(self, turn: Turn) -> Reply | None:
+        """Forget the waiting step; nothing to go back to."""
+        turn.session.step = None
+        turn.session.data.clear()
+        return None
+
+
+def prepend(text: str, replies: list[Reply]) -> list[Reply]:
+    """Put a short line on top of the next message: one message, not two."""
+    if replies and replies[0].text:
+        first = replies[0]
+        merged = Reply(f"{text}\n\n{first.text}", first.buttons, first.image, first.document)
+        return [merged, *replies[1:]]
+    return [Reply(text), *replies]

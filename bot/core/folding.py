@@ -27,3 +27,12 @@ def fold(text: str) -> str:
 def fold_letters(lowered: str) -> str:
     """Strip the diacritics of Latin letters from a lower-case word (fast; no NFKD)."""
     return lowered.translate(_TABLE)
+
+
+def plain_label(label: str) -> str:
+    """A label as one would type it: no emoji or marks, no Polish letters, any case.
+
+    "✅ Spełnia" is pressed by typing "spelnia" as well as "Spełnia".
+    """
+    words = "".join(c if c.isalnum() or c.isspace() else " " for c in label)
+    return " ".join(fold(words).split())

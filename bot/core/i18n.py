@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.errors import ContentError
@@ -91,6 +92,10 @@ class Texts:
         """The text ``key`` as written, with its ``{placeholders}``."""
         table = self._tables.get(locale) or self._tables[self.default_locale]
         return str(table[key])
+
+    def translator(self, locale: str) -> Callable[..., str]:
+        """``get`` bound to one language: ``t("key", **params)``."""
+        return functools.partial(self.get, locale)
 
     def count(self, locale: str, key: str, n: int, **params: object) -> str:
         """The text ``key.one`` / ``key.few`` / ``key.many`` that agrees with ``n`` (as ``{n}``).

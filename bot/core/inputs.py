@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.core.folding import fold
+
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 MAX_PAYLOAD_BYTES = 64
 #: Largest file the adapters download for the core (an .ics calendar is a few KB).
@@ -44,3 +46,24 @@ def check_payload(payload: str) -> bool:
         and payload.isprintable()
         and ":" in payload
     )
+
+
+_WORD = re.compile(r"[^\W_]+")
+_NUMBER_LIKE = re.compile(r"[\d\s.,:/\-–%]+")
+
+
+def is_number_like(text: str) -> bool:
+    """Whether ``text`` is only a number, a date or an id ("3", "2.1.1", "10.03.2026")."""
+    return bool(_NUMBER_LIKE.fullmatch(text.strip()))
+
+
+def looks_like_question(text: str, interrogatives: frozenset[str]) -> bool:
+    """Whether ``text`` plainly asks something: a question mark, or a question word first.
+
+    ``interrogatives`` are folded question words ("ile", "czy", "jak", "what", …); the
+    folding is the caller's (``bot.core.folding.fold``).
+    """
+    if "?" in text:
+        return True
+    words = _WORD.findall(text)
+    return bool(words) and fold(words[0]) in interrogatives

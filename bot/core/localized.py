@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -71,6 +72,13 @@ def local_date(t: Translate, value: date) -> str:
         month=t(f"date.month.{value.month}"),
         year=value.year,
     )
+
+
+def local_moment(t: Translate, at: datetime, tz: ZoneInfo, *, date_only: bool = False) -> str:
+    """``27.05.2026, 10:00`` in Polish, ``27 May 2026, 10:00`` in English, in ``tz``."""
+    local = at.astimezone(tz)
+    day = local_date(t, local.date())
+    return day if date_only else t("date.moment", date=day, time=local.strftime("%H:%M"))
 
 
 def source_dating(t: Translate, source: Source) -> str:

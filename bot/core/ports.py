@@ -16,6 +16,7 @@ from bot.core.records import (
     ActionItem,
     ContentChange,
     Event,
+    FeedState,
     OneTimeCode,
     StatusDate,
     Subscription,
@@ -239,9 +240,25 @@ class ReminderStore(Protocol):
         ...
 
     async def set_status_date(
-        self, owner: UserKey, address: Address, kind: str, granted_on: date | None
+        self,
+        owner: UserKey,
+        address: Address,
+        kind: str,
+        granted_on: date | None,
+        at: datetime | None = None,
     ) -> None:
-        """Store (or with ``None`` forget) when the owner's cluster got a status."""
+        """Store (or with ``None`` forget) when the owner's cluster got a status.
+
+        ``at`` is when the user gave it (``StatusDate.set_at``); a new date clears the
+        renewal reminder.
+        """
+        ...
+
+    async def set_renewal(self, owner: UserKey, kind: str, renew_on: date | None) -> bool:
+        """Set (or with ``None`` clear) the day to remind about renewing a status.
+
+        Returns ``False`` when the owner has no date stored for ``kind`` (nothing is set).
+        """
         ...
 
     async def list_status_dates(self) -> list[StatusDate]:
@@ -315,4 +332,43 @@ class ContentChangeStore(Protocol):
 
     async def list_content_changes(self, card: str | None = None) -> list[ContentChange]:
         """Return the changes (of one card, or all), oldest first."""
+        ...
+
+
+class FeedStore(Protocol):
+    """The poller's memory of each calendar feed; the feeds' events are admin events."""
+
+    async def get_feed(self, url: str) -> FeedState | None:
+        """Return what is known about the feed at ``url``, or ``None`` before its first poll."""
+        ...
+
+    async def save_feed(self, state: FeedState) -> None:
+        """Insert or replace the state of ``state.url``; committed on return."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResponse:
+    """One answer of a calendar server.
+
+    ``status`` 200 carries ``body``; 304 means "not modified". ``problem`` names why there
+    is nothing to use (``http`` with the status, ``timeout``, ``network``, ``too_big``,
+    ``scheme``); it is ``None`` for 200 and 304.
+    """
+
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    problem: str | None = None
+
+
+class CalendarFetcher(Protocol):
+    """Fetches iCalendar feeds over HTTP(S); implemented by ``bot.adapters.calendar_feeds``."""
+
+    async def fetch(self, url: str, etag: str | None, last_modified: str | None) -> FeedResponse:
+        """GET ``url``, conditionally when ``etag`` or ``last_modified`` is known.
+
+        Never raises for what the server or the network does: that is ``problem``.
+        """
         ...

@@ -10,14 +10,18 @@ from bot.core.events import Address, UserKey
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """An event from any origin (content, an admin, a card's call deadline), times in UTC."""
+    """An event from any origin (content, an admin, a card's call deadline), times in UTC.
+
+    ``feed`` is the URL of the calendar feed an event came from (origin ``feed``), so a
+    later poll of that feed updates or cancels the same event.
+    """
 
     id: str
     title_pl: str
     title_en: str
     starts_at: datetime
     category: str
-    origin: str = "content"  # content | admin | card
+    origin: str = "content"  # content | admin | card | feed | status
     ends_at: datetime | None = None
     place: str | None = None
     url: str | None = None
@@ -25,6 +29,7 @@ class Event:
     region: str | None = None
     cancelled: bool = False
     date_only: bool = False
+    feed: str | None = None
 
     def title(self, locale: str) -> str:
         """Return the title in ``locale``."""
@@ -35,14 +40,15 @@ class Event:
 class Subscription:
     """A user's wish to be reminded: of one event, a category, or everything.
 
-    ``region`` narrows a category or "all" subscription to one voivodeship (events without
-    a region, national ones, still match).
+    Kind ``new`` is different: one message about each event added later (from a feed or by
+    an administrator), no reminders before events. ``region`` narrows a category or "all"
+    subscription to one voivodeship (events without a region, national ones, still match).
     """
 
     id: int
     owner: UserKey
     address: Address
-    kind: str  # event | category | all
+    kind: str  # event | category | all | new
     target: str
     region: str | None
     created_at: datetime
@@ -60,12 +66,19 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class StatusDate:
-    """When a cluster got a status that expires (``kkk`` or ``esca``), per user."""
+    """When a cluster got a status that expires (``kkk``, ``esca``, ``esca_renewed``), per user.
+
+    ``set_at``: when the user gave the date (``None`` for dates stored before it was kept);
+    expiry reminders that were already due then are not sent. ``renew_on``: the day the user
+    asked to be reminded about renewing a status that has expired (``None``: not asked).
+    """
 
     owner: UserKey
     address: Address
     kind: str
     granted_on: date
+    set_at: datetime | None = None
+    renew_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +127,23 @@ class ContentChange:
     budget: str | None = None
     text: str | None = None
     id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the poller knows about one calendar feed (``CLUSTERBOT_EVENT_FEEDS``).
+
+    ``etag`` and ``last_modified`` come from the last successful answer and go back as
+    ``If-None-Match`` / ``If-Modified-Since``. ``failures`` counts the current failure streak,
+    which began at ``failing_since`` (``None`` while the feed works); ``problem`` names the
+    last failure. ``next_at`` is when to poll it again (``None``: at once).
+    """
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    ok_at: datetime | None = None
+    failures: int = 0
+    failing_since: datetime | None = None
+    problem: str | None = None
+    next_at: datetime | None = None

@@ -114,10 +114,10 @@ class LinkFeature(FeatureBase):
     async def on_text(self, turn: Turn) -> list[Reply]:
         """Take a typed yes or no; anything else repeats the question."""
         content = turn.incoming.content
-        word = content.text.strip().strip(".!").lower() if isinstance(content, Text) else ""
-        if word in _words(turn, "link.agree_words"):
+        word = content.text if isinstance(content, Text) else ""
+        if turn.says("link.agree_words", word):
             return await self.on_action(turn, ["yes"])
-        if word in _words(turn, "link.refuse_words"):
+        if turn.says("link.refuse_words", word):
             return await self.on_action(turn, ["no"])
         return [Reply(turn.t("link.use_buttons")), *await self.prompt(turn)]
 
@@ -180,7 +180,3 @@ def _pending(turn: Turn, field: str) -> UserKey | None:
     if not (isinstance(value, list) and len(value) == 3):
         return None
     return UserKey(*(str(part) for part in value))
-
-
-def _words(turn: Turn, key: str) -> set[str]:
-    return {w.strip() for w in turn.t(key).split(",") if w.strip()}

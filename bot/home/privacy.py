@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from bot.core.events import Button, Document, Reply, private_chat
-from bot.core.feature import FeatureBase, Handler, Turn
+from bot.core.events import Button, Document, Reply, Text, private_chat
+from bot.core.feature import FeatureBase, Fit, Handler, Turn
 from bot.core.ports import PrivacyStore
 from bot.home.linking import Notify, describe_account
 
 PREFIX = "d1"
+STEP_CONFIRM = "privacy.confirm"
 
 
 class PrivacyFeature(FeatureBase):
@@ -59,6 +60,7 @@ class PrivacyFeature(FeatureBase):
         )
         ask = Reply(turn.t("privacy.ask"), buttons=buttons)
         if self._is_owner(turn):
+            turn.session.step, turn.session.data = STEP_CONFIRM, {}
             return [ask]
         # turn.user is the owner: the question goes out in their language, saying who asks.
         asker = describe_account(turn.texts, turn.locale, turn.incoming.address.user_key)
@@ -67,8 +69,29 @@ class PrivacyFeature(FeatureBase):
         key = "privacy.ask_owner" if sent else "privacy.owner_only"
         return [Reply(turn.t(key, **self._owner(turn)))]
 
+    def fit(self, turn: Turn, text: str) -> Fit:
+        """A typed yes or no answers the confirmation; anything else is not an answer."""
+        words = ("privacy.agree_words", "privacy.refuse_words")
+        return Fit.EXACT if any(turn.says(key, text) for key in words) else Fit.NO
+
+    async def on_text(self, turn: Turn) -> list[Reply]:
+        """Take a typed "tak" or "nie"; anything else repeats the question."""
+        content = turn.incoming.content
+        word = content.text if isinstance(content, Text) else ""
+        if turn.says("privacy.agree_words", word):
+            return await self.on_action(turn, ["erase"])
+        if turn.says("privacy.refuse_words", word):
+            return await self.on_action(turn, ["keep"])
+        return [Reply(turn.t("privacy.use_buttons")), *await self.prompt(turn)]
+
+    async def prompt(self, turn: Turn) -> list[Reply]:
+        """Ask the confirmation again."""
+        return await self.ask_delete(turn) if turn.session.step == STEP_CONFIRM else []
+
     async def on_action(self, turn: Turn, fields: list[str]) -> list[Reply]:
         """Erase after confirmation (from the owner's own account), or keep."""
+        if turn.session.step == STEP_CONFIRM:
+            turn.session.step, turn.session.data = None, {}
         match fields:
             case ["erase"] if not self._is_owner(turn):
                 return [Reply(turn.t("privacy.owner_only", **self._owner(turn)))]

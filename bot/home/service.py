@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from bot.core.events import Action, Button, Command, Reply, Text
-from bot.core.feature import Feature, Handler, Turn
+from bot.core.feature import Feature, FeatureBase, Handler, Turn
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.core.ports import UserStore
 
@@ -13,7 +13,7 @@ PREFIX = "h1"
 QuestionAnswerer = Callable[[Turn], Awaitable[list[Reply] | None]]
 
 
-class HomeFeature:
+class HomeFeature(FeatureBase):
     """``/start``, ``/pomoc``, ``/jezyk`` and the menu entries for help and language.
 
     ``others`` are the features whose help sections follow the general help. ``answer`` is
@@ -68,6 +68,8 @@ class HomeFeature:
         """Greet and show the main menu; ``/start CODE`` (a deep link) joins a team."""
         if turn.args and self._deep_link is not None:
             return await self._deep_link(turn)
+        # The main menu leaves whatever step waited ("Aby wyjść do menu, wpisz /start").
+        turn.session.step = None
         return [turn.menu_reply("home.greeting")]
 
     async def help(self, turn: Turn) -> list[Reply]:

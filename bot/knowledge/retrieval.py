@@ -183,9 +183,18 @@ class KnowledgeBase:
         self._examples = ExampleIndex.build(examples, analyzer.tokens)
         self._info_cache: dict[tuple[str, str], float] = {}
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
+        self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._n_cards = len(self._index)
         # Only word lemmas are candidates for typo correction, not numbers or prefixes.
         self._vocabulary = sorted(t for t in card_df if t.isalpha())
+
+    def mentions(self, text: str) -> bool:
+        """Whether ``text`` names one of our instruments ("KKK", "ESCA", "2.3.3", "Smart UP")."""
+        tokens = self.analyzer.tokens(text)
+        named = self._one_word_names
+        return any(
+            t.main in named or (t.is_number and t.main in self._title_terms) for t in tokens
+        ) or bool(self._names.found(tokens))
 
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""

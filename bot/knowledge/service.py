@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from bot.core.events import Action, Button, Command, Reply, Text, button_label
-from bot.core.feature import Handler, Turn
+from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.ports import AssessmentStore, ContentChangeStore
 from bot.knowledge.answer import (
     PREFIX,
@@ -28,7 +28,7 @@ CONFIDENCE_THRESHOLD = 0.5
 MAX_QUESTION_CHARS = 1000
 
 
-class KnowledgeFeature:
+class KnowledgeFeature(FeatureBase):
     """Answers questions about support instruments and lets users browse the cards."""
 
     name = "know"

@@ -283,7 +283,7 @@ class AdminFlow:
             "reminders.admin.summary",
             title=escape(event.title_pl),
             title_en=escape(event.title_en),
-            when=render.when(event, turn.locale, self.f.settings.tz),
+            when=render.when(event, turn.t, self.f.settings.tz),
             place=escape(event.place) if event.place else none,
             url=escape(event.url) if event.url else none,
             category=turn.t(f"reminders.category.{event.category}"),
@@ -301,7 +301,8 @@ class AdminFlow:
         await self.f.store.save_event(event)
         self.f.on_change()
         self._end(turn)
-        return [Reply(turn.t("reminders.admin.saved", title=escape(event.title_pl), count=0))]
+        count = await self.f.announce_new([event], turn)
+        return [Reply(turn.t("reminders.admin.saved", title=escape(event.title_pl), count=count))]
 
     async def _edit_value(self, turn: Turn, text: str) -> list[Reply]:
         from dataclasses import replace
@@ -343,7 +344,7 @@ class AdminFlow:
                 locale,
                 "reminders.moved_notice",
                 title=render.title(updated, locale),
-                when=render.when(updated, locale, tz),
+                when=render.when(updated, self.f.texts.translator(locale), tz),
                 place=place,
             )
             return [Reply(text_)]
@@ -375,7 +376,7 @@ class AdminFlow:
         tz = self.f.settings.tz
 
         def notice(locale: str) -> list[Reply]:
-            when = render.when(cancelled, locale, tz)
+            when = render.when(cancelled, self.f.texts.translator(locale), tz)
             return [
                 Reply(
                     self.f_t(
@@ -445,8 +446,10 @@ class AdminFlow:
         events, report = read_calendar(turn, upload.data, self.f.settings.tz)
         if not events:  # nothing usable: say why and wait for a better file
             return [report, self._question(turn, "import")]
+        known = {e.id for e in await self.f.store.list_admin_events()}
         for event in events:
             await self.f.store.save_event(event)
         self.f.on_change()
         self._end(turn)
+        await self.f.announce_new([e for e in events if e.id not in known], turn)
         return [report]

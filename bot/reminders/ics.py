@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -118,11 +118,19 @@ class _Skip(Exception):
         self.reason = reason
 
 
-def from_ics(data: bytes, category: str, tz_name: str, now: datetime) -> IcsImport:
+def from_ics(
+    data: bytes,
+    category: str,
+    tz_name: str,
+    now: datetime,
+    make_id: Callable[[str], str] | None = None,
+) -> IcsImport:
     """Read the events of an iCalendar file as admin events of ``category``.
 
     ``now`` sets the latest start accepted (:func:`latest_start`). The result may
-    hold no event at all when every one was skipped; the caller says why.
+    hold no event at all when every one was skipped; the caller says why. ``make_id`` makes an
+    event's id from its UID (default :func:`event_id`); a ``STATUS:CANCELLED`` event comes
+    back cancelled, so it cancels the event with the same UID.
 
     Raises:
         IcsError: the file cannot be parsed as a calendar, or holds no VEVENT.
@@ -144,7 +152,7 @@ def from_ics(data: bytes, category: str, tz_name: str, now: datetime) -> IcsImpo
         summary = _text(component, "summary")
         shown = clip(summary, REPORT_TITLE)
         try:
-            event = _event(component, summary, category, tz, latest)
+            event = _event(component, summary, category, tz, latest, make_id or event_id)
         except _Skip as skip:
             result.skipped.append(Problem(shown, skip.reason))
             continue
@@ -166,7 +174,14 @@ def from_ics(data: bytes, category: str, tz_name: str, now: datetime) -> IcsImpo
     return result
 
 
-def _event(component: Any, summary: str, category: str, tz: ZoneInfo, latest: datetime) -> Event:
+def _event(
+    component: Any,
+    summary: str,
+    category: str,
+    tz: ZoneInfo,
+    latest: datetime,
+    make_id: Callable[[str], str],
+) -> Event:
     if not summary:
         raise _Skip("no_title")
     if component.get("dtstart") is None:
@@ -185,7 +200,7 @@ def _event(component: Any, summary: str, category: str, tz: ZoneInfo, latest: da
     uid = _text(component, "uid") or summary
     place = _text(component, "location")
     return Event(
-        id=event_id(uid),
+        id=make_id(uid),
         title_pl=clip(summary, MAX_TITLE),
         title_en=clip(summary, MAX_TITLE),
         starts_at=start,
@@ -195,6 +210,7 @@ def _event(component: Any, summary: str, category: str, tz: ZoneInfo, latest: da
         category=category,
         origin="admin",
         date_only=date_only,
+        cancelled=_text(component, "status").upper() == "CANCELLED",
     )
 
 

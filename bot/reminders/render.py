@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
 from bot.core.i18n import Texts
+from bot.core.localized import Translate, local_moment
 from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders.limits import MAX_FIELD, MAX_TITLE, clip, safe_url
@@ -15,12 +17,9 @@ from bot.reminders.schedule import format_offset
 PREFIX = "r1"
 
 
-def when(event: Event, locale: str, tz: ZoneInfo) -> str:
+def when(event: Event, t: Translate, tz: ZoneInfo) -> str:
     """Return the start in ``tz``; the date alone when only a date is known."""
-    local = event.starts_at.astimezone(tz)
-    if locale == "en":
-        return local.strftime("%Y-%m-%d") if event.date_only else local.strftime("%Y-%m-%d %H:%M")
-    return local.strftime("%d.%m.%Y") if event.date_only else local.strftime("%d.%m.%Y, %H:%M")
+    return local_moment(t, event.starts_at, tz, date_only=event.date_only)
 
 
 def title(event: Event, locale: str) -> str:
@@ -61,27 +60,36 @@ def region_in(turn: Turn, region: str) -> str:
 
 def event_reply(turn: Turn, event: Event, tz: ZoneInfo, *, actions: bool = True) -> Reply:
     """Show one event with its remind, calendar and link buttons."""
-    loc = turn.locale
-    text = turn.t(
+    return event_card(turn.t, turn.locale, event, tz, actions=actions)
+
+
+def event_card(
+    t: Callable[..., str], locale: str, event: Event, tz: ZoneInfo, *, actions: bool = True
+) -> Reply:
+    """Show one event in ``locale`` (``t`` looks texts up in it), with its buttons.
+
+    The same card in a reply and in a message sent outside a request (a new event).
+    """
+    text = t(
         "reminders.event",
-        title=title(event, loc),
-        when=when(event, loc, tz),
-        place=turn.t("reminders.place", place=field(event.place)) if event.place else "",
-        organiser=turn.t("reminders.organiser", organiser=field(event.organiser))
+        title=title(event, locale),
+        when=when(event, t, tz),
+        place=t("reminders.place", place=field(event.place)) if event.place else "",
+        organiser=t("reminders.organiser", organiser=field(event.organiser))
         if event.organiser
         else "",
-        category=turn.t(f"reminders.category.{event.category}"),
+        category=t(f"reminders.category.{event.category}"),
     )
     if not actions:
         return Reply(text)
     row = [
-        Button(turn.t("reminders.button.remind"), f"{PREFIX}:sub:e:{event.id}"),
-        Button(turn.t("reminders.button.calendar"), f"{PREFIX}:ics:{event.id}"),
+        Button(t("reminders.button.remind"), f"{PREFIX}:sub:e:{event.id}"),
+        Button(t("reminders.button.calendar"), f"{PREFIX}:ics:{event.id}"),
     ]
     rows: list[tuple[Button, ...]] = [tuple(row)]
     url = safe_url(event.url)
     if url:
-        rows.append((Button(turn.t("reminders.button.link"), url=url),))
+        rows.append((Button(t("reminders.button.link"), url=url),))
     return Reply(text, buttons=tuple(rows))
 
 
@@ -95,14 +103,20 @@ def relative(texts: Texts, locale: str, minutes: int) -> str:
 
 
 def reminder_reply(texts: Texts, locale: str, event: Event, offset: int, tz: ZoneInfo) -> Reply:
-    """Build the reminder message, with the calendar file and the link to hand."""
+    """Build the reminder message, with the calendar file and the link to hand.
+
+    A renewal reminder (category ``status_renewal``) is due on its day: it says what to do
+    rather than how soon.
+    """
+    if event.category == "status_renewal":
+        return Reply(texts.get(locale, "reminders.renewal_reminder", title=title(event, locale)))
     place = texts.get(locale, "reminders.place", place=field(event.place)) if event.place else ""
     text = texts.get(
         locale,
         "reminders.reminder",
         relative=relative(texts, locale, offset),
         title=title(event, locale),
-        when=when(event, locale, tz),
+        when=when(event, texts.translator(locale), tz),
         place=place,
     )
     rows: list[tuple[Button, ...]] = []

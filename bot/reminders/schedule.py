@@ -14,35 +14,74 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.events import Address, UserKey
+from bot.core.folding import fold
 from bot.core.records import Event, Subscription
 
 log = logging.getLogger(__name__)
 
 MINUTES = {"m": 1, "h": 60, "d": 1440}
-_OFFSET = re.compile(r"^\s*(\d{1,4})\s*([mhd])\s*$")
+#: Unit words as people type them, folded, by the start they share: "dni", "dzień", "days",
+#: "godziny", "hours", "min", "tydzień", "weeks". A bare unit counts one ("dzień przed").
+_UNIT_STARTS = (
+    ("tydz", 7 * 1440),
+    ("tyg", 7 * 1440),
+    ("week", 7 * 1440),
+    ("w", 7 * 1440),
+    ("dz", 1440),
+    ("dn", 1440),
+    ("day", 1440),
+    ("d", 1440),
+    ("godz", 60),
+    ("hour", 60),
+    ("g", 60),
+    ("h", 60),
+    ("min", 1),
+    ("m", 1),
+)
+#: Words between offsets that say nothing: "3 dni i 1 dzień przed", "2 days and 1 hour before".
+_FILLER = frozenset({"i", "oraz", "and", "przed", "before", "wczesniej", "earlier", "na"})
+_PART = re.compile(r"(\d{1,4})?\s*([a-z]+)")
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """Parse ``"7d,1d,2h"`` into minutes, largest first.
+    """Parse ``"7d,1d,2h"``, ``"14d 3d 1d"`` or ``"3 dni i 1 dzień przed"`` into minutes.
+
+    Largest first, each once.
 
     Raises:
-        ValueError: a part is not a number followed by ``m``, ``h`` or ``d``, or the list is
-            empty, or an offset exceeds one year.
+        ValueError: a part is not a number with a unit (``m``, ``h``, ``d``, or a word for
+            minutes, hours, days or weeks), or the list is empty, or an offset exceeds one
+            year.
 
     """
-    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
-    if not parts:
-        raise ValueError("no offsets")
+    words = fold(text).replace(",", " ").replace(";", " ").split()
+    rest = " ".join(w for w in words if w not in _FILLER)
     minutes = set()
-    for part in parts:
-        match = _OFFSET.match(part.lower())
-        if match is None:
-            raise ValueError(f"not an offset: {part.strip()!r}")
-        value = int(match.group(1)) * MINUTES[match.group(2)]
+    position = 0
+    while position < len(rest):
+        if rest[position] == " ":
+            position += 1
+            continue
+        match = _PART.match(rest, position)
+        unit = _unit(match.group(2)) if match else None
+        if match is None or unit is None:
+            raise ValueError(f"not an offset: {rest[position:].split()[0]!r}")
+        value = int(match.group(1) or 1) * unit
         if not 0 < value <= 366 * 1440:
-            raise ValueError(f"offset out of range: {part.strip()!r}")
+            raise ValueError(f"offset out of range: {match.group().strip()!r}")
         minutes.add(value)
+        position = match.end()
+    if not minutes:
+        raise ValueError("no offsets")
     return tuple(sorted(minutes, reverse=True))
+
+
+def _unit(word: str) -> int | None:
+    """Minutes in one unit word, or ``None`` when it names no unit."""
+    for start, size in _UNIT_STARTS:
+        if word.startswith(start) and (len(start) > 1 or len(word) == 1):
+            return size
+    return None
 
 
 def format_offset(minutes: int) -> str:
@@ -102,6 +141,8 @@ def plan(
     # Many subscribers share an event: compute each (event, offset) due time once.
     due_cache: dict[tuple[str, int], datetime] = {}
     for sub in subscriptions:
+        if sub.kind == "new":  # news of new events, not reminders before them
+            continue
         if sub.kind == "event":
             candidates = [by_id[sub.target]] if sub.target in by_id else []
         elif sub.kind == "category":

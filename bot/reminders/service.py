@@ -5,30 +5,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.core.dates import parse_when
 from bot.core.events import Action, Address, Button, Command, Document, FileUpload, Reply, Text
-from bot.core.feature import Handler, Turn
+from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.i18n import Texts
 from bot.core.markup import escape
 from bot.core.ports import ReminderStore, UserStore
 from bot.core.records import Event, Subscription
 from bot.reminders import render
-from bot.reminders.catalog import STATUS_KINDS, EventCatalog, expiry_date
+from bot.reminders.announce import Announcer
+from bot.reminders.catalog import STATUS_KINDS, EventCatalog
 from bot.reminders.ics import to_ics
 from bot.reminders.limits import each_shown
 from bot.reminders.model import CATEGORIES, REGIONS
 from bot.reminders.render import PREFIX, event_reply, offsets_text, offsets_words, region_in
 from bot.reminders.schedule import parse_offsets
+from bot.reminders.status import STEP_STATUS, StatusFlow
 
 log = logging.getLogger(__name__)
 
 STEP_OFFSETS = "remind.offsets"
-STEP_STATUS = "remind.status"
 STEP_ADMIN = "remind.admin"
 MAX_LISTED = 10
+#: Past events shown when nothing is coming up.
+RECENT_PAST = 3
 #: Commands whose answer may be shown in a group (the others are personal).
 SHARED_COMMANDS = frozenset({"wydarzenia", "events"})
 
@@ -44,7 +45,7 @@ class ReminderSettings:
     admins: frozenset[str]
 
 
-class RemindersFeature:
+class RemindersFeature(FeatureBase):
     """``/wydarzenia``, ``/przypomnienia``, ``/admin`` and their buttons."""
 
     name = "remind"
@@ -59,6 +60,7 @@ class RemindersFeature:
         texts: Texts,
         on_change: Callable[[], None],
         notify: Notify | None = None,
+        announcer: Announcer | None = None,
     ) -> None:
         from bot.reminders.admin import AdminFlow
 
@@ -70,6 +72,8 @@ class RemindersFeature:
         self._users = users
         self.texts = texts
         self.admin = AdminFlow(self)
+        self.status = StatusFlow(self)
+        self.announcer = announcer
 
     # -- Feature protocol -------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ class RemindersFeature:
         if step == STEP_OFFSETS:
             return [await self._offsets_prompt(turn)]
         if step == STEP_STATUS:
-            return [self._status_prompt(turn, str(turn.session.data.get("kind", "kkk")))]
+            return [self.status.prompt(turn, str(turn.session.data.get("kind", "kkk")))]
         if step == STEP_ADMIN:
             return self.admin.prompt(turn)
         return []
@@ -123,7 +127,7 @@ class RemindersFeature:
         if step == STEP_OFFSETS:
             return await self._take_offsets(turn, text)
         if step == STEP_STATUS:
-            return await self._take_status(turn, text)
+            return await self.status.take(turn, text)
         turn.session.step = None
         return await self.reminders(turn)
 
@@ -156,7 +160,20 @@ class RemindersFeature:
                 return [await self._offsets_prompt(turn)]
             case ["status", kind] if kind in STATUS_KINDS:
                 turn.session.step, turn.session.data = STEP_STATUS, {"kind": kind}
-                return [self._status_prompt(turn, kind)]
+                return [self.status.prompt(turn, kind)]
+            case ["renew", kind] if kind in STATUS_KINDS:
+                renewed = await self.status.renew(turn, kind)
+                if renewed is not None:
+                    return renewed
+            case ["new", "on"]:
+                await self.store.add_subscription(
+                    turn.user.key, turn.incoming.address, "new", "", None, turn.now
+                )
+                return [Reply(turn.t("reminders.watching"))]
+            case ["new", "off"]:
+                for sub in await self._watching(turn):
+                    await self.store.remove_subscription(turn.user.key, sub.id)
+                return [Reply(turn.t("reminders.not_watching"))]
             case ["adm", *rest]:
                 return await self.admin.on_action(turn, rest)
         return [Reply(turn.t("errors.stale_button")), *await self.events(turn)]
@@ -169,32 +186,61 @@ class RemindersFeature:
         ]
 
     async def events(self, turn: Turn) -> list[Reply]:
-        """List upcoming events, one message each, then the subscription shortcuts."""
+        """List upcoming events, one message each, then the subscription shortcuts.
+
+        With nothing coming up: say so, show the last few past events, and offer (or let the
+        user turn off) a message about each new event.
+        """
         tz = self.settings.tz
         shown = each_shown(await self._upcoming(turn), lambda e: event_reply(turn, e, tz))
+        watch = await self._watch_button(turn)
         more = (
             (Button(turn.t("reminders.button.all"), f"{PREFIX}:sub:a"),),
             (Button(turn.t("reminders.button.by_category"), f"{PREFIX}:cats"),),
-            (Button(turn.t("reminders.button.history"), f"{PREFIX}:hist"),),
         )
+        history = (Button(turn.t("reminders.button.history"), f"{PREFIX}:hist"),)
         if not shown:
-            return [Reply(turn.t("reminders.none_upcoming"), buttons=more)]
+            lines = [turn.t("reminders.none_upcoming")]
+            recent = each_shown(reversed(await self._past(turn)), self._history_line(turn))
+            if recent:
+                lines += ["", turn.t("reminders.recent_title"), *recent[:RECENT_PAST]]
+            watching = turn.t("reminders.watching_now") if await self._watching(turn) else ""
+            lines += ["", watching or turn.t("reminders.watch_offer")]
+            return [Reply("\n".join(lines), buttons=(watch, *more, history))]
         replies = [Reply(turn.t("reminders.upcoming_title", count=len(shown))), *shown[:MAX_LISTED]]
-        replies.append(Reply(turn.t("reminders.more"), buttons=more))
+        replies.append(Reply(turn.t("reminders.more"), buttons=(*more, watch, history)))
         return replies
+
+    async def _watching(self, turn: Turn) -> list[Subscription]:
+        return [s for s in await self.store.list_subscriptions(turn.user.key) if s.kind == "new"]
+
+    async def _watch_button(self, turn: Turn) -> tuple[Button, ...]:
+        if await self._watching(turn):
+            return (Button(turn.t("reminders.button.unwatch"), f"{PREFIX}:new:off"),)
+        return (Button(turn.t("reminders.button.watch"), f"{PREFIX}:new:on"),)
+
+    async def _past(self, turn: Turn) -> list[Event]:
+        """Past events that took place (not cancelled), oldest first."""
+        events = await self.catalog.events()
+        return [e for e in events if e.starts_at <= turn.now and not e.cancelled]
+
+    def _history_line(self, turn: Turn) -> Callable[[Event], str]:
+        def line(event: Event) -> str:
+            place = f", {render.field(event.place)}" if event.place else ""
+            when = render.when(event, turn.t, self.settings.tz)
+            title = render.title(event, turn.locale)
+            return turn.t("reminders.history_line", when=when, title=title, place=place)
+
+        return line
 
     async def _history(self, turn: Turn) -> list[Reply]:
         past = [e for e in await self.catalog.events() if e.starts_at <= turn.now]
         if not past:
             return [Reply(turn.t("reminders.history_empty"))]
-
-        def line(event: Event) -> str:
-            place = f", {render.field(event.place)}" if event.place else ""
-            when = render.when(event, turn.locale, self.settings.tz)
-            title = render.title(event, turn.locale)
-            return turn.t("reminders.history_line", when=when, title=title, place=place)
-
-        lines = [turn.t("reminders.history_title"), *each_shown(reversed(past), line, limit=20)]
+        lines = [
+            turn.t("reminders.history_title"),
+            *each_shown(reversed(past), self._history_line(turn), limit=20),
+        ]
         return [Reply("\n".join(lines))]
 
     async def _calendar(self, turn: Turn, event_id: str) -> list[Reply]:
@@ -273,14 +319,7 @@ class RemindersFeature:
         )
         for status in await self.store.list_status_dates():
             if status.owner == turn.user.key:
-                lines.append(
-                    turn.t(
-                        "reminders.status_line",
-                        kind=turn.t(f"reminders.status_kind.{status.kind}"),
-                        date=status.granted_on.strftime("%d.%m.%Y"),
-                        expires=expiry_date(status.granted_on, status.kind).strftime("%d.%m.%Y"),
-                    )
-                )
+                lines.append(self.status.line(turn, status))
         rows.append((Button(turn.t("reminders.button.offsets"), f"{PREFIX}:offsets"),))
         rows.append(
             tuple(
@@ -299,6 +338,8 @@ class RemindersFeature:
         if sub.kind == "category":
             category = turn.t(f"reminders.category.{sub.target}")
             return turn.t("reminders.sub_category", category=category, region=region)
+        if sub.kind == "new":
+            return turn.t("reminders.sub_new")
         return turn.t("reminders.sub_all", region=region)
 
     async def _offsets_prompt(self, turn: Turn) -> Reply:
@@ -316,32 +357,6 @@ class RemindersFeature:
         turn.session.step, turn.session.data = None, {}
         return [Reply(turn.t("reminders.offsets_saved", offsets=offsets_words(turn, offsets)))]
 
-    def _status_prompt(self, turn: Turn, kind: str) -> Reply:
-        return Reply(
-            turn.t("reminders.status_prompt", what=turn.t(f"reminders.status_what.{kind}"))
-        )
-
-    async def _take_status(self, turn: Turn, text: str) -> list[Reply]:
-        kind = str(turn.session.data.get("kind", "kkk"))
-        if kind not in STATUS_KINDS:
-            kind = "kkk"
-        if text.strip().lower() in {"usuń", "usun", "delete", "remove"}:
-            await self.store.set_status_date(turn.user.key, turn.incoming.address, kind, None)
-            self.on_change()
-            turn.session.step, turn.session.data = None, {}
-            return [Reply(turn.t("reminders.status_removed"))]
-        parsed = parse_when(text, self.settings.tz, turn.now.astimezone(self.settings.tz).date())
-        granted: date | None = parsed[0].date() if parsed else None
-        # Without a year, "the next such date" would be in the future: a grant date is past.
-        if granted is None or granted > turn.now.date() or granted.year < 2010:
-            return [Reply(turn.t("reminders.status_bad")), self._status_prompt(turn, kind)]
-        await self.store.set_status_date(turn.user.key, turn.incoming.address, kind, granted)
-        self.on_change()
-        turn.session.step, turn.session.data = None, {}
-        expires = expiry_date(granted, kind).strftime("%d.%m.%Y")
-        what = turn.t(f"reminders.status_kind.{kind}")
-        return [Reply(turn.t("reminders.status_saved", kind=what, expires=expires))]
-
     # -- helpers used by the admin flow and the app -------------------------------------------
 
     def is_admin(self, turn: Turn) -> bool:
@@ -351,6 +366,12 @@ class RemindersFeature:
         to: a link shares a person's data, not an administrator's rights.
         """
         return turn.incoming.address.user_key.account in self.settings.admins
+
+    async def announce_new(self, events: Sequence[Event], turn: Turn) -> int:
+        """Tell the users watching for new events about these; return how many heard."""
+        if self.announcer is None:
+            return 0
+        return await self.announcer.new_events(events, turn.now)
 
     async def subscribers_of(self, event: Event) -> list[Subscription]:
         """One subscription per person whose subscriptions cover ``event``."""

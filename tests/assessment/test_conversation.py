@@ -76,8 +76,8 @@ async def test_a_full_self_evaluation_ends_with_a_verdict(chat: Chat) -> None:
     assert "Wskazówki przy standardach są nasze, nie PARP." in report
     assert "• 1. Organizacja: 6/6 (100%)" in report
     assert (
-        "Obszary spełnione w całości: 1. Organizacja, 3. Procesy, 5. Współpraca z otoczeniem"
-        in report
+        "Obszary, w których spełniono wszystkie standardy: "
+        "1. Organizacja, 3. Procesy, 5. Współpraca z otoczeniem" in report
     )
     assert "Co dalej" in report
 

@@ -193,15 +193,15 @@ async def test_one_users_updates_run_in_order_while_others_proceed(
     content: Content, clock: ManualClock
 ) -> None:
     dispatcher, recorder = _recording_dispatcher(content, clock)
-    alice = [asyncio.create_task(dispatcher.handle(text(b))) for b in ("slow-1", "2", "3")]
+    alice = [asyncio.create_task(dispatcher.handle(text(b))) for b in ("slow-1", "two", "three")]
     bob = asyncio.create_task(dispatcher.handle(text("b", address=BOB)))
     await asyncio.wait_for(bob, timeout=5)
     # Bob was answered while Alice's first message still waited; Alice's others waited too.
     assert recorder.seen == ["bob:b"]
     recorder.gate.set()
     results = await asyncio.gather(*alice)
-    assert [r[0].text for r in results] == ["slow-1", "2", "3"]
-    assert recorder.seen == ["bob:b", "alice:slow-1", "alice:2", "alice:3"]
+    assert [r[0].text for r in results] == ["slow-1", "two", "three"]
+    assert recorder.seen == ["bob:b", "alice:slow-1", "alice:two", "alice:three"]
 
 
 async def test_a_failing_feature_becomes_a_polite_reply(

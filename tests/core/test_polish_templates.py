@@ -39,8 +39,19 @@ BAD = {
         r"\(u Was: \d+\)",
         r"fakultatywn",
         r"etykiet",
+        r"[Żż]aden obszar nie jest",
+        r"obszar\w* spełnion\w* w całości",
+        r"Podaj datę nadania \(",
+        r"\d{4}-\d{2}-\d{2}",
     ],
-    "en": [r"in the \w+ phase phase", r"Phase: \w+ phase", r"\(\d+[dhm]\b", r"\(yours: \d+\)"],
+    "en": [
+        r"in the \w+ phase phase",
+        r"Phase: \w+ phase",
+        r"\(\d+[dhm]\b",
+        r"\(yours: \d+\)",
+        r"area is fully met",
+        r"\b\d{2}\.\d{2}\.\d{4}\b",
+    ],
 }
 
 

@@ -66,8 +66,11 @@ async def test_a_typed_yes_confirms_and_the_owner_is_told(
     owner, alias = Chat(services.dispatcher, OWNER), Chat(services.dispatcher, ALIAS)
     await owner.send("/polacz")
     await alias.send(f"/polacz {code_in(owner.text)}")
-    await alias.send("ile można dostać z 2.3.3?")  # not an answer: the question is repeated
-    assert "Wybierz przyciskiem" in alias.text and await store.canonical(ALIAS.user_key) is None
+    # Not an answer: the question is answered, then the confirmation asked again.
+    await alias.send("ile można dostać z 2.3.3?")
+    assert "8 mln zł" in alias.text and await store.canonical(ALIAS.user_key) is None
+    assert "Wracamy do łączenia kont" in alias.text
+    assert "Połączyć to konto z kontem Telegram (ID 501)?" in alias.last[-1].text
     await alias.send("Tak")
     assert "Połączono z kontem Telegram (ID 501)" in alias.text
     assert await store.canonical(ALIAS.user_key) == OWNER.user_key
@@ -112,7 +115,7 @@ async def test_erasing_through_a_link_needs_the_owners_own_account(
     owner, alias = await linked(services)
     await alias.send("/usun_dane")
     assert "należą do konta Telegram (ID 501)" in alias.text
-    assert alias.buttons == []  # no erase button on the linked account
+    assert alias.last[0].buttons == ()  # no erase button on the linked account
     await alias.press_payload("d1:erase")  # forged or stale: refused
     assert "Usunąć je można tylko z tamtego konta" in alias.text
     assert await store.list_assessments(OWNER.user_key) != []
@@ -159,7 +162,7 @@ async def test_an_account_others_are_linked_to_cannot_be_linked_on(
     stranger = Chat(services.dispatcher, STRANGER)
     await stranger.send("/polacz")
     await owner.send(f"/polacz {code_in(stranger.text)}")
-    assert "Najpierw je odłącz" in owner.text and owner.buttons == []
+    assert "Najpierw je odłącz" in owner.last[0].text and owner.last[0].buttons == ()
     assert await store.canonical(OWNER.user_key) is None
     assert await store.canonical(ALIAS.user_key) == OWNER.user_key
 
@@ -189,7 +192,8 @@ async def test_a_linked_account_is_not_linked_on(
     stranger = Chat(services.dispatcher, STRANGER)
     await stranger.send("/polacz")
     await alias.send(f"/polacz {code_in(stranger.text)}")
-    assert "już połączone z kontem Telegram (ID 501)" in alias.text and alias.buttons == []
+    assert "już połączone z kontem Telegram (ID 501)" in alias.last[0].text
+    assert alias.last[0].buttons == ()
     assert await store.canonical(ALIAS.user_key) == OWNER.user_key
 
 

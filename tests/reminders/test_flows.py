@@ -68,6 +68,15 @@ async def test_events_lists_upcoming_with_actions_and_history(world: Any) -> Non
     assert "27.05.2019: " in world.bob.text
 
 
+async def test_events_in_english_carry_english_dates(world: Any) -> None:
+    await add_event(world)
+    await world.bob.send("/language en")
+    await world.bob.send("/events")
+    assert "🗓 12 Mar 2026, 10:00" in world.bob.text
+    await world.bob.press("Past events")
+    assert "29 May 2019: " in world.bob.text
+
+
 async def test_remind_me_and_list_and_cancel(world: Any) -> None:
     await add_event(world)
     await world.bob.send("/wydarzenia")
@@ -108,11 +117,16 @@ async def test_category_and_region_subscription(world: Any) -> None:
 async def test_offsets_are_editable(world: Any) -> None:
     await world.bob.send("/przypomnienia")
     await world.bob.press("Zmień wyprzedzenie")
-    await world.bob.send("3 dni")
+    await world.bob.send("3 lata")
     assert "Nie rozumiem" in world.bob.text
     await world.bob.send("3d, 30m")
     assert "przypomnę 3 dni i 30 minut przed" in world.bob.text
     assert await world.store.get_offsets(BOB.user_key) == (4320, 30)
+    await world.bob.send("/przypomnienia")
+    await world.bob.press("Zmień wyprzedzenie")
+    await world.bob.send("tydzień, 3 dni i 1 dzień przed")
+    assert "przypomnę 7 dni, 3 dni i 1 dzień przed" in world.bob.text
+    assert await world.store.get_offsets(BOB.user_key) == (10080, 4320, 1440)
 
 
 async def test_status_date_sets_expiry_reminders(world: Any) -> None:

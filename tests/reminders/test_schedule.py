@@ -43,9 +43,18 @@ def test_offsets_parse_and_format() -> None:
     assert parse_offsets("7d,1d,2h") == (10080, 1440, 120)
     assert parse_offsets(" 30m ; 2h ") == (120, 30)
     assert [format_offset(m) for m in (10080, 1440, 120, 90)] == ["7d", "1d", "2h", "90m"]
-    for bad in ("", "7x", "d7", "0d", "400d", "7 days"):
+    for bad in ("", "7x", "d7", "0d", "400d", "7 lat", "miesiąc", "7d 1"):
         with pytest.raises(ValueError, match="offset"):
             parse_offsets(bad)
+
+
+def test_offsets_as_people_write_them() -> None:
+    assert parse_offsets("14d 3d 1d") == (20160, 4320, 1440)
+    assert parse_offsets("3 dni i 1 dzień przed") == (4320, 1440)
+    assert parse_offsets("tydzień i dzień przed") == (10080, 1440)
+    assert parse_offsets("2 godziny przed") == (120,)
+    assert parse_offsets("2 days and 1 hour before") == (2880, 60)
+    assert parse_offsets("1 tydzień, 2 dni, 30 min") == (10080, 2880, 30)
 
 
 def test_day_offsets_keep_local_time_across_march_dst() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.events import Action, Address, Button, Command, Content, Reply, Text
-from bot.core.folding import fold
+from bot.core.folding import plain_label
 from bot.core.markup import to_plain
 
 ADDRESS = Address(platform="console", chat_id="local", user_id="local")
@@ -39,38 +39,44 @@ def parse_line(line: str, buttons: Sequence[Button]) -> Content | OpenLink:
 def _choose(choice: str, buttons: Sequence[Button]) -> Button | None:
     if choice.isdecimal() and len(choice) < 4 and 1 <= int(choice) <= len(buttons):
         return buttons[int(choice) - 1]
-    wanted = _plain_label(choice)
+    wanted = plain_label(choice)
     for button in buttons:
-        if wanted and _plain_label(button.label) == wanted:
+        if wanted and plain_label(button.label) == wanted:
             return button
     return None
 
 
-def _plain_label(label: str) -> str:
-    """A label as one would type it: no emoji or marks, no Polish letters, any case.
+def render(
+    replies: Sequence[Reply], attachments: Sequence[Sequence[str]] | None = None
+) -> tuple[str, list[Button]]:
+    """Render replies as console text; buttons are numbered ``  [N] label`` across them all.
 
-    "✅ Spełnia" is pressed by typing "spelnia" as well as "Spełnia".
+    ``attachments`` holds, per reply, the lines that stand for its image and document (where
+    the runner saved them); without it they are summarised as ``[name, type, size]``.
     """
-    words = "".join(c if c.isalnum() or c.isspace() else " " for c in label)
-    return " ".join(fold(words).split())
-
-
-def render(replies: Sequence[Reply]) -> tuple[str, list[Button]]:
-    """Render replies as console text; buttons are numbered ``  [N] label`` across them all."""
     lines: list[str] = []
     buttons: list[Button] = []
-    for reply in replies:
+    for n, reply in enumerate(replies):
         if reply.text:
             lines.append(to_plain(reply.text))
-        if reply.image is not None:
-            caption = f" {reply.image.caption}" if reply.image.caption else ""
-            lines.append(f"[PNG, {len(reply.image.png)} B]{caption}")
-        if reply.document is not None:
-            doc = reply.document
-            lines.append(f"[{doc.name}, {doc.mime}, {len(doc.data)} B]")
+        if attachments is not None:
+            lines.extend(attachments[n])
+        else:
+            lines.extend(_summaries(reply))
         for button in reply.all_buttons:
             buttons.append(button)
             suffix = f" <{button.url}>" if button.url else ""
             lines.append(f"  [{len(buttons)}] {button.label}{suffix}")
         lines.append("")
     return "\n".join(lines), buttons
+
+
+def _summaries(reply: Reply) -> list[str]:
+    lines = []
+    if reply.image is not None:
+        caption = f" {reply.image.caption}" if reply.image.caption else ""
+        lines.append(f"[PNG, {len(reply.image.png)} B]{caption}")
+    if reply.document is not None:
+        doc = reply.document
+        lines.append(f"[{doc.name}, {doc.mime}, {len(doc.data)} B]")
+    return lines
