@@ -84,7 +84,9 @@ async def _run(users: int, store_kind: str, think: float = 0.0, wave: int = 0) -
         )
         services = build_services(content, store, SystemClock(), Settings(rate_limit="1000/1"))
         # Charts are rendered in a worker thread; the benchmark measures the conversation.
-        services.dispatcher.features[0]._visuals = None  # type: ignore[attr-defined]
+        results = services.dispatcher.features[0]._results  # type: ignore[attr-defined]
+        assert results._visuals is not None  # fails loudly if it moves again
+        results._visuals = None
         # In waves, only the last latencies are kept: the benchmark must not grow per user.
         latencies: Any = deque(maxlen=100_000) if wave else []
         size = wave or users

@@ -68,12 +68,12 @@ class Driver:
 
 
 async def ours_user(driver: Driver, user: int) -> None:
-    # Replies per update: the intro and the first question; one question per profile answer
-    # (two after the last: "saved" and the phase); the phase and the first standard; then
-    # one message per answer ("saved" on top of the next question).
+    # Replies per update: the intro and the first question; one message per profile answer
+    # (what was saved on top of the next question, the phase's after the last); the phase and
+    # the first standard; then one message per answer ("saved" on top of the next question).
     await driver.send(user, private_text(user, "/ocena"), expect=2)
-    for n, value in enumerate(PROFILE):
-        await driver.send(user, private_text(user, value), expect=2 if n == len(PROFILE) - 1 else 1)
+    for value in PROFILE:
+        await driver.send(user, private_text(user, value), expect=1)
     message, data = driver.api.button(user, "faza rozwoju")
     await driver.send(user, button_press(user, message, data), expect=2)
     for _ in range(36):
@@ -108,7 +108,9 @@ async def _serve_ours(
         # defaults (CLUSTERBOT_RATE_LIMIT 120/60, TELEGRAM_MAX_RATE 30), as deployed.
         settings = Settings() if default_limits else Settings(rate_limit="1000/1")
         services = build_services(content, store, SystemClock(), settings)
-        services.dispatcher.features[0]._visuals = None  # type: ignore[attr-defined]
+        results = services.dispatcher.features[0]._results  # type: ignore[attr-defined]
+        assert results._visuals is not None  # fails loudly if it moves again
+        results._visuals = None
         webhook = {} if hook is None else _webhook_config(hook)
         config = TelegramConfig(
             token=TOKEN,

@@ -13,11 +13,10 @@ import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.adapters.calendar_feeds import HttpCalendarFetcher
 from bot.adapters.console.convert import ADDRESS as CONSOLE
 from bot.adapters.console.files import FileShelf
 from bot.adapters.console.runner import ConsoleChat, Voice, open_lines
@@ -28,25 +27,29 @@ from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature
-from bot.core.i18n import Texts
-from bot.core.outbox import Outbox, unreachable_marker
+from bot.core.links import StartLinks
+from bot.core.outbox import Outbox
 from bot.core.ports import Clock
 from bot.core.records import Event, Subscription
 from bot.core.throttle import Throttle
 from bot.home.linking import LinkFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
+from bot.knowledge.deadlines import deadline_events
 from bot.knowledge.digest import ReviewDigest, admin_address
 from bot.knowledge.editing import ContentEditing
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import Content, load_content
+from bot.reminders.admin import EventAdmin
 from bot.reminders.announce import Announcer
+from bot.reminders.audience import Audience, Notifier
 from bot.reminders.catalog import EventCatalog
 from bot.reminders.feeds import FeedPoller
 from bot.reminders.render import reminder_reply
 from bot.reminders.schedule import Reminder
 from bot.reminders.scheduler import ReminderScheduler
-from bot.reminders.service import ReminderSettings, RemindersFeature
+from bot.reminders.service import RemindersFeature
+from bot.reminders.settings import ReminderSettings
 from bot.reports.renderer import ReportRenderer
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
@@ -82,31 +85,9 @@ class Services:
     outbox: Outbox
     reminders: RemindersFeature
     team: TeamFeature
+    links: StartLinks
+    knowledge: KnowledgeFeature
     feeds: FeedPoller | None = None
-
-
-def deadline_events(content: Content, tz: ZoneInfo) -> list[Event]:
-    """Call deadlines from the instrument cards, as events of category ``call_deadline``."""
-    events = []
-    for card in content.knowledge_base.cards.values():
-        for n, call in enumerate(card.calls, start=1):
-            if call.end is None:
-                continue
-            # A deadline is a day: it runs to the end of that day, local time.
-            ends = datetime.combine(call.end, time(23, 59), tzinfo=tz).astimezone(UTC)
-            events.append(
-                Event(
-                    id=f"deadline-{card.id}-{n}",
-                    title_pl=f"{card.name.pl} – {call.label.pl}",
-                    title_en=f"{card.name.en} – {call.label.en}",
-                    starts_at=ends,
-                    category="call_deadline",
-                    origin="card",
-                    url=str(card.sources[0].url),
-                    date_only=True,
-                )
-            )
-    return events
 
 
 def build_services(
@@ -120,7 +101,7 @@ def build_services(
         return await plan_events(store, content.texts, tz)
 
     catalog = EventCatalog(
-        [*content.events, *deadline_events(content, tz)],
+        [*content.events, *deadline_events(content.knowledge_base.cards.values(), tz)],
         store,
         content.texts,
         tz,
@@ -149,22 +130,30 @@ def build_services(
         deliver,
         clock,
         settings.reminder_offsets,
-        unreachable_marker(store),
+        outbox.mark_unreachable,
         jobs=[digest],
     )
-    announcer = Announcer(store, store, content.texts, tz, outbox.try_send)
-    reminders = RemindersFeature(
+    audience = Audience(store, store, content.texts.default_locale)
+    announcer = Announcer(store, audience, content.texts, tz, outbox.try_send)
+    reminder_settings = ReminderSettings(tz, settings.reminder_offsets, settings.admins)
+    event_admin = EventAdmin(
         catalog,
         store,
-        ReminderSettings(tz, settings.reminder_offsets, settings.admins),
-        users=store,
-        texts=content.texts,
+        reminder_settings,
+        content.texts,
+        Notifier(audience, outbox.try_send),
+        audience,
+        announcer,
         on_change=scheduler.wake,
-        notify=outbox.try_send,
-        announcer=announcer,
+    )
+    reminders = RemindersFeature(
+        catalog, store, reminder_settings, on_change=scheduler.wake, admin=event_admin
     )
     feeds = None
     if settings.event_feeds:
+        # aiohttp's client (9 MB, 0.1 s to import) only where feeds are configured.
+        from bot.adapters.calendar_feeds import HttpCalendarFetcher
+
         feeds = FeedPoller(
             settings.event_feeds,
             HttpCalendarFetcher(),
@@ -197,7 +186,8 @@ def build_services(
         visuals=ReportRenderer(content.texts, tz),
         plans=store,
     )
-    team = TeamFeature(store, store, assess)
+    links = StartLinks()
+    team = TeamFeature(store, store, assess, links)
     features: list[Feature] = [
         assess,
         PlanFeature(store, store, content.questionnaires, tz, on_change=scheduler.wake),
@@ -223,7 +213,7 @@ def build_services(
         direct=outbox.send,
         topical=content.knowledge_base.mentions,
     )
-    return Services(dispatcher, scheduler, outbox, reminders, team, feeds)
+    return Services(dispatcher, scheduler, outbox, reminders, team, links, knowledge, feeds)
 
 
 def wire_services(
@@ -251,16 +241,6 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
         log.info("shutting down")
 
 
-def command_menu(texts: Texts, locale: str) -> list[tuple[str, str]]:
-    """Parse the ``commands.list`` text of a locale into (command, description) pairs."""
-    pairs = []
-    for line in texts.get(locale, "commands.list").splitlines():
-        name, _, description = line.partition("–")
-        if name.strip() and description.strip():
-            pairs.append((name.strip(), description.strip()))
-    return pairs
-
-
 def telegram_runner(app: App) -> TelegramRunner | None:
     """Build the Telegram runner when ``TELEGRAM_BOT_TOKEN`` is set."""
     settings = app.settings
@@ -280,14 +260,14 @@ def telegram_runner(app: App) -> TelegramRunner | None:
         webhook_secret=secret.get_secret_value() if secret else None,
         max_rate=settings.telegram_max_rate,
     )
-    texts = app.content.texts
+    menus = app.content.menus
     commands: dict[str | None, list[tuple[str, str]]] = {
-        None: command_menu(texts, texts.default_locale),
-        "pl": command_menu(texts, "pl"),
-        "en": command_menu(texts, "en"),
+        None: menus[app.content.texts.default_locale].pairs()
     }
-
-    return TelegramRunner(config, app.dispatcher.handle, commands, unreachable_marker(app.store))
+    commands.update({locale: menu.pairs() for locale, menu in menus.items()})
+    return TelegramRunner(
+        config, app.dispatcher.handle, commands, app.services.outbox.mark_unreachable
+    )
 
 
 def slack_runner(app: App) -> SlackRunner | None:
@@ -308,7 +288,7 @@ def slack_runner(app: App) -> SlackRunner | None:
     )
     dispatcher = app.dispatcher
     return SlackRunner(
-        config, dispatcher.handle, dispatcher.overview, unreachable_marker(app.store)
+        config, dispatcher.handle, dispatcher.overview, app.services.outbox.mark_unreachable
     )
 
 
@@ -335,7 +315,7 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
             await platforms.enter_async_context(telegram)
             assert telegram.messenger is not None  # noqa: S101 - set on enter
             outbox.register("telegram", telegram.messenger)
-            app.services.team.telegram_username = telegram.username
+            app.services.links.use(telegram.start_link)
         if slack is not None:
             await platforms.enter_async_context(slack)
             outbox.register("slack", slack.messenger)

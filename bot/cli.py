@@ -27,7 +27,6 @@ from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
 from bot.knowledge.editing import changes_patch, changes_report
 from bot.knowledge.freshness import due_items
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
-from bot.knowledge.service import KnowledgeFeature
 from bot.loader import LEXICON_FILE, check_content, load_content, load_knowledge
 from storage.memory import MemoryStorage
 from storage.sqlite import read_content_changes
@@ -168,18 +167,16 @@ async def _ask(settings: Settings, question: str, locale: str | None, *, as_json
     """Answer one question through the dispatcher, as the console chat would print it."""
     content = load_content(settings.content_dir, settings.locale)
     store = MemoryStorage()
-    dispatcher = app.wire_services(content, store, SystemClock(), settings)
+    services = app.build_services(content, store, SystemClock(), settings)
     address = Address("console", "ask", "ask")
     if locale is not None:
         await store.save_user(User(address.user_key, locale, SystemClock().now()))
-        for feature in dispatcher.features:
-            if isinstance(feature, KnowledgeFeature):
-                feature.follow_question_language = False  # --lang overrides detection
-    replies = await dispatcher.handle(Incoming(address, Text(question), private=True))
+        services.knowledge.follow_question_language = False  # --lang overrides detection
+    replies = await services.dispatcher.handle(Incoming(address, Text(question), private=True))
     text, _ = render(replies)
     if not as_json:
         return text.rstrip()
-    hit = KnowledgeFeature(content.knowledge_base).best(question)
+    hit = services.knowledge.best(question)
     result = {
         "card": hit.card.id if hit else None,
         "fact": hit.lead.id if hit and hit.lead else None,

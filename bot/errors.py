@@ -8,7 +8,9 @@
     ├── StorageError           the database misbehaves
     │   ├── StorageUnavailable the database cannot be opened (path, reason)
     │   │   └── DatabaseInUse  another process owns the file (path, pid, host)
-    │   └── DatabaseLost       the file was deleted or replaced while open (path, reason)
+    │   ├── DatabaseLost       the file was deleted or replaced while open (path, reason)
+    │   ├── RecordNotFound     a write names a record that is not stored (kind, id)
+    │   └── DuplicateRecord    a new record's key is taken already (kind, key)
     └── DeliveryError          a platform refused to take a message
         ├── RecipientUnavailable  the user blocked the bot or left (do not retry)
         └── RateLimited           the platform asked us to wait (retry_after seconds)
@@ -99,6 +101,36 @@ class DatabaseLost(StorageError):
         self.path = path
         self.reason = reason
         super().__init__(f"the database file {path} {reason}; nothing more can be stored")
+
+
+class RecordNotFound(StorageError):
+    """A write refers to a record that is not stored (an unknown or erased id).
+
+    Attributes:
+        kind: what kind of record, e.g. ``assessment``.
+        id: the id that names none.
+
+    """
+
+    def __init__(self, kind: str, id: object) -> None:
+        self.kind = kind
+        self.id = id
+        super().__init__(f"no {kind} {id!r} is stored")
+
+
+class DuplicateRecord(StorageError):
+    """A new record's key is taken already; the stored record stays as it was.
+
+    Attributes:
+        kind: what kind of record, e.g. ``code``.
+        key: the key that is taken.
+
+    """
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"a {kind} {key!r} is stored already")
 
 
 class DeliveryError(BotError):

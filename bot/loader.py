@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from bot.assessment.insights import Readiness
 from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import SUPPORTED_LOCALES, Texts
+from bot.core.menu import CommandMenu, read_menu
 from bot.core.records import Event
 from bot.errors import ContentError
 from bot.knowledge.lexicon import lexicon_for
@@ -109,6 +110,8 @@ class Content:
     """Everything loaded from ``content/``."""
 
     texts: Texts
+    #: The command menu of each language (``commands`` in the locale files).
+    menus: Mapping[str, CommandMenu]
     questionnaires: tuple[Questionnaire, ...]
     profile: ProfileSpec
     knowledge_base: KnowledgeBase
@@ -283,8 +286,8 @@ def load_profile(root: Path) -> ProfileSpec:
     return spec
 
 
-def load_texts(root: Path, default_locale: str) -> Texts:
-    """Load and cross-check the locale files."""
+def load_locales(root: Path, default_locale: str) -> tuple[Texts, dict[str, CommandMenu]]:
+    """Load and cross-check the locale files: the texts and each language's command menu."""
     tables: dict[str, Mapping[str, Any]] = {}
     for locale in SUPPORTED_LOCALES:
         path = root / "locales" / f"{locale}.yaml"
@@ -292,7 +295,9 @@ def load_texts(root: Path, default_locale: str) -> Texts:
         if not isinstance(tree, Mapping):
             raise ContentError(display_name(path, root), "", "expected a mapping of keys to texts")
         tables[locale] = tree
-    return Texts(tables, default_locale)
+    texts = Texts(tables, default_locale)
+    menus = {loc: read_menu(tree, f"locales/{loc}.yaml") for loc, tree in tables.items()}
+    return texts, menus
 
 
 def load_content(root: Path, default_locale: str = "pl") -> Content:
@@ -305,8 +310,10 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
     if not root.is_dir():
         raise ContentError(str(root), "", "content directory does not exist")
     _check_unknown_files(root)
+    texts, menus = load_locales(root, default_locale)
     return Content(
-        texts=load_texts(root, default_locale),
+        texts=texts,
+        menus=menus,
         questionnaires=load_questionnaires(root),
         profile=load_profile(root),
         knowledge_base=build_knowledge_base(load_knowledge(root), read_lexicon(root)),
@@ -322,7 +329,7 @@ def check_content(root: Path, default_locale: str = "pl") -> list[ContentError]:
         return [ContentError(str(root), "", "content directory does not exist")]
     checks: list[Callable[[Path], object]] = [
         _check_unknown_files,
-        lambda r: load_texts(r, default_locale),
+        lambda r: load_locales(r, default_locale),
         load_profile,
         load_knowledge,
         load_events,

@@ -21,6 +21,23 @@ def load_object(raw: str) -> dict[str, Any]:
     return dict(_OBJECT.validate_json(raw))
 
 
+def copy_object(data: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a JSON object read back from storage (dicts, lists and scalars only).
+
+    What :func:`load_object` would give for its text, without the text: for records kept in
+    memory, which were parsed from JSON once and are copied for every reader.
+    """
+    return {key: _copy_value(value) for key, value in data.items()}
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_value(item) for item in value]
+    return value  # str, int, float, bool, None: immutable
+
+
 def dump_time(moment: datetime) -> str:
     """Serialise an aware datetime as ISO 8601 in UTC (sortable as text)."""
     if moment.tzinfo is None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import command_menu
 from bot.config import load_settings
 from bot.core.dispatcher import Dispatcher
 from bot.errors import ConfigError
@@ -86,7 +85,7 @@ def test_file_url_follows_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_command_in_the_menus_exists(content: Content, dispatcher: Dispatcher) -> None:
     for locale in ("pl", "en"):
-        menu = command_menu(content.texts, locale)
+        menu = content.menus[locale].pairs()
         assert len(menu) >= 6
         assert {name for name, _ in menu} <= dispatcher.command_names
 

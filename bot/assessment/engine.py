@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.assessment.model import ProfileField, ProfileSpec, Questionnaire
-from bot.core.folding import plain_label
+from bot.core.folding import match_label
 
 MET, NOT_MET, UNKNOWN, SKIPPED = "y", "n", "u", "s"
 FINAL_ANSWERS = frozenset({MET, NOT_MET, UNKNOWN})
@@ -64,11 +64,13 @@ class Problem:
 
 _INTEGER = re.compile(r"\d{1,9}")
 #: One number as people type it: "40", "1 200", "1.200", with thousands grouped.
-_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0.]\d{3})+(?!\d)|\d+")
-#: Words around a number that do not change it: "około 40", "ok. 40", "ca 40", "2018 r.",
-#: "about 40", "40 members". A number with anything else ("40-50", "40 lub 50") is refused.
+_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0.,]\d{3})+(?!\d)|\d+")
+#: Words around a number that do not change it: "około 40", "ok. 40", "ca 40", "od 2018",
+#: "2018 r.", "since 2018", "about 40", "40 members". A number with anything else ("40-50",
+#: "40 lub 50") is refused.
 _APPROXIMATE = re.compile(
-    r"^(?:około|okolo|ok\.?|ca\.?|circa|~|about|approx(?:imately|\.)?|around|roughly)\s*",
+    r"^(?:około|okolo|ok\.?|ca\.?|circa|~|about|approx(?:imately|\.)?|around|roughly|od|w|"
+    r"since|in)\s*",
     re.IGNORECASE,
 )
 #: One word after the number, a unit or "r." for "rok": "2018 r.", "2018r", "40 firm".
@@ -97,10 +99,10 @@ def parse_profile_value(field: ProfileField, raw: str, this_year: int) -> str | 
             return Problem("assess.profile.too_long", (("limit", field.max_length),))
         return text
     if field.kind == "choice":
-        typed = plain_label(text)
-        for option in field.options:
-            if typed in (plain_label(option.label.pl), plain_label(option.label.en)):
-                return option.id
+        for labels in ([o.label.pl for o in field.options], [o.label.en for o in field.options]):
+            chosen = match_label(text, labels)
+            if chosen is not None:
+                return field.options[chosen].id
         return Problem("assess.profile.use_buttons")
     digits = _number_in(text)
     low = field.min if field.min is not None else 0

@@ -70,9 +70,17 @@ class Readiness(_Frozen):
 def recommendations(
     q: Questionnaire, phase: str, codes: Mapping[str, str | None]
 ) -> list[Standard]:
-    """Unmet standards ("no" or "don't know"): obligatory in the phase first, then by area."""
-    unmet = [s for s in q.standards if codes.get(s.id) in (NOT_MET, UNKNOWN)]
-    return sorted(unmet, key=lambda s: (phase not in s.obligatory_in, q.index[s.id]))
+    """What to work on, obligatory in the phase first, then by area.
+
+    Unmet standards ("no" or "don't know") and the obligatory ones with no answer yet.
+    """
+    wanted = [
+        s
+        for s in q.standards
+        if codes.get(s.id) in (NOT_MET, UNKNOWN)
+        or (phase in s.obligatory_in and codes.get(s.id) not in (MET, NOT_MET, UNKNOWN))
+    ]
+    return sorted(wanted, key=lambda s: (phase not in s.obligatory_in, q.index[s.id]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,13 @@ and the field named. The engine is generic over any questionnaire of this shape.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.core.localized import Localized, Source
+from bot.core.localized import Localized, Source, group_digits
 
 PHASE_IDS = ("embryonic", "growth", "maturity")
 __all__ = ["PHASE_IDS", "Localized", "ProfileSpec", "Questionnaire", "Source"]
@@ -179,5 +180,15 @@ class ProfileSpec(_Frozen):
     def shown(self, field_id: str, value: object, locale: str) -> str:
         """A stored profile value as people read it: an option by its label."""
         field = self.field(field_id)
+        if field is not None and field.kind == "integer" and isinstance(value, int):
+            return group_digits(value, locale)
         option = field.option(str(value)) if field is not None else None
         return option.label.get(locale) if option else str(value)
+
+
+class Status(StrEnum):
+    """Where a self-evaluation is (stored as its value in ``AssessmentRecord.status``)."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"

@@ -74,6 +74,14 @@ class PlanFeature(FeatureBase):
         key = "plan.ask_responsible" if "due" in turn.session.data else "plan.ask_due"
         return Reply(turn.t(key, id=sid))
 
+    def _title(self, standard_id: str, locale: str, stored: str) -> str:
+        """The standard's title in the reader's language (the stored one if it is gone)."""
+        for q in self._qs.values():
+            standard = q.standard(standard_id)
+            if standard is not None:
+                return standard.title.get(locale)
+        return stored
+
     async def show(self, turn: Turn) -> list[Reply]:
         """List the open steps with close buttons, and offer to add one."""
         items = await self._plans.list_actions(turn.user.key)
@@ -88,7 +96,7 @@ class PlanFeature(FeatureBase):
                 turn.t(
                     "plan.item",
                     id=item.standard_id,
-                    title=escape(item.title),
+                    title=escape(self._title(item.standard_id, turn.locale, item.title)),
                     responsible=escape(item.responsible),
                     due=local_date(turn.t, item.due_on),
                     late=late,

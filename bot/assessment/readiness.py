@@ -68,8 +68,6 @@ def readiness_reply(
                     ),
                 )
             )
-    if rows:
-        lines += ["", turn.t("readiness.ask")]
     kkk_source, esca_source = rules.kkk.source, rules.esca_bronze.source
     lines += [
         "",
@@ -79,6 +77,8 @@ def readiness_reply(
             esca=f"{source_link(turn.t, esca_source)} · {source_dating(turn.t, esca_source)}",
         ),
     ]
+    if rows:  # last, right above its buttons
+        lines += ["", turn.t("readiness.ask")]
     return Reply("\n".join(lines), buttons=tuple(rows))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.assessment.engine import ANSWER_CODES, MET, NOT_MET, SKIPPED, UNKNOWN, answered_count
-from bot.assessment.model import ProfileField, ProfileSpec, Questionnaire
+from bot.assessment.model import ProfileField, ProfileSpec, Questionnaire, Status
 from bot.assessment.scoring import Score
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
@@ -31,6 +31,11 @@ def payload(record: AssessmentRecord, cursor: str, value: str) -> str:
 def answer_label(turn: Turn, code: str) -> str:
     """Return the label of an answer code (``y``, ``n``, ``u``, ``s``)."""
     return turn.t(f"assess.answer.{code}")
+
+
+def answer_given(turn: Turn, code: str) -> str:
+    """An answer as given ("✅ Spełnia", "Pominięty"), not as its button says ("Pomiń na razie")."""
+    return turn.t("report.answer.s") if code == SKIPPED else answer_label(turn, code)
 
 
 def intro(turn: Turn, q: Questionnaire) -> Reply:
@@ -173,10 +178,16 @@ def phase_question(
     ]
     lines.append(turn.t("assess.phase.note"))
     value = (lambda pid: pid) if cursor == "phase" else (lambda pid: f"phase={pid}")
-    buttons = tuple(
+    buttons: list[tuple[Button, ...]] = [
         (Button(p.title.get(turn.locale), payload(record, cursor, value(p.id))),) for p in q.phases
-    )
-    return Reply("\n".join(lines), buttons=buttons)
+    ]
+    if cursor == "phase":  # in the questionnaire's flow: back to the profile, or stop
+        back = Button(turn.t("assess.button.back"), payload(record, cursor, BACK))
+        cancel = Button(turn.t("assess.button.cancel"), payload(record, cursor, CANCEL))
+        buttons.append((back, cancel))
+    else:
+        buttons.append((Button(turn.t("assess.button.cancel"), payload(record, cursor, "")),))
+    return Reply("\n".join(lines), buttons=tuple(buttons))
 
 
 def standard_question(
@@ -211,10 +222,10 @@ def standard_question(
     ]
     previous = record.baseline.get(standard_id)
     if previous in ANSWER_CODES:
-        lines.append(turn.t("assess.standard.previous", answer=answer_label(turn, previous)))
+        lines.append(turn.t("assess.standard.previous", answer=answer_given(turn, previous)))
     current = answers.get(standard_id)
     if current is not None and current.answer in ANSWER_CODES:
-        lines.append(turn.t("assess.standard.current", answer=answer_label(turn, current.answer)))
+        lines.append(turn.t("assess.standard.current", answer=answer_given(turn, current.answer)))
     if current is not None and current.note:
         lines.append(turn.t("assess.standard.note", note=escape(current.note)))
     codes = {k: v.answer for k, v in answers.items()}
@@ -284,7 +295,7 @@ def report(turn: Turn, record: AssessmentRecord, q: Questionnaire, score: Score)
     in_phase = phase.in_phase.get(loc) if phase else score.phase
     verdict = turn.t(f"assess.report.verdict.{score.verdict}")
     head_key = (
-        "assess.report.final" if record.status == "completed" else "assess.report.preliminary"
+        "assess.report.final" if record.status == Status.COMPLETED else "assess.report.preliminary"
     )
     lines = [
         turn.t(head_key, verdict=verdict),
@@ -327,6 +338,9 @@ def report(turn: Turn, record: AssessmentRecord, q: Questionnaire, score: Score)
             lines.append(
                 turn.t("assess.report.missing_item", id=sid, title=standard.title.get(loc))
             )
+    if score.skipped:
+        count = turn.count("unit.standards", len(score.skipped))
+        lines += ["", turn.t("assess.report.skipped", count=count)]
     lines += ["", turn.t("assess.report.strengths_title")]
     strong = [f"{a.area.id}. {a.area.title.get(loc)}" for a in score.areas if a.fully_met]
     lines.append(
@@ -334,8 +348,6 @@ def report(turn: Turn, record: AssessmentRecord, q: Questionnaire, score: Score)
         if strong
         else turn.t("assess.report.no_strengths")
     )
-    if score.skipped:
-        lines.append(turn.t("assess.report.skipped", count=len(score.skipped)))
     lines += ["", turn.t("assess.report.next_title")]
     optional = ", ".join(score.optional_unmet) or "–"
     lines.append(turn.t(f"assess.report.next.{score.verdict}", optional=optional))

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from bot.assessment.service import COMPLETED, IN_PROGRESS, AssessmentFeature
+from bot.assessment.model import Status
+from bot.assessment.service import AssessmentFeature
 from bot.core.codes import new_code
 from bot.core.events import Reply
 from bot.core.feature import FeatureBase, Handler, Turn
+from bot.core.links import StartLinks
 from bot.core.markup import escape
 from bot.core.ports import AssessmentRecord, AssessmentStore, CollabStore
 from bot.core.records import OneTimeCode
@@ -27,12 +29,16 @@ class TeamFeature(FeatureBase):
     action_prefix = PREFIX
 
     def __init__(
-        self, assessments: AssessmentStore, codes: CollabStore, assess: AssessmentFeature
+        self,
+        assessments: AssessmentStore,
+        codes: CollabStore,
+        assess: AssessmentFeature,
+        links: StartLinks | None = None,
     ) -> None:
         self._assessments = assessments
         self._codes = codes
         self._assess = assess
-        self.telegram_username: str | None = None  # set when Telegram starts, for deep links
+        self._links = links or StartLinks()  # a platform's deep link, when it builds them
 
     def commands(self) -> Mapping[str, Handler]:
         """Return the commands in Polish and English."""
@@ -46,7 +52,7 @@ class TeamFeature(FeatureBase):
         for record in await self._assessments.list_assessments(turn.user.key):
             if (
                 record.team_of is None
-                and record.status in (IN_PROGRESS, COMPLETED)
+                and record.status in (Status.IN_PROGRESS, Status.COMPLETED)
                 and record.phase
             ):
                 return record
@@ -61,11 +67,8 @@ class TeamFeature(FeatureBase):
         await self._codes.create_code(
             OneTimeCode(code, "invite", turn.user.key, turn.now + INVITE_VALID, record.id)
         )
-        if self.telegram_username:
-            link = f"https://t.me/{self.telegram_username}?start={code}"
-            telegram = f"[{link}]({link})"
-        else:
-            telegram = f"/start {code}"
+        link = self._links(code)
+        telegram = f"[{link}]({link})" if link else f"/start {code}"
         return [Reply(turn.t("team.invite", code=code, telegram=telegram))]
 
     async def join(self, turn: Turn) -> list[Reply]:
@@ -81,12 +84,7 @@ class TeamFeature(FeatureBase):
         lead = await self._assessments.get_assessment(redeemed.assessment_id)
         if lead is None:
             return [Reply(turn.t("team.bad_code"))]
-        for record in await self._assessments.list_assessments(turn.user.key):
-            if record.status == IN_PROGRESS:
-                record.status = "abandoned"
-                record.cursor = None
-                record.updated_at = turn.now
-                await self._assessments.update_assessment(record)
+        await self._assess.abandon_current(turn)
         member = await self._assessments.create_assessment(
             turn.user.key, lead.questionnaire_id, lead.questionnaire_version, turn.now
         )

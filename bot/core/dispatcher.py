@@ -24,21 +24,20 @@ from bot.core.events import (
     UserKey,
     private_chat,
 )
-from bot.core.feature import ButtonRows, Feature, FeatureBase, Fit, Handler, Turn, prepend
+from bot.core.feature import ButtonRows, Feature, Fit, Handler, Turn
 from bot.core.folding import fold
-from bot.core.i18n import SUPPORTED_LOCALES, Texts, normalize_locale
+from bot.core.i18n import Texts, normalize_locale
 from bot.core.inputs import (
     COMMAND_NAME,
     Rejection,
     check_payload,
     check_text,
     clean_text,
-    is_number_like,
-    looks_like_question,
 )
 from bot.core.markup import escape
 from bot.core.ordering import KeyedLocks
 from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
+from bot.core.steps import CancelFeature, Detour, back_to, is_idle, mark_active
 from bot.core.throttle import Throttle, Verdict
 from bot.errors import DatabaseLost, DeliveryError
 
@@ -51,43 +50,6 @@ Deliver = Callable[[Address, Sequence[Reply]], Awaitable[None]]
 #: Slack retries within minutes, so two days covers every redelivery.
 UPDATE_MEMORY = timedelta(days=2)
 _PRUNE_EVERY = 1000
-#: A step left for longer than this is not fed the next message: the user is asked first.
-IDLE_AFTER = timedelta(hours=12)
-#: Where the dispatcher notes, in a waiting step's data, when the user last wrote.
-ACTIVE_KEY = "_active"
-#: The commands that leave whatever step waits, in every feature.
-CANCEL_COMMANDS = ("anuluj", "cancel")
-
-
-def _folded_words(texts: Texts, key: str) -> frozenset[str]:
-    """The comma-separated words of ``key`` in every language, folded."""
-    return frozenset(
-        fold(word.strip())
-        for locale in SUPPORTED_LOCALES
-        for word in texts.get(locale, key).split(",")
-        if word.strip()
-    )
-
-
-class _Flow(FeatureBase):
-    """The dispatcher's own commands: ``/anuluj`` (``/cancel``) leaves the waiting step."""
-
-    name = "flow"
-    action_prefix = "f0"
-
-    def __init__(self, owner: Callable[[Turn], Feature | None]) -> None:
-        self._owner = owner
-
-    def commands(self) -> dict[str, Handler]:
-        return dict.fromkeys(CANCEL_COMMANDS, self.cancel)
-
-    async def cancel(self, turn: Turn) -> list[Reply]:
-        """Leave the waiting step through its feature, or say that nothing waits."""
-        owner = self._owner(turn)
-        if owner is None:
-            turn.session.step = None
-            return [turn.menu_reply("flow.nothing_to_cancel")]
-        return await owner.cancel(turn)
 
 
 class Dispatcher:
@@ -114,12 +76,9 @@ class Dispatcher:
         self._sessions = sessions
         self._updates = updates
         self._clock = clock
-        self.features = (*features, _Flow(self._step_owner))
+        self.features = (*features, CancelFeature(self._step_owner))
         self._free_text = free_text
-        #: Whether a text names something the assistant answers about (a known instrument).
-        self._topical = topical or (lambda _text: False)
-        self._interrogatives = _folded_words(texts, "flow.question_words")
-        self._greetings = _folded_words(texts, "home.greeting_words")
+        self._detour = Detour(texts, topical)
         self._max_input_chars = max_input_chars
         self._identities = identities
         self._throttle = throttle
@@ -248,7 +207,7 @@ class Dispatcher:
             reachable = not personal or await self._opens_privately(turn)
             replies = await self._route(turn) if reachable else []
             if turn.session.step is not None:
-                turn.session.data[ACTIVE_KEY] = now.isoformat()
+                mark_active(turn.session, now, before)
             if turn.erased:
                 pass  # everything about the user was just deleted: store nothing more
             elif turn.session != before:
@@ -396,46 +355,22 @@ class Dispatcher:
     async def _step_text(self, turn: Turn, owner: Feature, text: str) -> list[Reply]:
         """Feed a waiting step, unless the text asks something else or comes much later.
 
-        A question (a question mark, a question word first, a known instrument) is answered
-        and the step asked again. After
-        ``IDLE_AFTER`` the step is not fed at all: the text is answered as if nothing waited
-        and the feature offers to go back to where the user was.
+        A question is answered and the step asked again (``Detour.asks`` says what counts).
+        After ``IDLE_AFTER`` the step is not fed at all: the text is answered as if nothing
+        waited and the feature offers to go back to where the user was.
         """
         fit = owner.fit(turn, text)
         if fit is Fit.EXACT:
             return await owner.on_text(turn)
-        if self._idle(turn):
+        if is_idle(turn.session, turn.now):
             paused = await owner.paused(turn)
             turn.session.step = None
             turn.session.data.clear()
             return [*await self._free_text(turn), *([paused] if paused else [])]
-        question = looks_like_question(text, self._interrogatives)
-        topical = not is_number_like(text) and self._topical(text)
-        greeting = fold(text.strip(" !.?,")) in self._greetings
-        # Any text would do for a name: only a question mark, or a question word first about
-        # a known instrument, makes it a question ("Co-Working Klaster" stays a name).
-        asks = greeting or (
-            ("?" in text or (question and topical)) if fit is Fit.FREE else question or topical
-        )
-        if not asks:
+        if not self._detour.asks(text, fit):
             return await owner.on_text(turn)
         return await self._free_text(turn) + await self._back_to(turn, owner)
 
     async def _back_to(self, turn: Turn, owner: Feature) -> list[Reply]:
         """The waiting step's question again, under a line saying we go back to it."""
-        again = await owner.prompt(turn)
-        if not again or turn.session.step is None:
-            return again
-        key = f"flow.back.{turn.session.step.replace('.', '_')}"
-        return prepend(turn.t(key if self.texts.has(key) else "flow.back.default"), again)
-
-    def _idle(self, turn: Turn) -> bool:
-        """Whether the user left the waiting step more than ``IDLE_AFTER`` ago."""
-        stamp = turn.session.data.get(ACTIVE_KEY)
-        if not isinstance(stamp, str):
-            return False
-        try:
-            since = datetime.fromisoformat(stamp)
-        except ValueError:
-            return False
-        return turn.now - since > IDLE_AFTER
+        return back_to(turn, await owner.prompt(turn))

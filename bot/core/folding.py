@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+from collections.abc import Sequence
 
 
 def _strip(text: str) -> str:
@@ -36,3 +38,32 @@ def plain_label(label: str) -> str:
     """
     words = "".join(c if c.isalnum() or c.isspace() else " " for c in label)
     return " ".join(fold(words).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_words(label: str) -> tuple[str, tuple[str, ...]]:
+    plain = plain_label(label)
+    return plain, tuple(plain.split())
+
+
+def match_label(typed: str, labels: Sequence[str]) -> int | None:
+    """Which of ``labels`` a typed text presses: its index, or ``None``.
+
+    The whole label as one would type it ("spelnia" for "✅ Spełnia") wins; otherwise the
+    words typed must stand together in exactly one label ("rozwoju" for "faza rozwoju",
+    "wstecz" for "⬅️ Wstecz"); "nie", in "Nie spełnia" and "Nie wiem", presses nothing.
+    """
+    wanted = plain_label(typed)
+    if not wanted:
+        return None
+    plain = [_plain_words(label) for label in labels]
+    for i, (label, _) in enumerate(plain):
+        if label == wanted:
+            return i
+    words = tuple(wanted.split())
+    found = [
+        i
+        for i, (_, parts) in enumerate(plain)
+        if any(parts[k : k + len(words)] == words for k in range(len(parts) - len(words) + 1))
+    ]
+    return found[0] if len(found) == 1 and len(wanted) >= 4 else None

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.core.events import Command
 from bot.core.folding import fold
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -20,6 +21,24 @@ class Rejection:
 
     key: str
     params: tuple[tuple[str, object], ...] = ()
+
+
+def parse_command(text: str) -> Command | None:
+    """Read a typed ``/name arg1 arg2`` as a command; ``None`` when the text is not one.
+
+    The name is lower-cased and kept as typed otherwise (the dispatcher checks it, so
+    ``/ocena@klaster_bot`` keeps its ``@target`` for the Telegram adapter to judge). A slash
+    with no name after it (``/``, ``/ ``) is not a command: it stays text. One space between
+    the slash and the name is forgiven (``/ ocena``).
+    """
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    words = stripped[1:].split()
+    if not words:
+        return None
+    name, *args = words
+    return Command(name.lower(), tuple(args))
 
 
 def clean_text(text: str) -> str:
@@ -57,13 +76,21 @@ def is_number_like(text: str) -> bool:
     return bool(_NUMBER_LIKE.fullmatch(text.strip()))
 
 
-def looks_like_question(text: str, interrogatives: frozenset[str]) -> bool:
-    """Whether ``text`` plainly asks something: a question mark, or a question word first.
+def question_word(
+    text: str, interrogatives: frozenset[str], fillers: frozenset[tuple[str, ...]] = frozenset()
+) -> str | None:
+    """The question word ``text`` opens with, after fillers ("a", "dzień dobry"), or ``None``.
 
-    ``interrogatives`` are folded question words ("ile", "czy", "jak", "what", …); the
-    folding is the caller's (``bot.core.folding.fold``).
+    "a co to jest KKK" opens with "co"; "Dzień dobry, kiedy nabór" with "kiedy". Words are
+    folded (``bot.core.folding.fold``), as ``interrogatives`` and ``fillers`` must be.
     """
-    if "?" in text:
-        return True
-    words = _WORD.findall(text)
-    return bool(words) and fold(words[0]) in interrogatives
+    words = [fold(w) for w in _WORD.findall(text)]
+    start, moved = 0, True
+    while moved:
+        moved = False
+        for filler in sorted(fillers, key=len, reverse=True):
+            if tuple(words[start : start + len(filler)]) == filler:
+                start += len(filler)
+                moved = True
+                break
+    return words[start] if start < len(words) and words[start] in interrogatives else None

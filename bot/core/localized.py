@@ -74,6 +74,15 @@ def local_date(t: Translate, value: date) -> str:
     )
 
 
+#: How each language groups thousands: "1 200" (a non-breaking space) and "1,200".
+_THOUSANDS = {"pl": "\u00a0", "en": ","}
+
+
+def group_digits(n: int, locale: str) -> str:
+    """``1 200`` in Polish, ``1,200`` in English."""
+    return f"{n:,}".replace(",", _THOUSANDS.get(locale, "\u00a0"))
+
+
 def local_moment(t: Translate, at: datetime, tz: ZoneInfo, *, date_only: bool = False) -> str:
     """``27.05.2026, 10:00`` in Polish, ``27 May 2026, 10:00`` in English, in ``tz``."""
     local = at.astimezone(tz)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from bot.core.events import Address, Reply
 from bot.core.ports import Messenger, UserStore
@@ -35,21 +35,16 @@ class Outbox:
         try:
             await self.send(address, replies)
         except RecipientUnavailable:
-            await unreachable_marker(self._users)(address)
+            await self.mark_unreachable(address)
             return False
         except DeliveryError as exc:
             log.warning("notice to %s failed: %s", address.platform, exc)
             return False
         return True
 
-
-def unreachable_marker(store: UserStore) -> Callable[[Address], Awaitable[None]]:
-    """Return a callback that marks a user inactive after the platform refused delivery."""
-
-    async def mark_unreachable(address: Address) -> None:
-        user = await store.get_user(address.user_key)
+    async def mark_unreachable(self, address: Address) -> None:
+        """Mark the user inactive: the platform refused delivery (they blocked the bot)."""
+        user = await self._users.get_user(address.user_key)
         if user is not None and user.active:
             user.active = False
-            await store.save_user(user)
-
-    return mark_unreachable
+            await self._users.save_user(user)

@@ -1,13 +1,23 @@
 """The seams between the core and the outside: stores, the clock and the messenger.
 
-Each port is a small ``typing.Protocol``. ``storage.memory`` and ``storage.sqlite`` implement
-every store; the adapters implement :class:`Messenger`; :mod:`bot.core.clock` the clock.
+Each store port is a small ``typing.Protocol`` of a few methods; ``storage.memory`` and
+``storage.sqlite`` implement every one, and one contract test class per port
+(``tests/storage/``) holds them to the same answers, ids and errors. The composite ports
+(:class:`AssessmentStore`, :class:`ReminderStore`, :class:`CollabStore`) bundle the narrow
+ones a feature needs together. The adapters implement :class:`Messenger`;
+:mod:`bot.core.clock` the clock. The records the ports exchange live in
+:mod:`bot.core.records`.
+
+Errors: any store method may raise :class:`bot.errors.StorageError` when the database fails
+(:class:`bot.errors.DatabaseLost` once its file is gone), and a value the schema refuses
+(an unknown status or kind) raises :class:`bot.errors.StorageError` too; a raw driver
+exception never leaves a store. The "Raises" sections name only what a caller can meet
+with a healthy database. Every write is committed when its call returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -22,27 +32,12 @@ from bot.core.records import (
     Subscription,
 )
 
-
-@dataclass(slots=True)
-class User:
-    """A person we have met: their platform identity, chosen language and first contact."""
-
-    key: UserKey
-    locale: str
-    created_at: datetime
-    active: bool = True
-
-
-@dataclass(slots=True)
-class SessionState:
-    """Where a user is in a conversation.
-
-    ``step`` names the feature step waiting for free text (``None`` when nothing waits);
-    ``data`` holds that step's JSON-serialisable scratch values.
-    """
-
-    step: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+# Records that the ports' users have always imported from here.
+from bot.core.records import AnswerRecord as AnswerRecord
+from bot.core.records import AssessmentRecord as AssessmentRecord
+from bot.core.records import FeedResponse as FeedResponse
+from bot.core.records import SessionState as SessionState
+from bot.core.records import User as User
 
 
 class UserStore(Protocol):
@@ -53,7 +48,7 @@ class UserStore(Protocol):
         ...
 
     async def save_user(self, user: User) -> None:
-        """Insert the user or update their locale and ``active`` flag; committed on return."""
+        """Insert the user or update their locale and ``active`` flag (first contact stays)."""
         ...
 
 
@@ -61,11 +56,16 @@ class SessionStore(Protocol):
     """Conversation state, one per user."""
 
     async def load_session(self, key: UserKey) -> SessionState:
-        """Return the user's state, or an empty :class:`SessionState` when there is none."""
+        """Return a copy of the user's state, or an empty :class:`SessionState` when none."""
         ...
 
     async def save_session(self, key: UserKey, state: SessionState) -> None:
-        """Replace the user's state; committed when this returns (before any reply is sent)."""
+        """Replace the user's state; committed when this returns (before any reply is sent).
+
+        Raises:
+            TypeError: ``state.data`` holds a value JSON cannot (nothing is stored).
+
+        """
         ...
 
 
@@ -85,65 +85,8 @@ class UpdateLog(Protocol):
         ...
 
 
-class Clock(Protocol):
-    """The current time, controllable in tests."""
-
-    def now(self) -> datetime:
-        """Return the current time as an aware UTC datetime."""
-        ...
-
-
-class Messenger(Protocol):
-    """Sends replies to an address outside a request (reminders, broadcasts)."""
-
-    async def send(self, address: Address, replies: Sequence[Reply]) -> None:
-        """Deliver ``replies`` in order.
-
-        Raises:
-            bot.errors.RecipientUnavailable: the user blocked the bot or is gone.
-            bot.errors.RateLimited: the platform asked us to wait.
-
-        """
-        ...
-
-
-@dataclass(slots=True)
-class AssessmentRecord:
-    """One self-evaluation of one owner over one questionnaire.
-
-    ``status`` is ``in_progress``, ``completed`` or ``abandoned``. ``cursor`` names the
-    question on screen (a profile field id, ``"phase"``, a standard id, or ``None``), so a
-    button from any other question is recognised as stale. ``baseline`` holds the answers of
-    a previous assessment copied for review (standard id -> answer code).
-    """
-
-    id: int
-    owner: UserKey
-    questionnaire_id: str
-    questionnaire_version: str
-    status: str
-    created_at: datetime
-    updated_at: datetime
-    phase: str | None = None
-    profile: dict[str, Any] = field(default_factory=dict)
-    cursor: str | None = None
-    baseline: dict[str, str] = field(default_factory=dict)
-    completed_at: datetime | None = None
-    team_of: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRecord:
-    """The answer to one standard: code ``y``/``n``/``u``/``s`` (or ``None``) and a note."""
-
-    standard_id: str
-    answer: str | None
-    note: str
-    answered_at: datetime
-
-
-class AssessmentStore(Protocol):
-    """Assessments and their answers; every write is committed when the call returns."""
+class AssessmentRecords(Protocol):
+    """Assessments; ids are never reused, not even after their owner's data is erased."""
 
     async def create_assessment(
         self, owner: UserKey, questionnaire_id: str, version: str, now: datetime
@@ -152,7 +95,7 @@ class AssessmentStore(Protocol):
         ...
 
     async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
-        """Return the assessment, or ``None`` if there is no such id."""
+        """Return a copy of the assessment, or ``None`` if there is no such id."""
         ...
 
     async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
@@ -160,19 +103,33 @@ class AssessmentStore(Protocol):
         ...
 
     async def update_assessment(self, record: AssessmentRecord) -> None:
-        """Store every field of ``record`` except ``id``, ``owner`` and ``created_at``."""
+        """Store every field of ``record`` except ``id``, ``owner`` and ``created_at``.
+
+        Raises:
+            bot.errors.RecordNotFound: no assessment has ``record.id`` (nothing is stored).
+
+        """
         ...
 
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments joined to a coordinator's one (empty when none)."""
         ...
 
+
+class AnswerStore(Protocol):
+    """The answers of an assessment, by standard id."""
+
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
-        """Return the answers by standard id (empty when none)."""
+        """Return the answers by standard id (empty when none or no such assessment)."""
         ...
 
     async def save_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
-        """Insert or replace the answer to ``answer.standard_id``."""
+        """Insert or replace the answer to ``answer.standard_id``.
+
+        Raises:
+            bot.errors.RecordNotFound: no assessment has ``assessment_id`` (nothing stored).
+
+        """
         ...
 
     async def record_answer(self, record: AssessmentRecord, answer: AnswerRecord) -> None:
@@ -180,6 +137,10 @@ class AssessmentStore(Protocol):
 
         An answer and the question it moves the assessment on to are one step; a crash
         between the two would resume at a question already answered.
+
+        Raises:
+            bot.errors.RecordNotFound: no assessment has ``record.id`` (nothing is stored).
+
         """
         ...
 
@@ -188,16 +149,27 @@ class AssessmentStore(Protocol):
         ...
 
 
-class ReminderStore(Protocol):
-    """Admin events, subscriptions, the delivery ledger and per-user reminder settings."""
+class AssessmentStore(AssessmentRecords, AnswerStore, Protocol):
+    """Assessments and their answers, as the assessment feature uses them."""
+
+
+class EventStore(Protocol):
+    """Events added by administrators or read from calendar feeds."""
 
     async def save_event(self, event: Event) -> None:
-        """Insert or replace an admin event (``cancelled`` included)."""
+        """Insert or replace an event by id (``cancelled`` included).
+
+        It is read back with ``origin`` ``feed`` when it has a ``feed``, else ``admin``.
+        """
         ...
 
     async def list_admin_events(self) -> list[Event]:
-        """Return every admin event, cancelled ones included (empty list when none)."""
+        """Return every stored event by start and id, cancelled ones included."""
         ...
+
+
+class SubscriptionStore(Protocol):
+    """Who wants reminders of what; ids are never reused after a removal."""
 
     async def add_subscription(
         self,
@@ -208,11 +180,15 @@ class ReminderStore(Protocol):
         region: str | None,
         now: datetime,
     ) -> Subscription:
-        """Subscribe; an identical existing subscription is returned instead of a copy."""
+        """Subscribe; an identical existing subscription is returned instead of a copy.
+
+        Only ``address.chat_id`` is kept: the subscription is delivered on the owner's
+        platform, to the owner, in that chat.
+        """
         ...
 
     async def list_subscriptions(self, owner: UserKey | None = None) -> list[Subscription]:
-        """Return the owner's subscriptions, or everyone's when ``owner`` is ``None``."""
+        """Return the owner's subscriptions (everyone's for ``None``), oldest first."""
         ...
 
     async def remove_subscription(self, owner: UserKey, subscription_id: int) -> bool:
@@ -220,16 +196,28 @@ class ReminderStore(Protocol):
         ...
 
     async def remove_subscriptions(self, owner: UserKey) -> int:
-        """Remove all of the owner's subscriptions (a user who blocked the bot)."""
+        """Remove all of the owner's subscriptions (a user who blocked the bot); how many."""
         ...
 
-    async def claim_delivery(self, key: str, at: datetime) -> bool:
-        """Record a reminder as delivered; ``False`` when it already was (send nothing)."""
+
+class DeliveryLedger(Protocol):
+    """What was sent already: each (key, owner) once, across restarts.
+
+    ``owner`` names the person a delivery went to, so erasing their data erases its rows
+    too; ``None`` for a delivery that belongs to nobody's data. The key is opaque here.
+    """
+
+    async def claim_delivery(self, key: str, at: datetime, owner: UserKey | None = None) -> bool:
+        """Record a delivery as made; ``False`` when it already was (send nothing)."""
         ...
 
-    async def release_delivery(self, key: str) -> None:
-        """Undo a claim whose sending failed for a reason worth retrying."""
+    async def release_delivery(self, key: str, owner: UserKey | None = None) -> None:
+        """Undo a claim whose sending failed for a reason worth retrying (none: no-op)."""
         ...
+
+
+class ReminderPrefs(Protocol):
+    """Per-person reminder settings: offsets, status dates and renewal days."""
 
     async def get_offsets(self, owner: UserKey) -> tuple[int, ...] | None:
         """Return the owner's reminder offsets in minutes, or ``None`` for the default."""
@@ -250,7 +238,7 @@ class ReminderStore(Protocol):
         """Store (or with ``None`` forget) when the owner's cluster got a status.
 
         ``at`` is when the user gave it (``StatusDate.set_at``); a new date clears the
-        renewal reminder.
+        renewal reminder. Only ``address.chat_id`` is kept, as for subscriptions.
         """
         ...
 
@@ -262,27 +250,45 @@ class ReminderStore(Protocol):
         ...
 
     async def list_status_dates(self) -> list[StatusDate]:
-        """Return every stored status date."""
+        """Return every stored status date, by owner and kind."""
         ...
 
 
-class CollabStore(Protocol):
-    """Action plans, one-time codes and linked accounts."""
+class ReminderStore(EventStore, SubscriptionStore, DeliveryLedger, ReminderPrefs, Protocol):
+    """Events, subscriptions, the delivery ledger and reminder settings together."""
+
+
+class ActionPlanStore(Protocol):
+    """Steps of action plans; ids are never reused."""
 
     async def add_action(self, item: ActionItem) -> ActionItem:
         """Store a new action item (its ``id`` is assigned) and return it."""
         ...
 
-    async def list_actions(self, owner: UserKey | None = None) -> list[ActionItem]:
-        """Return the owner's open items (everyone's when ``owner`` is ``None``), by due date."""
+    async def list_actions(
+        self, owner: UserKey | None = None, *, include_done: bool = False
+    ) -> list[ActionItem]:
+        """Return the owner's (everyone's for ``None``) open items by due date and id.
+
+        ``include_done`` adds the closed ones (a data export).
+        """
         ...
 
     async def close_action(self, owner: UserKey, item_id: int, at: datetime) -> bool:
         """Mark the owner's item done; ``False`` when it is not theirs or already closed."""
         ...
 
+
+class CodeStore(Protocol):
+    """One-time codes: team invitations and account links."""
+
     async def create_code(self, code: OneTimeCode) -> None:
-        """Store a new one-time code."""
+        """Store a new one-time code.
+
+        Raises:
+            bot.errors.DuplicateRecord: the code exists already (the stored one stays).
+
+        """
         ...
 
     async def redeem_code(
@@ -294,8 +300,12 @@ class CollabStore(Protocol):
         """
         ...
 
+
+class IdentityLinks(Protocol):
+    """Accounts that act as another identity (one person on two platforms)."""
+
     async def link_identity(self, alias: UserKey, canonical: UserKey, at: datetime) -> None:
-        """Make ``alias`` act as ``canonical`` from now on."""
+        """Make ``alias`` act as ``canonical`` from now on (replacing an earlier link)."""
         ...
 
     async def canonical(self, key: UserKey) -> UserKey | None:
@@ -307,19 +317,26 @@ class CollabStore(Protocol):
         ...
 
     async def list_aliases(self, canonical: UserKey) -> list[UserKey]:
-        """Return the accounts linked to ``canonical`` (empty list when none)."""
+        """Return the accounts linked to ``canonical`` in the order they were linked."""
         ...
+
+
+class CollabStore(ActionPlanStore, CodeStore, IdentityLinks, Protocol):
+    """Action plans, one-time codes and linked accounts together."""
 
 
 class PrivacyStore(Protocol):
     """Everything stored about one person, to hand over or erase."""
 
     async def export_user(self, key: UserKey) -> dict[str, Any]:
-        """Return all data stored about ``key`` as JSON-ready values (empty dict when none)."""
+        """Return all data stored about ``key`` as JSON-ready values (empty dict when none).
+
+        Every store returns the same export for the same data (``storage.export``).
+        """
         ...
 
     async def delete_user(self, key: UserKey) -> None:
-        """Erase everything stored about ``key`` (and accounts linked to it)."""
+        """Erase everything stored about ``key`` (and accounts linked to it) at once."""
         ...
 
 
@@ -343,24 +360,30 @@ class FeedStore(Protocol):
         ...
 
     async def save_feed(self, state: FeedState) -> None:
-        """Insert or replace the state of ``state.url``; committed on return."""
+        """Insert or replace the state of ``state.url``."""
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class FeedResponse:
-    """One answer of a calendar server.
+class Clock(Protocol):
+    """The current time, controllable in tests."""
 
-    ``status`` 200 carries ``body``; 304 means "not modified". ``problem`` names why there
-    is nothing to use (``http`` with the status, ``timeout``, ``network``, ``too_big``,
-    ``scheme``); it is ``None`` for 200 and 304.
-    """
+    def now(self) -> datetime:
+        """Return the current time as an aware UTC datetime."""
+        ...
 
-    status: int
-    body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
-    problem: str | None = None
+
+class Messenger(Protocol):
+    """Sends replies to an address outside a request (reminders, broadcasts)."""
+
+    async def send(self, address: Address, replies: Sequence[Reply]) -> None:
+        """Deliver ``replies`` in order.
+
+        Raises:
+            bot.errors.RecipientUnavailable: the user blocked the bot or is gone.
+            bot.errors.RateLimited: the platform asked us to wait.
+
+        """
+        ...
 
 
 class CalendarFetcher(Protocol):

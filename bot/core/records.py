@@ -1,11 +1,69 @@
-"""Records shared by the reminders feature and storage: events, subscriptions, status dates."""
+"""Records the features and storage exchange through the ports (see :mod:`bot.core.ports`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from bot.core.events import Address, UserKey
+
+
+@dataclass(slots=True)
+class User:
+    """A person we have met: their platform identity, chosen language and first contact."""
+
+    key: UserKey
+    locale: str
+    created_at: datetime
+    active: bool = True
+
+
+@dataclass(slots=True)
+class SessionState:
+    """Where a user is in a conversation.
+
+    ``step`` names the feature step waiting for free text (``None`` when nothing waits);
+    ``data`` holds that step's JSON-serialisable scratch values.
+    """
+
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class AssessmentRecord:
+    """One self-evaluation of one owner over one questionnaire.
+
+    ``status`` is ``in_progress``, ``completed`` or ``abandoned``. ``cursor`` names the
+    question on screen (a profile field id, ``"phase"``, a standard id, or ``None``), so a
+    button from any other question is recognised as stale. ``baseline`` holds the answers of
+    a previous assessment copied for review (standard id -> answer code).
+    """
+
+    id: int
+    owner: UserKey
+    questionnaire_id: str
+    questionnaire_version: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    phase: str | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+    cursor: str | None = None
+    baseline: dict[str, str] = field(default_factory=dict)
+    completed_at: datetime | None = None
+    team_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """The answer to one standard: code ``y``/``n``/``u``/``s`` (or ``None``) and a note."""
+
+    standard_id: str
+    answer: str | None
+    note: str
+    answered_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +205,19 @@ class FeedState:
     failing_since: datetime | None = None
     problem: str | None = None
     next_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResponse:
+    """One answer of a calendar server.
+
+    ``status`` 200 carries ``body``; 304 means "not modified". ``problem`` names why there
+    is nothing to use (``http`` with the status, ``timeout``, ``network``, ``too_big``,
+    ``scheme``); it is ``None`` for 200 and 304.
+    """
+
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    problem: str | None = None

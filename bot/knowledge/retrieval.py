@@ -31,8 +31,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
 from bot.knowledge.documents import card_texts, fact_texts
@@ -42,44 +40,26 @@ from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names, Phrase
 from bot.knowledge.text import Analyzer, Token, asking_sentence
+from bot.knowledge.tuning import (
+    CARD_EXAMPLE,
+    CARD_POOL,
+    CONTACT,
+    CONTEXT_SHARE,
+    FACT_WEIGHT,
+    INFO_CACHE,
+    MAX_MISSED,
+    MIN_EXPLAINED,
+    NUMBER_WEIGHT,
+    OUTSIDE,
+    OUTSIDE_MARGIN,
+    PENALTY_POWER,
+    PHRASE_WEIGHT,
+    PREFIX_SHARE,
+    QUANTITY_INFO,
+    TITLE_WEIGHT,
+)
+from bot.knowledge.typos import Typos
 from bot.knowledge.wordinfo import WordInfo
-
-TYPO_CUTOFF = 84
-#: How many words' general-language weights are remembered between questions.
-INFO_CACHE = 20_000
-#: The card that says where to ask.
-CONTACT = "contact"
-#: An unexplained word counts against the answer by its weight times its rarity in the
-#: language to this power (0: as much as it weighs; 1: common words hardly at all).
-PENALTY_POWER = 1.0
-#: How many of the question's unexplained words (the most telling) count against an answer.
-MAX_MISSED = 3
-#: How much the unexplained words of the sentences around the one that asks count.
-CONTEXT_SHARE = 0.3
-#: Question words found in a card's title count this much more than words in its body.
-TITLE_WEIGHT = 3.0
-#: A whole alias of two or more words found in the question adds its weight this many times.
-PHRASE_WEIGHT = 0.5
-#: An instrument number ("2.3.3", "2.17") names the instrument: it counts this much more
-#: than a rare word.
-NUMBER_WEIGHT = 2.0
-#: A number that names no instrument (a year, an amount) weighs as a middling word.
-QUANTITY_INFO = 0.4
-#: The weight of explained words below which a question is not clearly about our topic.
-MIN_EXPLAINED = 2.5
-#: How much the fact's fit adds to the card's score when choosing among the best cards.
-FACT_WEIGHT = 0.6
-#: How many of the best cards compete on their facts.
-CARD_POOL = 3
-#: How much a card's closest example question adds to its score.
-CARD_EXAMPLE = 0.5
-#: How much a question word counts as explained when only its first letters match.
-PREFIX_SHARE = 0.5
-#: Questions outside our topics are indexed as examples of this (no card's id is empty).
-OUTSIDE = ""
-#: A question that resembles the questions outside our topics by this much more than the
-#: card's own examples is refused, however many of its words the card has.
-OUTSIDE_MARGIN = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +165,9 @@ class KnowledgeBase:
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._n_cards = len(self._index)
-        # Only word lemmas are candidates for typo correction, not numbers or prefixes.
-        self._vocabulary = sorted(t for t in card_df if t.isalpha())
+        written = (text for card in content.cards for part in card_texts(card) for text in part)
+        forms = (token for text in written for token in analyzer.tokens(text))
+        self._typos = Typos(forms, card_df, words.zipf)
 
     def mentions(self, text: str) -> bool:
         """Whether ``text`` names one of our instruments ("KKK", "ESCA", "2.3.3", "Smart UP")."""
@@ -259,20 +240,7 @@ class KnowledgeBase:
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
-        fixed = []
-        for token in tokens:
-            if token.main in self._card_df or token.is_number:
-                fixed.append(token)
-                continue
-            if len(token.main) >= 5 and self.words.zipf(token.surface) < 3.5:
-                best = process.extractOne(
-                    token.main, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-                )
-                if best is not None:
-                    fixed.append(Token(token.surface, (best[0], *token.terms)))
-                    continue
-            fixed.append(token)
-        return fixed
+        return self._typos.correct(tokens)
 
     def plain(self, question: str) -> str:
         """The question without greetings and framing ("Dzień dobry, mam pytanie: …")."""

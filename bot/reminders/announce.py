@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.events import Address, Button, Reply
+from bot.core.events import Button, Reply
 from bot.core.i18n import Texts
-from bot.core.ports import ReminderStore, UserStore
+from bot.core.ports import DeliveryLedger
 from bot.core.records import Event, Subscription
 from bot.reminders import render
+from bot.reminders.audience import Audience, Send
 from bot.reminders.limits import each_shown
-from bot.reminders.render import PREFIX, event_card
+from bot.reminders.render import PREFIX, cancelled_notice, event_card, moved_notice
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[Address, Sequence[Reply]], Awaitable[bool]]
 #: Up to this many new events at once get a message each; more, one message listing them.
 MAX_CARDS = 3
 
@@ -42,10 +42,10 @@ class Announcer:
     """Tells subscribers about events: new ones to the watchers, changes to the subscribed."""
 
     def __init__(
-        self, store: ReminderStore, users: UserStore, texts: Texts, tz: ZoneInfo, send: Send
+        self, ledger: DeliveryLedger, audience: Audience, texts: Texts, tz: ZoneInfo, send: Send
     ) -> None:
-        self._store = store
-        self._users = users
+        self._ledger = ledger
+        self._audience = audience
         self._texts = texts
         self._tz = tz
         self._send = send
@@ -55,13 +55,12 @@ class Announcer:
         fresh = [e for e in events if not e.cancelled and e.starts_at > now]
         if not fresh:
             return 0
-        watchers = [s for s in await self._store.list_subscriptions() if s.kind == "new"]
         told = 0
-        for sub in _one_each(watchers):
+        for sub in await self._audience.watchers():
             unseen = [e for e in fresh if await self._claim(f"new|{e.id}", sub, now)]
             if not unseen:
                 continue
-            locale = await self._locale(sub)
+            locale = await self._audience.locale_of(sub)
             if await self._send(sub.address, self._new_replies(locale, unseen)):
                 told += 1
         return told
@@ -89,15 +88,7 @@ class Announcer:
         key = f"moved|{new.id}|{fingerprint(old)}>{fingerprint(new)}"
 
         def notice(locale: str) -> list[Reply]:
-            place = f", {render.field(new.place)}" if new.place else ""
-            text = self._texts.get(
-                locale,
-                "reminders.moved_notice",
-                title=render.title(new, locale),
-                when=render.when(new, self._texts.translator(locale), self._tz),
-                place=place,
-            )
-            return [Reply(text)]
+            return [moved_notice(self._texts, locale, new, self._tz)]
 
         return await self._tell_subscribers(new, key, notice, now)
 
@@ -105,26 +96,19 @@ class Announcer:
         """Tell the event's subscribers it was cancelled (once)."""
 
         def notice(locale: str) -> list[Reply]:
-            text = self._texts.get(
-                locale,
-                "reminders.cancelled_notice",
-                title=render.title(event, locale),
-                when=render.when(event, self._texts.translator(locale), self._tz),
-            )
-            return [Reply(text)]
+            return [cancelled_notice(self._texts, locale, event, self._tz)]
 
         return await self._tell_subscribers(event, f"cancelled|{event.id}", notice, now)
 
     async def _tell_subscribers(
         self, event: Event, key: str, replies_for: Callable[[str], list[Reply]], now: datetime
     ) -> int:
-        subs = [s for s in await self._store.list_subscriptions() if s.matches(event)]
         told = 0
-        for sub in _one_each(subs):
+        for sub in await self._audience.of_event(event):
             if not await self._claim(key, sub, now):
                 continue
             try:
-                replies = replies_for(await self._locale(sub))
+                replies = replies_for(await self._audience.locale_of(sub))
             except Exception as exc:  # an event no text can show: tell nobody, go on
                 log.warning("a notice about event %s cannot be written: %s", event.id, exc)
                 return told
@@ -133,17 +117,5 @@ class Announcer:
         return told
 
     async def _claim(self, key: str, sub: Subscription, now: datetime) -> bool:
-        # "|owner|" inside the key: erasing a person's data finds their ledger rows.
-        return await self._store.claim_delivery(f"{key}|{sub.owner}|", now)
-
-    async def _locale(self, sub: Subscription) -> str:
-        user = await self._users.get_user(sub.owner)
-        return user.locale if user else self._texts.default_locale
-
-
-def _one_each(subs: Sequence[Subscription]) -> list[Subscription]:
-    """One subscription per person (a person may hold several that match)."""
-    seen: dict[object, Subscription] = {}
-    for sub in subs:
-        seen.setdefault(sub.owner, sub)
-    return list(seen.values())
+        # The owner column lets erasing a person's data find the row; the key stays as before.
+        return await self._ledger.claim_delivery(f"{key}|{sub.owner}|", now, owner=sub.owner)

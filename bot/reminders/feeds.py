@@ -28,7 +28,8 @@ from bot.core.localized import local_moment
 from bot.core.markup import escape
 from bot.core.ports import CalendarFetcher, Clock, FeedStore, ReminderStore, UserStore
 from bot.core.records import Event, FeedState
-from bot.reminders.announce import Announcer, Send, moved
+from bot.reminders.announce import Announcer, moved
+from bot.reminders.audience import Send
 from bot.reminders.ics import IcsError, from_ics
 from bot.reminders.limits import clip
 
@@ -247,7 +248,8 @@ class FeedPoller:
     async def _tell_admins(self, key: str, now: datetime, text_key: str, **params: object) -> None:
         """Send each administrator ``text_key`` once for ``key`` (across restarts)."""
         for address in self._admins:
-            if not await self._store.claim_delivery(f"{key}|{address.user_key}|", now):
+            owner = address.user_key
+            if not await self._store.claim_delivery(f"{key}|{owner}|", now, owner):
                 continue
             user = await self._users.get_user(address.user_key)
             locale = user.locale if user else self._texts.default_locale

@@ -12,7 +12,6 @@ from bot.core.localized import Translate, local_moment
 from bot.core.markup import escape
 from bot.core.records import Event
 from bot.reminders.limits import MAX_FIELD, MAX_TITLE, clip, safe_url
-from bot.reminders.schedule import format_offset
 
 PREFIX = "r1"
 
@@ -30,11 +29,6 @@ def title(event: Event, locale: str) -> str:
 def field(text: str) -> str:
     """Return a place or organiser, escaped, never longer than the chat flow allows."""
     return escape(clip(text, MAX_FIELD))
-
-
-def offsets_text(offsets: tuple[int, ...]) -> str:
-    """Write offsets as ``7d, 1d, 2h`` (the notation one types; for input hints)."""
-    return ", ".join(format_offset(o) for o in offsets)
 
 
 def offsets_words(turn: Turn, offsets: tuple[int, ...]) -> str:
@@ -128,3 +122,29 @@ def reminder_reply(texts: Texts, locale: str, event: Event, offset: int, tz: Zon
     if url:
         rows.append((Button(texts.get(locale, "reminders.button.link"), url=url),))
     return Reply(text, buttons=tuple(rows))
+
+
+def moved_notice(texts: Texts, locale: str, event: Event, tz: ZoneInfo) -> Reply:
+    """Tell a subscriber an event's new time or place (an administrator's change or a feed's)."""
+    place = f", {field(event.place)}" if event.place else ""
+    return Reply(
+        texts.get(
+            locale,
+            "reminders.moved_notice",
+            title=title(event, locale),
+            when=when(event, texts.translator(locale), tz),
+            place=place,
+        )
+    )
+
+
+def cancelled_notice(texts: Texts, locale: str, event: Event, tz: ZoneInfo) -> Reply:
+    """Tell a subscriber an event was cancelled."""
+    return Reply(
+        texts.get(
+            locale,
+            "reminders.cancelled_notice",
+            title=title(event, locale),
+            when=when(event, texts.translator(locale), tz),
+        )
+    )

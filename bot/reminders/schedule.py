@@ -41,6 +41,13 @@ _UNIT_STARTS = (
 #: Words between offsets that say nothing: "3 dni i 1 dzień przed", "2 days and 1 hour before".
 _FILLER = frozenset({"i", "oraz", "and", "przed", "before", "wczesniej", "earlier", "na"})
 _PART = re.compile(r"(\d{1,4})?\s*([a-z]+)")
+#: Numbers written as words ("dwa dni", "two weeks", "a day"), folded.
+_NUMBER_WORDS = {
+    "jeden": 1, "jedna": 1, "jedno": 1, "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4,
+    "piec": 5, "szesc": 6, "siedem": 7, "osiem": 8, "dziewiec": 9, "dziesiec": 10,
+    "czternascie": 14, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fourteen": 14,
+}  # fmt: skip
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
@@ -55,7 +62,8 @@ def parse_offsets(text: str) -> tuple[int, ...]:
 
     """
     words = fold(text).replace(",", " ").replace(";", " ").split()
-    rest = " ".join(w for w in words if w not in _FILLER)
+    words = [str(_NUMBER_WORDS.get(w, w)) for w in words if w not in _FILLER]
+    rest = " ".join(words)
     minutes = set()
     position = 0
     while position < len(rest):

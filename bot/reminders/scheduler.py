@@ -96,7 +96,7 @@ class ReminderScheduler:
             event = self._events.get(reminder.event_id)
             if event is None or event.cancelled or event.starts_at <= now:
                 continue  # the event started or was cancelled meanwhile: drop it
-            if not await self._store.claim_delivery(reminder.key, now):
+            if not await self._store.claim_delivery(reminder.key, now, reminder.owner):
                 continue  # already sent, maybe before a restart
             try:
                 await self._deliver(reminder, event)
@@ -111,7 +111,7 @@ class ReminderScheduler:
                 self._plan = None
             except DeliveryError as exc:
                 log.warning("reminder to %s failed, will retry: %s", reminder.owner, exc)
-                await self._store.release_delivery(reminder.key)
+                await self._store.release_delivery(reminder.key, reminder.owner)
             except Exception as exc:  # e.g. a stored event no text can show: skip it, go on
                 log.warning(
                     "reminder for event %s cannot be sent; skipped: %s",

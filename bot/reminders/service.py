@@ -2,51 +2,39 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Mapping, Sequence
 
-from bot.core.events import Action, Address, Button, Command, Document, FileUpload, Reply, Text
+from bot.core.events import Action, Button, Command, Document, Reply, Text, button_label
 from bot.core.feature import FeatureBase, Handler, Turn
-from bot.core.i18n import Texts
 from bot.core.markup import escape
-from bot.core.ports import ReminderStore, UserStore
+from bot.core.ports import ReminderStore
 from bot.core.records import Event, Subscription
 from bot.reminders import render
-from bot.reminders.announce import Announcer
+from bot.reminders.admin import STEP as STEP_ADMIN
+from bot.reminders.admin import EventAdmin
 from bot.reminders.catalog import STATUS_KINDS, EventCatalog
 from bot.reminders.ics import to_ics
 from bot.reminders.limits import each_shown
 from bot.reminders.model import CATEGORIES, REGIONS
-from bot.reminders.render import PREFIX, event_reply, offsets_text, offsets_words, region_in
+from bot.reminders.render import PREFIX, event_reply, offsets_words, region_in
 from bot.reminders.schedule import parse_offsets
+from bot.reminders.settings import ReminderSettings
 from bot.reminders.status import STEP_STATUS, StatusFlow
 
-log = logging.getLogger(__name__)
-
 STEP_OFFSETS = "remind.offsets"
-STEP_ADMIN = "remind.admin"
 MAX_LISTED = 10
 #: Past events shown when nothing is coming up.
 RECENT_PAST = 3
 #: Commands whose answer may be shown in a group (the others are personal).
 SHARED_COMMANDS = frozenset({"wydarzenia", "events"})
 
-Notify = Callable[[Address, Sequence[Reply]], Awaitable[bool]]
-
-
-@dataclass(slots=True)
-class ReminderSettings:
-    """Deployment settings the feature needs."""
-
-    tz: ZoneInfo
-    default_offsets: tuple[int, ...]
-    admins: frozenset[str]
-
 
 class RemindersFeature(FeatureBase):
-    """``/wydarzenia``, ``/przypomnienia``, ``/admin`` and their buttons."""
+    """``/wydarzenia``, ``/przypomnienia`` and their buttons; ``/admin`` is passed on.
+
+    The administrators' flows are their own object (:class:`EventAdmin`, given to this one);
+    this feature only hands it its command, its buttons (``r1:adm:…``) and its step's answers.
+    """
 
     name = "remind"
     action_prefix = PREFIX
@@ -56,24 +44,15 @@ class RemindersFeature(FeatureBase):
         catalog: EventCatalog,
         store: ReminderStore,
         settings: ReminderSettings,
-        users: UserStore,
-        texts: Texts,
         on_change: Callable[[], None],
-        notify: Notify | None = None,
-        announcer: Announcer | None = None,
+        admin: EventAdmin,
     ) -> None:
-        from bot.reminders.admin import AdminFlow
-
         self.catalog = catalog
         self.store = store
         self.settings = settings
         self.on_change = on_change
-        self.notify = notify
-        self._users = users
-        self.texts = texts
-        self.admin = AdminFlow(self)
-        self.status = StatusFlow(self)
-        self.announcer = announcer
+        self.admin = admin
+        self.status = StatusFlow(store, settings.tz, on_change)
 
     # -- Feature protocol -------------------------------------------------------------------
 
@@ -114,7 +93,7 @@ class RemindersFeature(FeatureBase):
         if step == STEP_STATUS:
             return [self.status.prompt(turn, str(turn.session.data.get("kind", "kkk")))]
         if step == STEP_ADMIN:
-            return self.admin.prompt(turn)
+            return await self.admin.prompt(turn)
         return []
 
     async def on_text(self, turn: Turn) -> list[Reply]:
@@ -307,9 +286,10 @@ class RemindersFeature(FeatureBase):
         if not subs:
             lines.append(turn.t("reminders.list_empty"))
         for sub in subs:
-            label = self._describe(turn, sub, events)
-            lines.append(label)
-            short = label.lstrip("• ")[:40]
+            lines.append(self._describe(turn, sub, events, lambda e: render.title(e, turn.locale)))
+            # A button shows plain text: built from the raw title, cut at a word, never escaped.
+            label = self._describe(turn, sub, events, lambda e: e.title(turn.locale))
+            short = button_label(label.lstrip("• "), 40)
             button = Button(
                 turn.t("reminders.button.unsubscribe", name=short), f"{PREFIX}:unsub:{sub.id}"
             )
@@ -329,11 +309,18 @@ class RemindersFeature(FeatureBase):
         )
         return [Reply("\n".join(lines), buttons=tuple(rows))]
 
-    def _describe(self, turn: Turn, sub: Subscription, events: dict[str, Event]) -> str:
+    def _describe(
+        self,
+        turn: Turn,
+        sub: Subscription,
+        events: dict[str, Event],
+        title_of: Callable[[Event], str],
+    ) -> str:
+        """One subscription in words; ``title_of`` writes an event's title (markup or plain)."""
         region = region_in(turn, sub.region) if sub.region else ""
         if sub.kind == "event":
             event = events.get(sub.target)
-            title = render.title(event, turn.locale) if event else sub.target
+            title = title_of(event) if event else sub.target
             return turn.t("reminders.sub_event", title=title)
         if sub.kind == "category":
             category = turn.t(f"reminders.category.{sub.target}")
@@ -343,7 +330,7 @@ class RemindersFeature(FeatureBase):
         return turn.t("reminders.sub_all", region=region)
 
     async def _offsets_prompt(self, turn: Turn) -> Reply:
-        current = offsets_text(await self._offsets(turn))
+        current = offsets_words(turn, await self._offsets(turn))
         return Reply(turn.t("reminders.offsets_prompt", offsets=current))
 
     async def _take_offsets(self, turn: Turn, text: str) -> list[Reply]:
@@ -356,59 +343,3 @@ class RemindersFeature(FeatureBase):
         self.on_change()
         turn.session.step, turn.session.data = None, {}
         return [Reply(turn.t("reminders.offsets_saved", offsets=offsets_words(turn, offsets)))]
-
-    # -- helpers used by the admin flow and the app -------------------------------------------
-
-    def is_admin(self, turn: Turn) -> bool:
-        """Whether the account that wrote is listed in ``CLUSTERBOT_ADMINS``.
-
-        The raw platform account (with its Slack workspace), never the account it is linked
-        to: a link shares a person's data, not an administrator's rights.
-        """
-        return turn.incoming.address.user_key.account in self.settings.admins
-
-    async def announce_new(self, events: Sequence[Event], turn: Turn) -> int:
-        """Tell the users watching for new events about these; return how many heard."""
-        if self.announcer is None:
-            return 0
-        return await self.announcer.new_events(events, turn.now)
-
-    async def subscribers_of(self, event: Event) -> list[Subscription]:
-        """One subscription per person whose subscriptions cover ``event``."""
-        seen: dict[object, Subscription] = {}
-        for sub in await self.store.list_subscriptions():
-            if sub.matches(event) and sub.owner not in seen:
-                seen[sub.owner] = sub
-        return list(seen.values())
-
-    async def tell(
-        self, subs: Sequence[Subscription], replies_for: Callable[[str], list[Reply]]
-    ) -> int:
-        """Send each subscriber replies in their language; return how many got them."""
-        if self.notify is None:
-            return 0
-        count = 0
-        written: dict[str, list[Reply] | None] = {}  # one text per language, not per person
-        for sub in subs:
-            locale = await self.locale_of(sub)
-            if locale not in written:
-                try:
-                    written[locale] = replies_for(locale)
-                except Exception as exc:  # a bad stored event must not fail the admin's change
-                    log.warning("a notice in %s cannot be written: %s", locale, type(exc).__name__)
-                    written[locale] = None
-            replies = written[locale]
-            if replies is not None and await self.notify(sub.address, replies):
-                count += 1
-        return count
-
-    async def locale_of(self, sub: Subscription) -> str:
-        """Return the subscriber's language (Polish when we do not know them)."""
-        user = await self._users.get_user(sub.owner)
-        return user.locale if user else "pl"
-
-
-def file_of(turn: Turn) -> FileUpload | None:
-    """Return the file the user sent, if this turn carries one."""
-    content = turn.incoming.content
-    return content if isinstance(content, FileUpload) else None

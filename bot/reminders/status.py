@@ -9,20 +9,19 @@ an ESCA label's renewal deadline (a year after expiry) when that comes sooner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.core.dates import parse_when
 from bot.core.events import Button, Reply
 from bot.core.feature import Turn
 from bot.core.localized import local_date
+from bot.core.ports import ReminderPrefs
 from bot.core.records import StatusDate
 from bot.reminders.catalog import EXPIRY_OFFSETS, STATUS_KINDS, expiry_date, renewal_deadline
 from bot.reminders.render import PREFIX
 from bot.reminders.schedule import due_time
-
-if TYPE_CHECKING:
-    from bot.reminders.service import RemindersFeature
 
 STEP_STATUS = "remind.status"
 #: A renewal reminder comes this long after the user asks for it ...
@@ -43,12 +42,14 @@ def renewal_day(granted_on: date, kind: str, today: date) -> date:
 class StatusFlow:
     """Taking a status date in chat, and the renewal button."""
 
-    def __init__(self, feature: RemindersFeature) -> None:
-        self.f = feature
+    def __init__(self, store: ReminderPrefs, tz: ZoneInfo, on_change: Callable[[], None]) -> None:
+        self.store = store
+        self.tz = tz
+        self.on_change = on_change
 
     def today(self, turn: Turn) -> date:
         """The user's date today (in the deployment's time zone)."""
-        return turn.now.astimezone(self.f.settings.tz).date()
+        return turn.now.astimezone(self.tz).date()
 
     def prompt(self, turn: Turn, kind: str) -> Reply:
         """Ask for the date of ``kind``."""
@@ -61,20 +62,20 @@ class StatusFlow:
         kind = str(turn.session.data.get("kind", "kkk"))
         if kind not in STATUS_KINDS:
             kind = "kkk"
-        store, who, address = self.f.store, turn.user.key, turn.incoming.address
-        if text.strip().lower() in {"usuń", "usun", "delete", "remove"}:
+        store, who, address = self.store, turn.user.key, turn.incoming.address
+        if turn.says("reminders.delete_words", text):
             await store.set_status_date(who, address, kind, None)
-            self.f.on_change()
+            self.on_change()
             turn.session.step, turn.session.data = None, {}
             return [Reply(turn.t("reminders.status_removed"))]
-        tz = self.f.settings.tz
+        tz = self.tz
         parsed = parse_when(text, tz, self.today(turn))
         granted: date | None = parsed[0].date() if parsed else None
         # Without a year, "the next such date" would be in the future: a grant date is past.
         if granted is None or granted > turn.now.date() or granted.year < 2010:
             return [Reply(turn.t("reminders.status_bad")), self.prompt(turn, kind)]
         await store.set_status_date(who, address, kind, granted, at=turn.now)
-        self.f.on_change()
+        self.on_change()
         turn.session.step, turn.session.data = None, {}
         return [self.saved(turn, StatusDate(who, address, kind, granted, turn.now))]
 
@@ -84,8 +85,8 @@ class StatusFlow:
         when = local_date(turn.t, expires)
         if expires <= self.today(turn):
             return self._expired(turn, status, when)
-        starts = datetime.combine(expires, time(0, 0), tzinfo=self.f.settings.tz).astimezone(UTC)
-        ahead = [o for o in EXPIRY_OFFSETS if due_time(starts, o, self.f.settings.tz) >= turn.now]
+        starts = datetime.combine(expires, time(0, 0), tzinfo=self.tz).astimezone(UTC)
+        ahead = [o for o in EXPIRY_OFFSETS if due_time(starts, o, self.tz) >= turn.now]
         key = {2: "status_saved", 1: "status_saved_month"}.get(len(ahead), "status_saved_soon")
         what = turn.t(f"reminders.status_kind.{kind}")
         return Reply(turn.t(f"reminders.{key}", kind=what, expires=when))
@@ -113,14 +114,14 @@ class StatusFlow:
         today = self.today(turn)
         mine = [
             s
-            for s in await self.f.store.list_status_dates()
+            for s in await self.store.list_status_dates()
             if s.owner == turn.user.key and s.kind == kind
         ]
         if not mine or expiry_date(mine[0].granted_on, kind) > today:
             return None
         day = renewal_day(mine[0].granted_on, kind, today)
-        await self.f.store.set_renewal(turn.user.key, kind, day)
-        self.f.on_change()
+        await self.store.set_renewal(turn.user.key, kind, day)
+        self.on_change()
         text = turn.t(
             "reminders.renewal_set",
             date=local_date(turn.t, day),

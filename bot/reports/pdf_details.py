@@ -144,7 +144,7 @@ def _unmet(doc: ReportDoc, data: ReportData, w: Words) -> None:
         tag = w.t(
             "report.summary.gap_tag",
             status=w.t(f"report.summary.{status}"),
-            answer=w.t(f"report.answer.{data.codes.get(standard.id)}"),
+            answer=w.t(f"report.answer.{data.codes.get(standard.id) or 'none'}"),
         )
         lines = [
             Line(f"**{standard.id} {standard.title.get(w.locale)}** · {tag}", 9.5, markdown=True),

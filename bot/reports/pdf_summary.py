@@ -115,7 +115,7 @@ def _gaps(data: ReportData, w: Words) -> list[Line]:
     lines.append(Line(w.t("report.summary.gaps_note", in_phase=in_phase), 8.5, "I", MUTED, after=1))
     for standard in unmet[:MAX_GAPS]:
         status = "obligatory" if score.phase in standard.obligatory_in else "optional"
-        code = data.codes.get(standard.id) or NOT_MET
+        code = data.codes.get(standard.id) or "none"
         tag = w.t(
             "report.summary.gap_tag",
             status=w.t(f"report.summary.{status}"),

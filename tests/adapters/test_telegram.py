@@ -13,14 +13,14 @@ import httpx
 import pytest
 from aiohttp import web
 from telegram import Bot as PtbBot
-from telegram import InputFile
+from telegram import InputFile, Update
 from telegram.error import NetworkError, TimedOut
 
 from bot.adapters.telegram.convert import to_html, to_outgoing
 from bot.adapters.telegram.messenger import RetryPolicy
 from bot.adapters.telegram.runner import TelegramConfig, TelegramRunner
 from bot.adapters.telegram.transport import AiohttpRequest
-from bot.app import build_services, command_menu
+from bot.app import build_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address, Button, Reply
@@ -48,6 +48,24 @@ async def api() -> AsyncIterator[FakeBotApi]:
     await server.stop()
 
 
+class TrackingRunner(TelegramRunner):
+    """The runner, noting each update it is done with (every call for it made)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.done: set[int] = set()
+
+    async def _on_update(self, update: Update, context: Any) -> None:
+        try:
+            await super()._on_update(update, context)
+        finally:
+            self.done.add(update.update_id)
+
+
+#: The running bot of each fake API, so that `say` and `press` know when a turn is over.
+RUNNING: dict[int, TrackingRunner] = {}
+
+
 class Bot:
     """The assistant's Telegram side, running against the fake API."""
 
@@ -72,8 +90,8 @@ class Bot:
         self.store = await SqliteStorage.open(str(self.db_path))
         self.services = build_services(self.content, self.store, self.clock, self.settings)
         dispatcher = self.services.dispatcher
-        texts = self.content.texts
-        commands = {None: command_menu(texts, "pl"), "en": command_menu(texts, "en")}
+        menus = self.content.menus
+        commands = {None: menus["pl"].pairs(), "en": menus["en"].pairs()}
         config = TelegramConfig(
             token=TOKEN,
             base_url=self.api.base_url,
@@ -85,28 +103,60 @@ class Bot:
         async def unreachable(address: Address) -> None:
             self.unreachable.append(address)
 
-        self.runner = TelegramRunner(config, dispatcher.handle, commands, unreachable)
+        self.runner = TrackingRunner(config, dispatcher.handle, commands, unreachable)
         await self.runner.__aenter__()
+        RUNNING[id(self.api)] = self.runner
         assert self.runner.messenger is not None
         self.services.outbox.register("telegram", self.runner.messenger)  # as `clusterbot run` does
+        self.services.links.use(self.runner.start_link)  # as `clusterbot run` does
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        RUNNING.pop(id(self.api), None)
         await self.runner.__aexit__(None, None, None)
         await self.store.close()
 
 
+async def answered(api: FakeBotApi, update_id: int, before: int) -> None:
+    """Wait until the bot is done with the update, which sent at least one message."""
+    runner = RUNNING.get(id(api))
+    if runner is None:  # pragma: no cover - every test here talks to a running Bot
+        await api.settle(before)
+        return
+    await api.wait_for(lambda: update_id in runner.done, within=15)
+    assert len(api.sent()) > before, "the update got no answer"
+
+
 async def say(api: FakeBotApi, text: str, user: int = ALA, language: str = "pl") -> None:
     before = len(api.sent())
-    api.queue(private_text(user, text, language))
-    await api.settle(before)
+    await answered(api, api.queue(private_text(user, text, language)), before)
+
+
+#: The sentinel of :func:`barrier` and how its answer is recognised.
+SENTINEL, SENTINEL_ANSWER = "/pomoc", "Polecenia ogólne"
+
+
+async def barrier(api: FakeBotApi, chat: int = ALA, user: int = ALA) -> list[str]:
+    """Send a sentinel to ``chat``, wait for its answer; return what the chat got before it.
+
+    A chat's updates are handled and answered one at a time, in arrival order, so an answer
+    that has not come before the sentinel's never comes: no sleeping to prove silence.
+    """
+    before = len(api.texts(chat))
+    if chat == user:
+        api.queue(private_text(user, SENTINEL))
+    else:
+        api.queue(group_text(chat, user, f"{SENTINEL}@klaster_test_bot"))
+    await api.wait_for(lambda: any(SENTINEL_ANSWER in t for t in api.texts(chat)[before:]))
+    texts = api.texts(chat)
+    answer = next(n for n in range(before, len(texts)) if SENTINEL_ANSWER in texts[n])
+    return texts[:answer]
 
 
 async def press(api: FakeBotApi, label: str, user: int = ALA) -> None:
     message, data = api.button(user, label)
     before = len(api.sent())
-    api.queue(button_press(user, message, data))
-    await api.settle(before)
+    await answered(api, api.queue(button_press(user, message, data)), before)
 
 
 @pytest.fixture
@@ -140,6 +190,14 @@ async def test_command_menus_are_set_in_both_languages(bot: Bot, api: FakeBotApi
     }
     assert by_language[None][:2] == ["start", "ocena"]
     assert by_language["en"][:2] == ["start", "assess"]
+
+
+async def test_a_slash_with_no_command_gets_a_polite_answer(bot: Bot, api: FakeBotApi) -> None:
+    """ "/ " once broke the converter: no answer at all, a traceback in the log (issue 17)."""
+    await say(api, "/ ")
+    assert "Napisz pytanie słowami" in api.sent()[-1].params["text"]
+    await say(api, "/start")
+    assert "Dzień dobry" in api.sent()[-1].params["text"]
 
 
 async def test_english_telegram_user_gets_english(bot: Bot, api: FakeBotApi) -> None:
@@ -208,11 +266,7 @@ async def test_a_redelivered_update_is_processed_once(bot: Bot, api: FakeBotApi)
     update_id = api.queue(update)
     await api.wait_for(lambda: len(api.sent()) == 1)
     api.requeue(update_id, update)
-    api.queue(private_text(ALA, "/pomoc"))
-    await api.wait_for(lambda: len(api.sent()) == 2)
-    await asyncio.sleep(0.2)
-    texts = api.texts(ALA)
-    assert len(texts) == 2 and "Polecenia ogólne" in texts[1]
+    assert len(await barrier(api)) == 1  # the first /start's greeting only
 
 
 async def test_two_presses_of_one_button_at_once(bot: Bot, api: FakeBotApi) -> None:
@@ -224,9 +278,7 @@ async def test_two_presses_of_one_button_at_once(bot: Bot, api: FakeBotApi) -> N
     before = len(api.sent())
     api.queue(button_press(ALA, message, data))
     api.queue(button_press(ALA, message, data))
-    await api.wait_for(lambda: len(api.sent()) >= before + 3)
-    await asyncio.sleep(0.2)
-    new = [c.params["text"] for c in api.sent()[before:]]
+    new = (await barrier(api))[before:]
     assert sum("Zapisano 1.1.1" in t for t in new) == 1
     assert sum("nieaktywny" in t for t in new) == 1
     assert (
@@ -260,8 +312,7 @@ async def test_groups_hear_commands_and_mentions_only(bot: Bot, api: FakeBotApi)
     await api.wait_for(lambda: len(api.sent()) == 1)
     api.queue(group_text(group, ALA, "@klaster_test_bot hej"))
     await api.wait_for(lambda: len(api.sent()) == 2)
-    await asyncio.sleep(0.2)
-    assert len(api.sent()) == 2
+    assert len(await barrier(api, group)) == 2
     assert all(int(c.params["chat_id"]) == group for c in api.sent())
 
 
@@ -315,11 +366,9 @@ async def test_retry_after_is_honoured(bot: Bot, api: FakeBotApi) -> None:
         },
     )
     api.queue(private_text(ALA, "/start"))
-    await api.wait_for(lambda: len(api.sent()) >= 2)
-    await asyncio.sleep(0.2)
-    attempts = api.sent()
+    attempts = await barrier(api)
     assert len(attempts) == 2  # refused once, then sent after the wait
-    assert "Dzień dobry" in attempts[-1].params["text"]
+    assert "Dzień dobry" in attempts[-1]
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_and_nothing_crashes(
@@ -500,8 +549,6 @@ async def test_webhook_mode_checks_the_secret(
             )
             missing = await client.post(url, json=update)
             assert wrong.status_code == 403 and missing.status_code == 403
-            await asyncio.sleep(0.2)
-            assert api.sent() == []
             secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
             broken = await client.post(url, content=b"\xff not json", headers=secret)
             shapeless = await client.post(url, json=[1, 2], headers=secret)
@@ -515,8 +562,16 @@ async def test_webhook_mode_checks_the_secret(
             assert replayed.status_code == 200
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert health.status_code == 200 and health.json() == {"ok": True}
-            await asyncio.sleep(0.3)
-            assert len(api.sent()) == 1
+
+            async def webhook_barrier(update_id: int, helps: int) -> list[str]:
+                """The sentinel through the webhook: what came before the ``helps``-th help."""
+                sentinel = {"update_id": update_id, **private_text(ALA, SENTINEL)}
+                await client.post(url, json=sentinel, headers=secret)
+                await api.wait_for(lambda: sum(SENTINEL_ANSWER in t for t in api.texts()) == helps)
+                return api.texts()[:-1]
+
+            # Refused, broken and replayed requests got no answer: one greeting only.
+            assert len(await webhook_barrier(100, helps=1)) == 1
             # A button press is answered in the webhook's response, not by a request of ours.
             message, data = api.button(ALA, "Pomoc")
             pressed = await client.post(
@@ -525,8 +580,8 @@ async def test_webhook_mode_checks_the_secret(
             assert pressed.status_code == 200
             answer = pressed.json()
             assert answer["method"] == "answerCallbackQuery" and answer["callback_query_id"]
-            await api.wait_for(lambda: len(api.sent()) == 2)
-            await asyncio.sleep(0.2)
+            before = await webhook_barrier(101, helps=3)
+            assert len(before) == 3 and SENTINEL_ANSWER in before[-1]  # the press's help
         assert not api.sent("answerCallbackQuery")
         assert api.sent("editMessageText")  # the pressed message still shows the choice
 
@@ -609,8 +664,10 @@ async def test_an_unreachable_server_is_a_network_error() -> None:
 
 
 async def test_a_server_that_does_not_answer_in_time_is_a_timeout() -> None:
+    release = asyncio.Event()
+
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(2)
+        await release.wait()  # until the client has given up
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
@@ -626,6 +683,7 @@ async def test_a_server_that_does_not_answer_in_time_is_a_timeout() -> None:
         with pytest.raises(TimedOut):
             await bot.answer_callback_query("1")
     finally:
+        release.set()
         await bot.request.shutdown()
         await runner.cleanup()
 
@@ -652,3 +710,9 @@ async def test_an_admin_records_a_correction_in_telegram(
         assert "Zapisane (zmiana nr 1)" in api.sent()[-1].params["text"]
         [change] = await bot.store.list_content_changes("esca-gold")
         assert change.author == f"telegram:{ALA}" and change.text == "Nowy cennik ESCA od 2027 r."
+
+
+async def test_the_bot_builds_its_own_deep_links(bot: Bot) -> None:
+    # The username comes from getMe when the bot starts; features never build t.me links.
+    assert bot.runner.start_link("AB12") == "https://t.me/klaster_test_bot?start=AB12"
+    assert bot.services.links("AB12") == "https://t.me/klaster_test_bot?start=AB12"

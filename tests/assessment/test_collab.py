@@ -51,6 +51,11 @@ async def test_action_plan_with_reminders_before_the_date(content: Content) -> N
     assert "Dodano do planu: 2.1.1 – Anna Nowak, skarbniczka, do 30.06.2026" in chat.text
     await chat.send("/plan")
     assert "• 2.1.1 Stabilność finansowa – Anna Nowak, skarbniczka – do 30.06.2026" in chat.text
+    await chat.send("/language en")
+    await chat.send("/plan")  # the standard's title in the reader's language
+    assert "• 2.1.1 Financial stability – Anna Nowak, skarbniczka – by 30 Jun 2026" in chat.text
+    await chat.send("/jezyk pl")
+    await chat.send("/plan")
     planned = [r for r in await built.scheduler.planned() if r.event_id.startswith("plan-")]  # type: ignore[attr-defined]
     waw = ZoneInfo("Europe/Warsaw")
     assert [r.due_at.astimezone(waw).strftime("%d.%m %H:%M") for r in planned] == [
@@ -75,6 +80,10 @@ async def test_team_invitation_answers_and_differences(content: Content) -> None
     await coordinator.send("/zespol")
     code = code_in(coordinator.text)
     assert f"/start {code}" in coordinator.text and f"/klaster dolacz {code}" in coordinator.text
+    built.links.use(lambda c: f"https://t.me/klaster_bot?start={c}")  # type: ignore[attr-defined]
+    await coordinator.send("/zespol")  # with Telegram running, its deep link instead
+    linked = code_in(coordinator.text)
+    assert f"https://t.me/klaster_bot?start={linked}" in coordinator.text
     await colleague.send(f"/dolacz {code.lower()}")
     assert "Dołączasz do samooceny zespołu klastra Klaster Testowy" in colleague.text
     assert (

@@ -93,7 +93,7 @@ async def test_financial_stability_shows_as_official(chat: Chat) -> None:
 async def test_guidance_and_inferred_sub_areas_are_labelled_as_ours(chat: Chat) -> None:
     await start_to_first_standard(chat)
     await chat.send("/zmien 5.1.1")
-    assert "podział obszaru na podobszary to nasza interpretacja" in chat.text
+    assert "(podobszary: nasza interpretacja)" in chat.text
     await chat.send("/zmien 1.1.1")
     assert "nasza interpretacja" not in chat.text  # area 1's sub-areas are PARP's
 
@@ -320,7 +320,7 @@ async def test_start_again_offers_continue_and_copies_answers_for_review(
     await chat.send("/ocena")
     assert chat.buttons[:3] == ["▶️ Kontynuuj", "🔄 Zacznij od nowa", "📊 Postęp"]
     await chat.press("Zacznij od nowa")
-    assert "Masz wcześniejszą samoocenę klastra Klaster Testowy" in chat.text
+    assert "Masz wcześniejszą samoocenę (Klaster Testowy)" in chat.text
     await chat.press("Profil i odpowiedzi")
     assert "W jakiej fazie" in chat.text  # the profile was reused
     await chat.press("faza rozwoju")

@@ -181,7 +181,7 @@ async def test_numbers_as_people_type_them(chat: Chat, store: MemoryStorage) -> 
     await chat.send("około 40")
     assert "✓ Liczba członków: 40" in chat.text
     await chat.send("ok. 1 200 osób")
-    assert "✓ Zatrudnienie u członków (szac.): 1200" in chat.text
+    assert "✓ Zatrudnienie u członków (szac.): 1\u00a0200" in chat.text
     await chat.send("2018 r.")
     assert "✓ Rok rozpoczęcia działalności: 2018" in chat.text
     await chat.send("lodzkie")
@@ -280,8 +280,9 @@ async def test_the_profile_is_corrected_after_the_report(chat: Chat, store: Memo
     await chat.press("Województwo")
     await chat.press("lubelskie")
     assert "✓ Województwo: lubelskie" in chat.text
-    await chat.press("Faza rozwoju")
+    await chat.press("Etap rozwoju")
     await chat.press("faza dojrzałości")
+    assert "✓ Etap rozwoju: faza dojrzałości" in chat.text
     await chat.press("Wynik")
     assert "w fazie dojrzałości" in chat.text
     [record] = await store.list_assessments(ALICE.user_key)
@@ -303,3 +304,72 @@ async def test_a_bare_number_where_nothing_waits_is_not_a_question(chat: Chat) -
     await chat.send("7")
     assert "Sama liczba „7” niczego mi nie mówi" in chat.text
     assert "Źródło" not in chat.text
+
+
+# -- what a newcomer tried ---------------------------------------------------------------------
+
+
+async def test_typed_back_and_cancel_are_the_buttons_not_a_name(
+    chat: Chat, store: MemoryStorage
+) -> None:
+    await chat.send("/ocena")
+    await chat.send("Klaster Wschodni")
+    await chat.send("wstecz")
+    assert "Jak nazywa się klaster?" in chat.text and "Teraz: Klaster Wschodni" in chat.text
+    await chat.send("Anuluj")
+    assert "Samoocena jest zapisana" in chat.text
+    assert await profile_of(store) == {"name": "Klaster Wschodni"}
+
+
+async def test_a_question_after_a_filler_word_is_still_a_question(
+    chat: Chat, store: MemoryStorage
+) -> None:
+    await chat.send("/ocena")
+    for question in (
+        "a co to jest KKK",
+        "Dzień dobry, kiedy nabór feng 2.17",
+        "a ile można dostać",
+    ):
+        await chat.send(question)
+        assert "Wracamy do profilu klastra" in chat.text, question
+    assert await profile_of(store) == {}
+
+
+async def test_part_of_a_label_chooses_the_phase_and_the_phase_has_back(
+    chat: Chat, store: MemoryStorage
+) -> None:
+    await chat.send("/ocena")
+    await fill_profile(chat)
+    await chat.send("rozwoju")
+    assert current_standard(chat) == "1.1.1"
+    await chat.press("Wstecz")  # from the first standard back to the phase
+    assert "W jakiej fazie rozwoju jest klaster?" in chat.text
+    await chat.press("Wstecz")  # from the phase back to the profile's last question
+    assert "Czy klaster ma status Krajowego Klastra Kluczowego" in chat.text
+
+
+async def test_years_and_numbers_with_prepositions_and_separators(
+    chat: Chat, store: MemoryStorage
+) -> None:
+    await chat.send("/ocena")
+    for value in ("Klaster Wschodni", "Fundacja Rozwoju", "inna", "ICT", "40", "1,200", "od 2018"):
+        await chat.send(value)
+    profile = await profile_of(store)
+    assert (profile["employment"], profile["founded"], profile["legal_form"]) == (
+        1200,
+        2018,
+        "other",
+    )
+
+
+async def test_skipping_the_last_standard_does_not_promise_to_come_back(chat: Chat) -> None:
+    await at_first_standard(chat)
+    # 1.1.1 is skipped, comes back after the others, and is skipped again: the end.
+    await answer_all(chat, {"1.1.1": "Pomiń na razie"})
+    assert "Pominięto 1.1.1." in chat.text and "wrócimy" not in chat.text
+    assert "Pominięte: 1 standard" in chat.text
+    await chat.send("/ocena")
+    assert "⏭ Odpowiedz na pominięte" in chat.buttons
+    await chat.press("Odpowiedz na pominięte")
+    assert current_standard(chat) == "1.1.1"
+    assert "Obecna odpowiedź: Pominięty" in chat.text

@@ -96,3 +96,16 @@ def test_financial_stability_matters_only_from_growth(q: Questionnaire) -> None:
     assert score(q, "embryonic", answers).verdict == "positive"
     assert score(q, "growth", answers).verdict == "negative"
     assert score(q, "maturity", answers).verdict == "negative"
+
+
+def test_what_to_work_on_names_skipped_obligatory_standards_too(q: Questionnaire) -> None:
+    from bot.assessment.insights import recommendations
+
+    obligatory = [s.id for s in q.standards if "growth" in s.obligatory_in]
+    optional = [s.id for s in q.standards if "growth" not in s.obligatory_in]
+    codes: dict[str, str | None] = dict.fromkeys((s.id for s in q.standards), MET)
+    codes[obligatory[0]] = SKIPPED  # decides the verdict: incomplete
+    codes[obligatory[1]] = NOT_MET
+    codes[optional[0]] = NOT_MET
+    wanted = [s.id for s in recommendations(q, "growth", codes)]
+    assert wanted == [obligatory[0], obligatory[1], optional[0]]

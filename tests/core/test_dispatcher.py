@@ -16,7 +16,8 @@ from tests.helpers import ALICE, BOB, command, labels, make_dispatcher, payload_
 
 
 async def snapshot(store: MemoryStorage) -> tuple[object, ...]:
-    return (dict(store._users), dict(store._sessions))
+    """Everything stored about the people in these tests, as their data export lists it."""
+    return (await store.export_user(ALICE.user_key), await store.export_user(BOB.user_key))
 
 
 async def test_start_greets_in_polish_with_the_menu(dispatcher: Dispatcher) -> None:

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.app import deadline_events
 from bot.config import REPO_CONTENT_DIR
 from bot.errors import ContentError
+from bot.knowledge.deadlines import deadline_events
 from bot.knowledge.lexicon import corpus_key, corpus_words
 from bot.loader import Content, load_content
 
@@ -87,7 +87,7 @@ def test_broken_card_names_file_and_field(
 
 def test_call_deadline_events_are_deadlines_only(content: Content) -> None:
     """A round's results or approval date is not a day to apply by (issue 15)."""
-    events = deadline_events(content, ZoneInfo("Europe/Warsaw"))
+    events = deadline_events(content.knowledge_base.cards.values(), ZoneInfo("Europe/Warsaw"))
     days = {(e.id.rsplit("-", 1)[0], e.starts_at.date()) for e in events}
     assert all(day != date(2015, 9, 25) and day != date(2019, 8, 28) for _, day in days)
     kkk = sorted(day for card, day in days if card == "deadline-kkk-status")

@@ -138,6 +138,11 @@ async def test_status_date_sets_expiry_reminders(world: Any) -> None:
     assert "wygasa 15.06.2027" in world.bob.text
     planned = await world.built.scheduler.planned()
     assert [r.offset // 1440 for r in planned if r.owner == BOB.user_key] == [183, 30]
+    await world.bob.send("/przypomnienia")
+    await world.bob.press("Data statusu KKK")
+    await world.bob.send("Usun")  # a word from the locale file, any case, without Polish letters
+    assert "Data usunięta." in world.bob.text
+    assert [r for r in await world.built.scheduler.planned() if r.owner == BOB.user_key] == []
 
 
 async def test_a_renewed_esca_label_lasts_three_years_a_first_one_two(world: Any) -> None:

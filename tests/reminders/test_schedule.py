@@ -55,6 +55,9 @@ def test_offsets_as_people_write_them() -> None:
     assert parse_offsets("2 godziny przed") == (120,)
     assert parse_offsets("2 days and 1 hour before") == (2880, 60)
     assert parse_offsets("1 tydzień, 2 dni, 30 min") == (10080, 2880, 30)
+    assert parse_offsets("dwa tygodnie i dzień przed") == (20160, 1440)
+    assert parse_offsets("tydzien i dwa dni wczesniej") == (10080, 2880)
+    assert parse_offsets("a week and two days before") == (10080, 2880)
 
 
 def test_day_offsets_keep_local_time_across_march_dst() -> None:

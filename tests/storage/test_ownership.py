@@ -142,9 +142,9 @@ async def test_a_deleted_file_fails_the_commit_and_every_later_write(
 async def test_a_moved_file_keeps_every_commit_made_before_the_move(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.sqlite
+    import storage.sqlite.database
 
-    monkeypatch.setattr(storage.sqlite, "CHECKPOINT_EVERY", 3600)  # all of it in the WAL
+    monkeypatch.setattr(storage.sqlite.database, "CHECKPOINT_EVERY", 3600)  # all of it in the WAL
     store = await SqliteStorage.open(str(tmp_path / "bot.sqlite3"))
     await store.save_user(User(KEY, "en", T0))
     moved = tmp_path / "moved.sqlite3"
@@ -185,9 +185,9 @@ async def test_a_replaced_file_fails_the_commit_and_is_left_alone(
 async def test_the_watchdog_notices_an_idle_store_losing_its_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.sqlite
+    import storage.sqlite.database
 
-    monkeypatch.setattr(storage.sqlite, "WATCH_EVERY", 0.05)
+    monkeypatch.setattr(storage.sqlite.database, "WATCH_EVERY", 0.05)
     db = await SqliteStorage.open(str(tmp_path / "idle.sqlite3"))
     try:
         await db.save_user(User(KEY, "pl", T0))

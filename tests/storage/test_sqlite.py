@@ -15,6 +15,8 @@ from storage.migrate import bundled_migrations
 from storage.sqlite import SqliteStorage
 
 KEY = UserKey("console", "", "local")
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ALA = Address("telegram", "7", "7")
 
 
 async def test_creates_directory_migrates_and_uses_wal(tmp_path: Path) -> None:
@@ -115,3 +117,78 @@ async def test_status_dates_survive_the_renewed_label_migration(tmp_path: Path) 
     finally:
         await db.close()
     assert kinds == [("esca", date(2025, 3, 1)), ("esca_renewed", date(2025, 4, 1))]
+
+
+async def test_migration_keeps_subscriptions_and_never_reuses_their_ids(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:  # a database as version 8 left it
+        for migration in bundled_migrations()[:8]:
+            raw.executescript(migration.sql)
+        raw.execute("PRAGMA user_version = 8")
+        for n in range(1, 4):
+            raw.execute(
+                "INSERT INTO subscriptions (platform, workspace, user_id, chat_id, kind, target,"
+                " created_at) VALUES ('telegram', '', '7', '7', 'event', ?, ?)",
+                (f"e{n}", T0.isoformat()),
+            )
+        raw.execute("DELETE FROM subscriptions WHERE id = 3")
+        raw.execute(
+            "INSERT INTO status_dates VALUES ('telegram', '', '7', '7', 'kkk', '2023-02-01')"
+        )
+    raw.close()
+    db = await SqliteStorage.open(str(path))
+    try:
+        kept = [(s.id, s.target) for s in await db.list_subscriptions()]
+        new = await db.add_subscription(ALA.user_key, ALA, "new", "", None, T0)
+        [status] = await db.list_status_dates()
+    finally:
+        await db.close()
+    assert kept == [(1, "e1"), (2, "e2")]
+    assert new.id == 4  # 3 was given out before the migration
+    assert (status.granted_on, status.set_at, status.renew_on) == (date(2023, 2, 1), None, None)
+
+
+#: Ledger keys as the features wrote them before the owner got columns of its own.
+OLD_LEDGER = {
+    "adm-a|2026-03-03T09:00:00+00:00|telegram::7|1440": ("telegram", "", "7"),  # a reminder
+    "new-event|feed-1|slack:T1:U2|": ("slack", "T1", "U2"),  # a notice about a new event
+    "feed-down|https://x.example/a.ics|telegram::9|": ("telegram", "", "9"),  # a warning
+    "ev|with|pipes|2026-03-03T09:00:00+00:00|telegram::7|60": ("telegram", "", "7"),
+    "review-digest|2026-W10|telegram:9": ("", "", ""),  # nobody's: not erased before either
+    "new-call|3|slack:T1:U1": ("", "", ""),
+}
+
+
+async def test_the_ledger_migration_gives_each_row_its_owner_and_keeps_it_claimed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:  # a database as version 9 left it
+        for migration in bundled_migrations()[:9]:
+            raw.executescript(migration.sql)
+        raw.execute("PRAGMA user_version = 9")
+        raw.executemany(
+            "INSERT INTO reminder_ledger (key, delivered_at) VALUES (?, ?)",
+            [(key, T0.isoformat()) for key in OLD_LEDGER],
+        )
+    raw.close()
+    db = await SqliteStorage.open(str(path))
+    try:
+        with sqlite3.connect(path) as raw:
+            rows = raw.execute(
+                "SELECT key, platform, workspace, user_id FROM delivery_ledger"
+            ).fetchall()
+        raw.close()
+        assert {key: (p, w, u) for key, p, w, u in rows} == OLD_LEDGER
+        # A delivery claimed before the upgrade is not made again.
+        for key, (platform, workspace, user_id) in OLD_LEDGER.items():
+            owner = UserKey(platform, workspace, user_id) if platform else None
+            assert await db.claim_delivery(key, T0, owner) is False, key
+        # Erasing a person frees their rows, found by the owner columns.
+        await db.delete_user(UserKey("telegram", "", "7"))
+        with sqlite3.connect(path) as raw:
+            left = {r[0] for r in raw.execute("SELECT key FROM delivery_ledger")}
+        raw.close()
+    finally:
+        await db.close()
+    assert left == {key for key, owner in OLD_LEDGER.items() if owner != ("telegram", "", "7")}

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import UserKey
 from bot.core.ports import AnswerRecord, SessionState, User
-from bot.errors import StorageUnavailable
+from bot.errors import StorageError, StorageUnavailable
 from bot.loader import Content
 from storage.sqlite import SqliteStorage
 from storage.writer import Writer
@@ -146,8 +146,9 @@ async def test_an_answer_and_the_move_to_the_next_question_are_stored_together(
             "BEGIN SELECT RAISE(ABORT, 'refused'); END"
         )
     record.cursor = "1.1.3"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StorageError) as refused:  # never the driver's own exception
         await cached.record_answer(record, AnswerRecord("1.1.2", "n", "", T0))
+    assert isinstance(refused.value.__cause__, sqlite3.IntegrityError)
     assert set(await disk.list_answers(record.id)) == {"1.1.1"}
     assert set(await cached.list_answers(record.id)) == {"1.1.1"}
     assert (await cached.get_assessment(record.id)).cursor == "1.1.2"  # type: ignore[union-attr]
@@ -156,9 +157,9 @@ async def test_an_answer_and_the_move_to_the_next_question_are_stored_together(
 async def test_the_wal_is_copied_into_the_file_beside_the_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.sqlite
+    import storage.sqlite.database
 
-    monkeypatch.setattr(storage.sqlite, "CHECKPOINT_EVERY", 0.05)
+    monkeypatch.setattr(storage.sqlite.database, "CHECKPOINT_EVERY", 0.05)
     path = tmp_path / "ckpt.sqlite3"
     store = await SqliteStorage.open(str(path))
     try:
@@ -196,7 +197,7 @@ async def test_a_redelivered_update_is_recognised_while_the_probe_meets_a_lock(
         assert not await store.seen("telegram::2")
         await store.remember("telegram::2", T0)
         assert await store.seen("telegram::2")  # the latest commit, not an older snapshot
-        real, store._probe = store._probe, _LockedProbe()  # type: ignore[assignment]
+        real, store._db._probe = store._db._probe, _LockedProbe()  # type: ignore[assignment]
         real.close()
         # The probe does not wait on the loop; the read takes the reading thread instead.
         assert await store.seen("telegram::2")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.events import Action, Address, Button, Command, Content, Reply, Text
-from bot.core.folding import plain_label
+from bot.core.events import Action, Address, Button, Content, Reply, Text
+from bot.core.folding import match_label
+from bot.core.inputs import parse_command
 from bot.core.markup import to_plain
 
 ADDRESS = Address(platform="console", chat_id="local", user_id="local")
@@ -30,20 +31,14 @@ def parse_line(line: str, buttons: Sequence[Button]) -> Content | OpenLink:
     chosen = _choose(stripped, buttons)
     if chosen is not None:
         return OpenLink(chosen.url) if chosen.url else Action(chosen.payload)
-    if stripped.startswith("/") and len(stripped) > 1:
-        name, *args = stripped[1:].split()
-        return Command(name.lower(), tuple(args))
-    return Text(line)
+    return parse_command(stripped) or Text(line)
 
 
 def _choose(choice: str, buttons: Sequence[Button]) -> Button | None:
     if choice.isdecimal() and len(choice) < 4 and 1 <= int(choice) <= len(buttons):
         return buttons[int(choice) - 1]
-    wanted = plain_label(choice)
-    for button in buttons:
-        if wanted and plain_label(button.label) == wanted:
-            return button
-    return None
+    chosen = match_label(choice, [button.label for button in buttons])
+    return buttons[chosen] if chosen is not None else None
 
 
 def render(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.events import Action, Address, Command, Content, FileUpload, Incoming, Reply, Text
+from bot.core.inputs import parse_command
 from bot.core.markup import escape, parse, split, to_plain
 
 PLATFORM = "slack"
@@ -29,11 +30,7 @@ QUESTION_WORDS = frozenset({"pytanie", "question", "zapytaj", "ask"})
 
 
 def _text_content(text: str) -> Content:
-    stripped = text.strip()
-    if stripped.startswith("/") and len(stripped) > 1:
-        name, *args = stripped[1:].split()
-        return Command(name.lower(), tuple(args))
-    return Text(text)
+    return parse_command(text) or Text(text)
 
 
 def event_to_incoming(body: dict[str, Any], bot_user_id: str | None) -> Incoming | None:
@@ -102,7 +99,8 @@ def command_to_incoming(body: dict[str, Any], dm_channel: str) -> Incoming:
     elif words[0].lower() in QUESTION_WORDS:
         content = Text(" ".join(words[1:]))
     else:
-        content = Command(words[0].lower().lstrip("/"), tuple(words[1:]))
+        # "/klaster ocena" and "/klaster /ocena" are the same; "/klaster /" is no command.
+        content = parse_command("/" + " ".join(words).lstrip("/")) or Command("pomoc")
     update_id = replay_key("cmd", body.get("trigger_id"))
     return Incoming(address, content, update_id=update_id, private=True)  # answered in the DM
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.core.events import Action, Address, Command, FileUpload, Incoming, Reply, Text
+from bot.core.inputs import parse_command
 from bot.core.markup import parse, split
 
 PLATFORM = "telegram"
@@ -52,12 +53,12 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming | None:
     hint = message.from_user.language_code
     if message.text is not None:
         text = message.text
-        if text.startswith("/") and len(text) > 1:
-            head, *args = text[1:].split()
-            name, _, target = head.partition("@")
-            if target and (bot_username is None or target.lower() != bot_username.lower()):
+        command = parse_command(text)
+        if command is not None:
+            name, _, target = command.name.partition("@")
+            if target and (bot_username is None or target != bot_username.lower()):
                 return None
-            return Incoming(address, Command(name.lower(), tuple(args)), update_id, hint, private)
+            return Incoming(address, Command(name, command.args), update_id, hint, private)
         if not private:
             mention = f"@{bot_username}" if bot_username else ""
             if not mention or mention.lower() not in text.lower():

@@ -186,6 +186,10 @@ class TelegramRunner:
         """The bot's @username (known once started), for deep links."""
         return self._app.bot.username if self._app is not None else None
 
+    def start_link(self, code: str) -> str | None:
+        """A link that opens the chat with the bot and sends ``/start <code>``."""
+        return f"https://t.me/{self.username}?start={code}" if self.username else None
+
     async def _set_commands(self) -> None:
         assert self._app is not None  # noqa: S101 - called after build
         for language, commands in self._commands.items():

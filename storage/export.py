@@ -1,4 +1,4 @@
-"""Records as JSON-ready dictionaries, for a user's data export."""
+"""A person's data export, read through the ports: every store gives the same one."""
 
 from __future__ import annotations
 
@@ -7,28 +7,35 @@ from typing import Any, Protocol
 
 from bot.core.events import UserKey
 from bot.core.ports import (
-    AnswerRecord,
-    AssessmentRecord,
+    ActionPlanStore,
     AssessmentStore,
-    ReminderStore,
+    IdentityLinks,
+    ReminderPrefs,
     SessionStore,
-    User,
+    SubscriptionStore,
+    UserStore,
 )
-from bot.core.records import ActionItem, Subscription
+from bot.core.records import ActionItem, AnswerRecord, AssessmentRecord, Subscription
 
 
-class ExportSource(SessionStore, AssessmentStore, ReminderStore, Protocol):
-    """What the export reads through the ports both stores implement."""
+class ExportSource(
+    UserStore,
+    SessionStore,
+    AssessmentStore,
+    SubscriptionStore,
+    ReminderPrefs,
+    ActionPlanStore,
+    IdentityLinks,
+    Protocol,
+):
+    """The ports an export reads."""
 
 
-async def user_export(
-    store: ExportSource,
-    key: UserKey,
-    user: User,
-    action_plan: list[dict[str, Any]],
-    linked_accounts: list[str],
-) -> dict[str, Any]:
-    """Everything stored about ``key``; each store adds what only it can list."""
+async def user_export(store: ExportSource, key: UserKey) -> dict[str, Any]:
+    """Everything stored about ``key`` as JSON-ready values (empty dict for a stranger)."""
+    user = await store.get_user(key)
+    if user is None:
+        return {}
     return {
         "user": {
             "platform": key.platform,
@@ -41,9 +48,10 @@ async def user_export(
         "assessments": [
             {
                 **record_json(r),
-                "answers": [answer_json(a) for a in (await store.list_answers(r.id)).values()],
+                "answers": [answer_json(answers[standard_id]) for standard_id in sorted(answers)],
             }
             for r in await store.list_assessments(key)
+            for answers in [await store.list_answers(r.id)]
         ],
         "subscriptions": [subscription_json(s) for s in await store.list_subscriptions(key)],
         "reminder_offsets": list(await store.get_offsets(key) or ()),
@@ -52,8 +60,8 @@ async def user_export(
             for s in await store.list_status_dates()
             if s.owner == key
         ],
-        "action_plan": action_plan,
-        "linked_accounts": linked_accounts,
+        "action_plan": [action_json(a) for a in await store.list_actions(key, include_done=True)],
+        "linked_accounts": [str(alias) for alias in await store.list_aliases(key)],
     }
 
 

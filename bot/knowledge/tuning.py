@@ -1,0 +1,44 @@
+"""The weights and thresholds of retrieval (``bot.knowledge.retrieval``).
+
+They were chosen on the dev and val parts of the evaluation, never on the frozen test part.
+"""
+
+from __future__ import annotations
+
+#: A typo-tolerant match to a word of our cards needs at least this RapidFuzz score.
+TYPO_CUTOFF = 84
+#: How many words' general-language weights are remembered between questions.
+INFO_CACHE = 20_000
+#: The card that says where to ask.
+CONTACT = "contact"
+#: An unexplained word counts against the answer by its weight times its rarity in the
+#: language to this power (0: as much as it weighs; 1: common words hardly at all).
+PENALTY_POWER = 1.0
+#: How many of the question's unexplained words (the most telling) count against an answer.
+MAX_MISSED = 3
+#: How much the unexplained words of the sentences around the one that asks count.
+CONTEXT_SHARE = 0.3
+#: Question words found in a card's title count this much more than words in its body.
+TITLE_WEIGHT = 3.0
+#: A whole alias of two or more words found in the question adds its weight this many times.
+PHRASE_WEIGHT = 0.5
+#: An instrument number ("2.3.3", "2.17") names the instrument: it counts this much more
+#: than a rare word.
+NUMBER_WEIGHT = 2.0
+#: A number that names no instrument (a year, an amount) weighs as a middling word.
+QUANTITY_INFO = 0.4
+#: The weight of explained words below which a question is not clearly about our topic.
+MIN_EXPLAINED = 2.5
+#: How much the fact's fit adds to the card's score when choosing among the best cards.
+FACT_WEIGHT = 0.6
+#: How many of the best cards compete on their facts.
+CARD_POOL = 3
+#: How much a card's closest example question adds to its score.
+CARD_EXAMPLE = 0.5
+#: How much a question word counts as explained when only its first letters match.
+PREFIX_SHARE = 0.5
+#: Questions outside our topics are indexed as examples of this (no card's id is empty).
+OUTSIDE = ""
+#: A question that resembles the questions outside our topics by this much more than the
+#: card's own examples is refused, however many of its words the card has.
+OUTSIDE_MARGIN = 0.05

@@ -1,0 +1,66 @@
+"""Mending typos in question words against the words of our own texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from rapidfuzz import fuzz, process
+
+from bot.core.folding import fold
+from bot.knowledge.text import Token
+from bot.knowledge.tuning import TYPO_CUTOFF
+
+#: Words shorter than this are not mended ("sa" is not "są"'s typo of anything we know).
+MIN_LENGTH = 5
+#: A word at least this common in the language is a word, not a typo (Zipf scale).
+COMMON_ZIPF = 3.5
+
+
+class Typos:
+    """Replaces a question word we do not know by the closest word of our texts.
+
+    A typo is of a word as written ("obszry" for "obszary"), so the closest written form in
+    our texts gives the lemma; failing that, the closest lemma ("standardow" is folded).
+    """
+
+    def __init__(
+        self,
+        forms: Iterable[Token],
+        known: Iterable[str],
+        zipf: Callable[[str], float],
+    ) -> None:
+        self._forms: dict[str, str] = {}
+        for token in forms:
+            if token.main.isalpha() and len(token.surface) >= MIN_LENGTH:
+                self._forms.setdefault(fold(token.surface), token.main)
+        self._form_list = sorted(self._forms)
+        self._known = frozenset(known)
+        # Only word lemmas are candidates for typo correction, not numbers or prefixes.
+        self._vocabulary = sorted(t for t in self._known if t.isalpha())
+        self._zipf = zipf
+
+    def correct(self, tokens: list[Token]) -> list[Token]:
+        """The tokens, each unknown rare word given the closest known lemma first."""
+        fixed = []
+        for token in tokens:
+            lemma = None
+            if (
+                token.main not in self._known
+                and not token.is_number
+                and len(token.main) >= MIN_LENGTH
+                and self._zipf(token.surface) < COMMON_ZIPF
+            ):
+                lemma = self._closest(token)
+            fixed.append(Token(token.surface, (lemma, *token.terms)) if lemma else token)
+        return fixed
+
+    def _closest(self, token: Token) -> str | None:
+        form = process.extractOne(
+            fold(token.surface), self._form_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
+        if form is not None:
+            return self._forms[form[0]]
+        best = process.extractOne(
+            token.main, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
+        return best[0] if best is not None else None

@@ -1,0 +1,54 @@
+"""Erasing everything stored about a person from SQLite."""
+
+from __future__ import annotations
+
+from bot.core.events import UserKey
+from storage.sqlite.database import Concern
+from storage.writer import Statement
+
+_OWNER = "platform = ? AND workspace = ? AND user_id = ?"
+#: Every table with a row per owner (in ``platform``, ``workspace``, ``user_id``).
+_OWNED = (
+    "assessments",
+    "sessions",
+    "subscriptions",
+    "reminder_settings",
+    "status_dates",
+    "action_items",
+    "codes",
+    "identity_links",
+    "delivery_ledger",
+    "users",
+)
+
+
+class SqliteErasure(Concern):
+    """The erasing half of the :class:`PrivacyStore` port (the export reads the ports)."""
+
+    async def delete_user(self, key: UserKey) -> None:
+        """Erase everything about ``key`` and the accounts linked to it, in one transaction."""
+        who = (key.platform, key.workspace, key.user_id)
+        linked = await self._db.all(
+            "SELECT platform, workspace, user_id FROM identity_links "
+            "WHERE c_platform = ? AND c_workspace = ? AND c_user_id = ?",
+            who,
+        )
+        unit: list[Statement] = []
+        for k in [who, *[tuple(r) for r in linked]]:
+            unit.append(
+                (
+                    "DELETE FROM answers WHERE assessment_id IN "  # noqa: S608 - constant SQL
+                    f"(SELECT id FROM assessments WHERE {_OWNER})",
+                    k,
+                )
+            )
+            unit += [(f"DELETE FROM {table} WHERE {_OWNER}", k) for table in _OWNED]  # noqa: S608
+            unit.append(
+                (
+                    "DELETE FROM identity_links WHERE c_platform = ? AND c_workspace = ? "
+                    "AND c_user_id = ?",
+                    k,
+                )
+            )
+        await self._db.write(unit)
+        self._caches.clear()  # rare: simpler to start cold than to trace every linked row
