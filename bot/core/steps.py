@@ -59,13 +59,16 @@ class Detour:
         with ("co", "kto") counts only next to a known instrument, so "Co-Working Klaster"
         stays a name.
         """
-        opener = question_word(text, self._interrogatives, self._fillers)
-        topical = not is_number_like(text) and self._topical(text)
-        if fold(text.strip(" !.?,")) in self._greetings or "?" in text:
+        if "?" in text or fold(text.strip(" !.?,")) in self._greetings:
             return True
+        opener = question_word(text, self._interrogatives, self._fillers)
         if fit is Fit.FREE:
-            return opener is not None and (topical or opener not in self._weak)
-        return opener is not None or topical
+            return opener is not None and (opener not in self._weak or self._names(text))
+        return opener is not None or self._names(text)
+
+    def _names(self, text: str) -> bool:
+        """Whether the text names a known instrument (a bare number or date never does)."""
+        return not is_number_like(text) and self._topical(text)
 
 
 def mark_active(session: SessionState, now: datetime, before: SessionState) -> None:
