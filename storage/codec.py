@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import JsonValue, TypeAdapter
 
+from bot.core.records import AssessmentRecord
+
 _OBJECT = TypeAdapter(dict[str, JsonValue])
 
 
@@ -48,3 +50,22 @@ def dump_time(moment: datetime) -> str:
 def load_time(raw: str) -> datetime:
     """Parse a timestamp written by :func:`dump_time`."""
     return datetime.fromisoformat(raw).astimezone(UTC)
+
+
+def copy_record(record: AssessmentRecord) -> AssessmentRecord:
+    """A copy of a stored assessment record that a reader may change freely."""
+    return AssessmentRecord(
+        id=record.id,
+        owner=record.owner,
+        questionnaire_id=record.questionnaire_id,
+        questionnaire_version=record.questionnaire_version,
+        status=record.status,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        phase=record.phase,
+        profile=copy_object(record.profile),
+        cursor=record.cursor,
+        baseline=dict(record.baseline),  # str -> str: a flat copy is a full one
+        completed_at=record.completed_at,
+        team_of=record.team_of,
+    )

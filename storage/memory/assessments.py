@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.core.events import UserKey
 from bot.core.records import AnswerRecord, AssessmentRecord
 from bot.errors import RecordNotFound
-from storage.codec import copy_object, dump_object
+from storage.codec import copy_record, dump_object
 from storage.memory.tables import ANSWER_CODES, ASSESSMENT_STATUSES, Tables, require, utc
 
 
@@ -32,17 +32,17 @@ class MemoryAssessments(Tables):
         )
         self._assessments[record.id] = record
         self._answers[record.id] = {}
-        return _copy(record)
+        return copy_record(record)
 
     async def get_assessment(self, assessment_id: int) -> AssessmentRecord | None:
         """Return a copy of the assessment or ``None``."""
         record = self._assessments.get(assessment_id)
-        return None if record is None else _copy(record)
+        return None if record is None else copy_record(record)
 
     async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
         """Return the owner's assessments, newest first."""
         mine = [r for r in self._assessments.values() if r.owner == owner]
-        return [_copy(r) for r in sorted(mine, key=lambda r: r.id, reverse=True)]
+        return [copy_record(r) for r in sorted(mine, key=lambda r: r.id, reverse=True)]
 
     async def update_assessment(self, record: AssessmentRecord) -> None:
         """Replace the stored fields (id, owner and creation time stay)."""
@@ -51,7 +51,7 @@ class MemoryAssessments(Tables):
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments of a team."""
         team = [r for r in self._assessments.values() if r.team_of == assessment_id]
-        return [_copy(r) for r in sorted(team, key=lambda r: r.id)]
+        return [copy_record(r) for r in sorted(team, key=lambda r: r.id)]
 
     async def list_answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         """Return the answers by standard id."""
@@ -102,25 +102,6 @@ def _checked(answer: AnswerRecord) -> AnswerRecord:
     return answer if at is answer.answered_at else dataclasses.replace(answer, answered_at=at)
 
 
-def _copy(record: AssessmentRecord) -> AssessmentRecord:
-    """A copy of a stored record (its JSON fields parsed once), for a reader to change."""
-    return AssessmentRecord(
-        id=record.id,
-        owner=record.owner,
-        questionnaire_id=record.questionnaire_id,
-        questionnaire_version=record.questionnaire_version,
-        status=record.status,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        phase=record.phase,
-        profile=copy_object(record.profile),
-        cursor=record.cursor,
-        baseline=dict(record.baseline),  # str -> str: a flat copy is a full one
-        completed_at=record.completed_at,
-        team_of=record.team_of,
-    )
-
-
 def _stored(record: AssessmentRecord) -> AssessmentRecord:
     """A copy of ``record`` as SQLite would store it: its JSON fields through JSON.
 
@@ -128,7 +109,7 @@ def _stored(record: AssessmentRecord) -> AssessmentRecord:
         TypeError: the profile or baseline holds a value JSON cannot.
 
     """
-    stored = _copy(record)
+    stored = copy_record(record)
     stored.profile = json.loads(dump_object(record.profile))
     stored.baseline = {k: str(v) for k, v in json.loads(dump_object(record.baseline)).items()}
     return stored

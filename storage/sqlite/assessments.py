@@ -11,7 +11,7 @@ from typing import Any
 from bot.core.events import UserKey
 from bot.core.records import AnswerRecord, AssessmentRecord
 from bot.errors import RecordNotFound, StorageError
-from storage.codec import copy_object, dump_object, dump_time, load_object, load_time
+from storage.codec import copy_record, dump_object, dump_time, load_object, load_time
 from storage.sqlite.database import Concern, violated
 from storage.writer import Statement
 
@@ -54,7 +54,7 @@ class SqliteAssessments(Concern):
             updated_at=now,
         )
         if self._caches.enabled:
-            self._caches.assessments[record.id] = _copy(record)
+            self._caches.assessments[record.id] = copy_record(record)
             self._caches.answers[record.id] = {}
         return record
 
@@ -62,7 +62,7 @@ class SqliteAssessments(Concern):
         """Return a copy of the assessment or ``None``."""
         cached = self._caches.assessments.get(assessment_id)
         if cached is not None:
-            return _copy(cached)
+            return copy_record(cached)
         rows = await self._fill(
             f"SELECT {_COLUMNS} FROM assessments WHERE id = ?",  # noqa: S608
             (assessment_id,),
@@ -73,7 +73,7 @@ class SqliteAssessments(Concern):
         if not self._caches.enabled:
             return record
         self._caches.assessments[assessment_id] = record
-        return _copy(record)
+        return copy_record(record)
 
     async def list_assessments(self, owner: UserKey) -> list[AssessmentRecord]:
         """Return the owner's assessments, newest first."""
@@ -154,25 +154,6 @@ class SqliteAssessments(Concern):
         cached = self._caches.answers.get(assessment_id)
         if cached is not None:
             cached[answer.standard_id] = answer
-
-
-def _copy(record: AssessmentRecord) -> AssessmentRecord:
-    """A copy of a record parsed from JSON, which the caller may change freely."""
-    return AssessmentRecord(
-        id=record.id,
-        owner=record.owner,
-        questionnaire_id=record.questionnaire_id,
-        questionnaire_version=record.questionnaire_version,
-        status=record.status,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        phase=record.phase,
-        profile=copy_object(record.profile),
-        cursor=record.cursor,
-        baseline=dict(record.baseline),  # str -> str: a flat copy is a full one
-        completed_at=record.completed_at,
-        team_of=record.team_of,
-    )
 
 
 def _assessment(row: Sequence[Any]) -> AssessmentRecord:
