@@ -63,7 +63,8 @@ def match_label(typed: str, labels: Sequence[str]) -> int | None:
     words = tuple(wanted.split())
     found = [
         i
-        for i, (_, parts) in enumerate(plain)
-        if any(parts[k : k + len(words)] == words for k in range(len(parts) - len(words) + 1))
+        for i, (label, parts) in enumerate(plain)
+        if wanted in label  # cheap first: most typed answers are in no label at all
+        and any(parts[k : k + len(words)] == words for k in range(len(parts) - len(words) + 1))
     ]
     return found[0] if len(found) == 1 and len(wanted) >= 4 else None
