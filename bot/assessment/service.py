@@ -35,9 +35,6 @@ from bot.core.localized import local_date
 from bot.core.markup import escape
 from bot.core.ports import AssessmentRecord, AssessmentStore, CollabStore
 
-#: Kept for the modules that name the steps through this one.
-__all__ = ["STEP_NOTE", "STEP_PROFILE", "AssessmentFeature"]
-
 
 class AssessmentFeature(FeatureBase):
     """``/ocena``, ``/postep``, ``/zmien``, ``/raport`` and the question buttons."""

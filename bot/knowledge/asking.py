@@ -60,7 +60,6 @@ class AskDetector:
     def __init__(self, types: Sequence[AskType], question_words: Iterable[str] = ()) -> None:
         self.types = tuple(types)
         self._interrogatives = frozenset(fold(w) for w in question_words)
-        self.by_name = {t.name: t for t in types}
         #: Cues by their first word: a question word looks up itself and its prefixes.
         self._by_first: dict[str, list[tuple[tuple[str, ...], AskType]]] = {}
         for ask_type in types:

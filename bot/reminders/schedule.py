@@ -19,7 +19,6 @@ from bot.core.records import Event, Subscription
 
 log = logging.getLogger(__name__)
 
-MINUTES = {"m": 1, "h": 60, "d": 1440}
 #: Unit words as people type them, folded, by the start they share: "dni", "dzień", "days",
 #: "godziny", "hours", "min", "tydzień", "weeks". A bare unit counts one ("dzień przed").
 _UNIT_STARTS = (
@@ -90,15 +89,6 @@ def _unit(word: str) -> int | None:
         if word.startswith(start) and (len(start) > 1 or len(word) == 1):
             return size
     return None
-
-
-def format_offset(minutes: int) -> str:
-    """Write minutes back in the ``7d``/``2h``/``30m`` notation."""
-    for unit in ("d", "h"):
-        size = MINUTES[unit]
-        if minutes % size == 0:
-            return f"{minutes // size}{unit}"
-    return f"{minutes}m"
 
 
 def due_time(starts_at: datetime, offset_minutes: int, tz: ZoneInfo) -> datetime:
