@@ -52,8 +52,16 @@ def load_time(raw: str) -> datetime:
     return datetime.fromisoformat(raw).astimezone(UTC)
 
 
-def copy_record(record: AssessmentRecord) -> AssessmentRecord:
-    """A copy of a stored assessment record that a reader may change freely."""
+def copy_record(
+    record: AssessmentRecord,
+    profile: dict[str, Any] | None = None,
+    baseline: dict[str, str] | None = None,
+) -> AssessmentRecord:
+    """A copy of a stored assessment record that a reader may change freely.
+
+    ``profile`` and ``baseline``, when given, are used as they are (objects the caller
+    already owns) instead of copies of the record's.
+    """
     return AssessmentRecord(
         id=record.id,
         owner=record.owner,
@@ -63,9 +71,9 @@ def copy_record(record: AssessmentRecord) -> AssessmentRecord:
         created_at=record.created_at,
         updated_at=record.updated_at,
         phase=record.phase,
-        profile=copy_object(record.profile),
+        profile=copy_object(record.profile) if profile is None else profile,
         cursor=record.cursor,
-        baseline=dict(record.baseline),  # str -> str: a flat copy is a full one
+        baseline=dict(record.baseline) if baseline is None else baseline,  # flat: str -> str
         completed_at=record.completed_at,
         team_of=record.team_of,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -86,11 +85,11 @@ class SqliteAssessments(Concern):
 
     async def update_assessment(self, record: AssessmentRecord) -> None:
         """Store the mutable fields of the assessment."""
-        written, update = _written(record)
-        [outcome] = await self._db.write([update])
+        written, texts = self._written(record)
+        [outcome] = await self._db.write([_update(record, *texts)])
         if outcome.rowcount == 0:
             raise RecordNotFound("assessment", record.id)
-        self._cache_update(written)
+        self._cache_update(written, texts)
 
     async def list_team(self, assessment_id: int) -> list[AssessmentRecord]:
         """Return the members' assessments of a team."""
@@ -121,10 +120,12 @@ class SqliteAssessments(Concern):
 
     async def record_answer(self, record: AssessmentRecord, answer: AnswerRecord) -> None:
         """Store the answer and the assessment's fields in one transaction."""
-        written, update = _written(record)
-        await self._write_answer(record.id, [_upsert_answer(record.id, answer), update])
+        written, texts = self._written(record)
+        await self._write_answer(
+            record.id, [_upsert_answer(record.id, answer), _update(record, *texts)]
+        )
         self._cache_answer(record.id, answer)
-        self._cache_update(written)
+        self._cache_update(written, texts)
 
     async def delete_answers(self, assessment_id: int, standard_ids: Sequence[str]) -> None:
         """Drop the answers to these standards."""
@@ -140,7 +141,28 @@ class SqliteAssessments(Concern):
                 raise RecordNotFound("assessment", assessment_id) from exc.__cause__
             raise
 
-    def _cache_update(self, written: AssessmentRecord) -> None:
+    def _written(self, record: AssessmentRecord) -> tuple[AssessmentRecord, tuple[str, str]]:
+        """The record as the file will hold it after its update, and its JSON texts.
+
+        The profile and baseline go through JSON as the file stores them (a tuple becomes a
+        list), but a text unchanged since the last write reuses the cached parse: most turns
+        change neither.
+
+        Raises:
+            TypeError: the profile or baseline holds a value JSON cannot (nothing is written).
+
+        """
+        texts = (dump_object(record.profile), dump_object(record.baseline))
+        before = self._caches.assessments.get(record.id)
+        if before is not None and self._caches.texts.get(record.id) == texts:
+            profile, baseline = before.profile, before.baseline
+        else:
+            profile = json.loads(texts[0])
+            baseline = {k: str(v) for k, v in json.loads(texts[1]).items()}
+        written = copy_record(record, profile=profile, baseline=baseline)
+        return written, texts
+
+    def _cache_update(self, written: AssessmentRecord, texts: tuple[str, str]) -> None:
         """Update a cached assessment with the copy whose update was committed.
 
         Only the mutable fields were written: the cached owner and creation time stay.
@@ -149,6 +171,7 @@ class SqliteAssessments(Concern):
         if before is not None:
             written.owner, written.created_at = before.owner, before.created_at
             self._caches.assessments[written.id] = written
+            self._caches.texts[written.id] = texts
 
     def _cache_answer(self, assessment_id: int, answer: AnswerRecord) -> None:
         cached = self._caches.answers.get(assessment_id)
@@ -192,20 +215,9 @@ def _assessment(row: Sequence[Any]) -> AssessmentRecord:
     )
 
 
-def _written(record: AssessmentRecord) -> tuple[AssessmentRecord, Statement]:
-    """The UPDATE of an assessment's mutable fields, and the record as the file will hold it.
-
-    Raises:
-        TypeError: the profile or baseline holds a value JSON cannot (nothing is written).
-
-    """
-    profile, baseline = dump_object(record.profile), dump_object(record.baseline)
-    written = dataclasses.replace(
-        record,
-        profile=json.loads(profile),
-        baseline={k: str(v) for k, v in json.loads(baseline).items()},
-    )
-    update = (
+def _update(record: AssessmentRecord, profile: str, baseline: str) -> Statement:
+    """The UPDATE of an assessment's mutable fields (the profile and baseline as JSON text)."""
+    return (
         "UPDATE assessments SET questionnaire_version = ?, status = ?, phase = ?, "
         "profile = ?, cursor = ?, baseline = ?, updated_at = ?, completed_at = ?, "
         "team_of = ? WHERE id = ?",
@@ -222,7 +234,6 @@ def _written(record: AssessmentRecord) -> tuple[AssessmentRecord, Statement]:
             record.id,
         ),
     )
-    return written, update
 
 
 def _upsert_answer(assessment_id: int, answer: AnswerRecord) -> Statement:

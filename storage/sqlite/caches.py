@@ -42,8 +42,17 @@ class Caches:
         self.links: LRUCache[UserKey, UserKey | None] = LRUCache(bound)
         self.assessments: LRUCache[int, AssessmentRecord] = LRUCache(bound)
         self.answers: LRUCache[int, dict[str, AnswerRecord]] = LRUCache(bound)
+        #: The profile and baseline JSON last written for a cached assessment.
+        self.texts: LRUCache[int, tuple[str, str]] = LRUCache(bound)
 
     def clear(self) -> None:
         """Forget everything (after an erasure: simpler than tracing every linked row)."""
-        for cache in (self.users, self.sessions, self.links, self.assessments, self.answers):
+        for cache in (
+            self.users,
+            self.sessions,
+            self.links,
+            self.assessments,
+            self.answers,
+            self.texts,
+        ):
             cache.clear()

@@ -63,6 +63,21 @@ class TestAssessmentRecords:
         assert again is not None and again.profile == {"name": "A", "list": [1]}
         assert again.baseline == {}
 
+    async def test_saved_twice_unchanged_it_is_still_the_store_s_own_copy(
+        self, store: Store
+    ) -> None:
+        record = await store.create_assessment(KEY, "parp", "v1", T0)
+        record.profile = {"sizes": (1, 2), "list": [1]}
+        await store.update_assessment(record)
+        await store.update_assessment(record)  # the same text: a cache may reuse its parse
+        record.profile["list"].append(2)  # the caller's objects, after both saves
+        loaded = await store.get_assessment(record.id)
+        assert loaded is not None and loaded.profile == {"sizes": [1, 2], "list": [1]}
+        loaded.profile["list"].append(3)
+        await store.update_assessment(loaded)
+        again = await store.get_assessment(record.id)
+        assert again is not None and again.profile["list"] == [1, 3]
+
     async def test_an_unknown_id_cannot_be_updated(self, store: Store) -> None:
         record = await store.create_assessment(KEY, "parp", "v1", T0)
         record.id = UNKNOWN
