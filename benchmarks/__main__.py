@@ -7,13 +7,14 @@ import os
 import platform
 import sys
 
-from benchmarks import core, flood, knowledge, reminders, startup, telegram
+from benchmarks import core, flood, knowledge, postgres, reminders, startup, telegram
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpus")
     figures = core.run(quick=quick)
+    figures |= postgres.run(quick=quick)
     figures |= knowledge.run(quick=quick)
     figures |= reminders.run(quick=quick)
     figures |= telegram.run(quick=quick)

@@ -6,12 +6,10 @@ Only this module knows the concrete adapters and stores. Resources start in orde
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 import sys
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -28,6 +26,7 @@ from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature
 from bot.core.links import StartLinks
+from bot.core.ordering import Leader, SharedLocks
 from bot.core.outbox import Outbox
 from bot.core.ports import Clock
 from bot.core.records import Event, Subscription
@@ -39,6 +38,7 @@ from bot.knowledge.deadlines import deadline_events
 from bot.knowledge.digest import ReviewDigest, admin_address
 from bot.knowledge.editing import ContentEditing
 from bot.knowledge.service import KnowledgeFeature
+from bot.lifecycle import running, unless_lost, wait_for_stop_signal
 from bot.loader import Content, load_content
 from bot.reminders.admin import EventAdmin
 from bot.reminders.announce import Announcer
@@ -51,10 +51,13 @@ from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import RemindersFeature
 from bot.reminders.settings import ReminderSettings
 from bot.reports.renderer import ReportRenderer
+from bot.stores import open_storage
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
+    from storage.postgres import PostgresStorage
+
     from bot.adapters.slack.runner import SlackRunner
     from bot.adapters.telegram.runner import TelegramRunner
 
@@ -68,7 +71,9 @@ class App:
     settings: Settings
     content: Content
     services: Services
-    store: SqliteStorage
+    store: SqliteStorage | PostgresStorage
+    #: The lease for Telegram polling when several workers share PostgreSQL.
+    polling_leader: Leader | None = None
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -91,9 +96,16 @@ class Services:
 
 
 def build_services(
-    content: Content, store: MemoryStorage | SqliteStorage, clock: Clock, settings: Settings
+    content: Content,
+    store: MemoryStorage | SqliteStorage | PostgresStorage,
+    clock: Clock,
+    settings: Settings,
+    shared: SharedLocks | None = None,
 ) -> Services:
-    """Create every service over one store; nothing runs yet."""
+    """Create every service over one store; nothing runs yet.
+
+    ``shared``: the per-person locks of workers sharing the database (PostgreSQL).
+    """
     tz = ZoneInfo(settings.timezone)
     outbox = Outbox(store)
 
@@ -212,6 +224,7 @@ def build_services(
         throttle=Throttle(settings.rate_limit[0], timedelta(seconds=settings.rate_limit[1])),
         direct=outbox.send,
         topical=content.knowledge_base.mentions,
+        shared=shared,
     )
     return Services(dispatcher, scheduler, outbox, reminders, team, links, knowledge, feeds)
 
@@ -233,11 +246,10 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
 
     """
     content = load_content(settings.content_dir, settings.locale)
-    async with AsyncExitStack() as stack:
-        store = await SqliteStorage.open(settings.db_path, settings.cache_size)
-        stack.push_async_callback(store.close)
-        services = build_services(content, store, clock or SystemClock(), settings)
-        yield App(settings=settings, content=content, services=services, store=store)
+    async with open_storage(settings) as storage:
+        store = storage.store
+        services = build_services(content, store, clock or SystemClock(), settings, storage.shared)
+        yield App(settings, content, services, store, storage.polling_leader)
         log.info("shutting down")
 
 
@@ -266,7 +278,11 @@ def telegram_runner(app: App) -> TelegramRunner | None:
     }
     commands.update({locale: menu.pairs() for locale, menu in menus.items()})
     return TelegramRunner(
-        config, app.dispatcher.handle, commands, app.services.outbox.mark_unreachable
+        config,
+        app.dispatcher.handle,
+        commands,
+        app.services.outbox.mark_unreachable,
+        leader=app.polling_leader,
     )
 
 
@@ -308,8 +324,8 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
             chat = console_chat(app, inp, out)
             outbox.register("console", chat.messenger)
             log.info("no platform token set: starting the console chat")
-            async with _running(app.services):
-                await _unless_lost(app.store, chat.run())
+            async with running(app.services.scheduler, app.services.feeds):
+                await unless_lost(app.store, chat.run())
             return
         if telegram is not None:
             await platforms.enter_async_context(telegram)
@@ -319,8 +335,8 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
         if slack is not None:
             await platforms.enter_async_context(slack)
             outbox.register("slack", slack.messenger)
-        await platforms.enter_async_context(_running(app.services))
-        await _unless_lost(app.store, _wait_for_stop_signal())
+        await platforms.enter_async_context(running(app.services.scheduler, app.services.feeds))
+        await unless_lost(app.store, wait_for_stop_signal())
 
 
 def console_chat(app: App, inp: BinaryIO | None, out: TextIO | None) -> ConsoleChat:
@@ -342,51 +358,3 @@ def console_chat(app: App, inp: BinaryIO | None, out: TextIO | None) -> ConsoleC
         voice=Voice(app.content.texts, locale),
         shelf=FileShelf(app.settings.console_files),
     )
-
-
-async def _unless_lost(store: SqliteStorage, work: Coroutine[object, object, None]) -> None:
-    """Await ``work``, unless the database file is lost first: then raise why.
-
-    Answers can no longer be stored, so the bot stops rather than keep talking.
-    """
-    main = asyncio.create_task(work)
-    lost = asyncio.create_task(store.wait_lost())
-    try:
-        await asyncio.wait((main, lost), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (main, lost):
-            task.cancel()
-        await asyncio.gather(main, lost, return_exceptions=True)
-    if not lost.cancelled():
-        raise lost.result()
-    main.result()  # it ended first (end of input, a signal) or failed: as without the watch
-
-
-@asynccontextmanager
-async def _running(services: Services) -> AsyncIterator[None]:
-    """Run the reminder loop (and the calendar feeds' poller) for the body of the ``async with``."""
-    tasks = [asyncio.create_task(services.scheduler.run(), name="reminders")]
-    if services.feeds is not None:
-        tasks.append(asyncio.create_task(services.feeds.run(), name="feeds"))
-    try:
-        yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with suppress(asyncio.CancelledError):
-                await task
-
-
-async def _wait_for_stop_signal() -> None:
-    """Wait until SIGINT or SIGTERM; then the exit stacks stop everything in order."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
-    log.info("stop signal received")

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot import app, logs
 from bot.adapters.console.convert import render
@@ -23,6 +24,7 @@ from bot.config import Settings, load_settings
 from bot.core.clock import SystemClock
 from bot.core.events import Address, Incoming, Text
 from bot.core.ports import User
+from bot.core.records import ContentChange
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
 from bot.knowledge.editing import changes_patch, changes_report
 from bot.knowledge.freshness import due_items
@@ -65,6 +67,22 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument(
         "--patch", action="store_true", help="print them as YAML to merge into content files"
     )
+    move = commands.add_parser(
+        "migrate-data",
+        help="copy the SQLite database into PostgreSQL (again: brings the copy up to date)",
+    )
+    move.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        help="sqlite:///path/to/file.sqlite3 or a path (default: CLUSTERBOT_DB_PATH)",
+    )
+    move.add_argument(
+        "--to",
+        dest="target",
+        default=None,
+        help="postgresql://user:password@host:port/db (default: CLUSTERBOT_DATABASE_URL)",
+    )
     commands.add_parser(
         "build-lexicon",
         help="store the word-form lexicon for the current cards (content/lexicon.json)",
@@ -85,6 +103,10 @@ def _configure_logging(settings: Settings) -> None:
     token = settings.telegram_bot_token
     if token is not None:  # <bot id>:<secret>; the id is public (getMe), the rest is not
         values.append(("TELEGRAM_BOT_TOKEN", token.get_secret_value().partition(":")[2]))
+    url = settings.database_url
+    password = urlsplit(url.get_secret_value()).password if url is not None else None
+    if password:  # the driver may quote its connection string in an error
+        values.append(("CLUSTERBOT_DATABASE_URL password", password))
     logs.configure(settings.log_level, values)
 
 
@@ -110,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "content-changes":
             print(content_changes(settings, patch=args.patch))
             return 0
+        if command == "migrate-data":
+            return _migrate_data(settings, args.source, args.target)
         if command == "build-lexicon":
             path = _store_lexicon(settings)
             print(f"lexicon written to {path}")
@@ -201,8 +225,43 @@ def content_changes(settings: Settings, *, patch: bool = False) -> str:
 
     Read-only: it works while the assistant runs on the same database.
     """
-    changes = read_content_changes(settings.db_path)
+    if settings.database_url is None:
+        changes = read_content_changes(settings.db_path)
+    else:
+        changes = asyncio.run(_postgres_changes(settings.database_url.get_secret_value()))
     return changes_patch(changes) if patch else changes_report(changes)
+
+
+async def _postgres_changes(url: str) -> list[ContentChange]:
+    from storage.postgres import PostgresStorage
+
+    store = await PostgresStorage.open(url, pool_size=1)
+    try:
+        return await store.list_content_changes()
+    finally:
+        await store.close()
+
+
+def _migrate_data(settings: Settings, source: str | None, target: str | None) -> int:
+    """Copy SQLite into PostgreSQL, print what was copied and checked; 1 when they differ."""
+    from storage.postgres import safe_url
+    from storage.transfer import migrate_data
+
+    path = settings.db_path if source is None else source.removeprefix("sqlite://")
+    url = target or (settings.database_url.get_secret_value() if settings.database_url else None)
+    if url is None:
+        print("clusterbot: migrate-data needs --to or CLUSTERBOT_DATABASE_URL", file=sys.stderr)
+        return EXIT_USAGE
+    report = asyncio.run(migrate_data(path, url))
+    print(f"copied {path} into {safe_url(url)}:")
+    for table, rows in report.copied.items():
+        left, right = report.counts[table]
+        print(f"  {table:<18} {rows:>7} rows read, {left:>7} in SQLite, {right:>7} in PostgreSQL")
+    print(f"  exports compared for {report.people} people")
+    for difference in report.differences:
+        print(f"  DIFFERENT: {difference}")
+    print("verified: the copy matches" if report.ok else "the copy does not match (see above)")
+    return 0 if report.ok else EXIT_FAILURE
 
 
 if __name__ == "__main__":  # pragma: no cover

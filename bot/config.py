@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLUSTERBOT_", extra="ignore", frozen=True)
 
     db_path: str = "./data/clusterbot.sqlite3"
+    #: ``postgresql://user:password@host:5432/db``: PostgreSQL instead of the SQLite file,
+    #: for several workers (secret: it holds the password).
+    database_url: SecretStr | None = None
+    #: Connections per worker to PostgreSQL for the stores (as many again for turn locks).
+    db_pool: int = Field(default=10, ge=1, le=500)
     content_dir: Path = REPO_CONTENT_DIR
     locale: str = "pl"
     timezone: str = "Europe/Warsaw"
@@ -98,6 +103,15 @@ class Settings(BaseSettings):
                 "(HTTP mode, requests verified)"
             )
         return self
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parts = urlsplit(value.get_secret_value())
+            if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+                raise ValueError("must be postgresql://user:password@host:port/database")
+        return value
 
     @field_validator("locale")
     @classmethod

@@ -103,6 +103,14 @@ class DatabaseLost(StorageError):
         super().__init__(f"the database file {path} {reason}; nothing more can be stored")
 
 
+class DatabaseUnreachable(StorageError):
+    """The database server cannot be reached for now (network, restart, failover).
+
+    Nothing of the failed operation was stored; a later try may succeed, and the stores
+    reconnect by themselves.
+    """
+
+
 class RecordNotFound(StorageError):
     """A write refers to a record that is not stored (an unknown or erased id).
 

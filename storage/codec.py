@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import JsonValue, TypeAdapter
 
-from bot.core.records import AssessmentRecord
+from bot.core.records import AssessmentRecord, copy_json
 
 _OBJECT = TypeAdapter(dict[str, JsonValue])
 
@@ -21,23 +21,6 @@ def dump_object(data: dict[str, Any]) -> str:
 def load_object(raw: str) -> dict[str, Any]:
     """Parse and validate a stored JSON object."""
     return dict(_OBJECT.validate_json(raw))
-
-
-def copy_object(data: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of a JSON object read back from storage (dicts, lists and scalars only).
-
-    What :func:`load_object` would give for its text, without the text: for records kept in
-    memory, which were parsed from JSON once and are copied for every reader.
-    """
-    return {key: _copy_value(value) for key, value in data.items()}
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy_value(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_value(item) for item in value]
-    return value  # str, int, float, bool, None: immutable
 
 
 def dump_time(moment: datetime) -> str:
@@ -71,7 +54,7 @@ def copy_record(
         created_at=record.created_at,
         updated_at=record.updated_at,
         phase=record.phase,
-        profile=copy_object(record.profile) if profile is None else profile,
+        profile=copy_json(record.profile) if profile is None else profile,
         cursor=record.cursor,
         baseline=dict(record.baseline) if baseline is None else baseline,  # flat: str -> str
         completed_at=record.completed_at,

@@ -1,4 +1,9 @@
-"""Numbered SQL migrations, applied in order and tracked with ``PRAGMA user_version``."""
+"""Numbered SQL migrations, listed from a package of ``NNNN_name.sql`` files.
+
+SQLite's (``storage/migrations``) are applied here and tracked with ``PRAGMA user_version``;
+PostgreSQL's (``storage/migrations_postgres``) are listed here and applied by
+``storage.postgres.database`` (under an advisory lock, tracked in ``schema_migrations``).
+"""
 
 from __future__ import annotations
 
@@ -22,15 +27,41 @@ class Migration:
     sql: str
 
 
+#: The package of SQLite's migrations.
+SQLITE_MIGRATIONS = "storage.migrations"
+#: The package of PostgreSQL's migrations.
+POSTGRES_MIGRATIONS = "storage.migrations_postgres"
+
+
 def bundled_migrations() -> list[Migration]:
-    """Return the migrations shipped in ``storage/migrations``, in order.
+    """Return SQLite's migrations, shipped in ``storage/migrations``, in order.
+
+    Raises:
+        ValueError: numbers are not 1, 2, 3, ... without gaps.
+
+    """
+    return migrations_in(SQLITE_MIGRATIONS)
+
+
+def postgres_migrations() -> list[Migration]:
+    """Return PostgreSQL's migrations, shipped in ``storage/migrations_postgres``, in order.
+
+    Raises:
+        ValueError: numbers are not 1, 2, 3, ... without gaps.
+
+    """
+    return migrations_in(POSTGRES_MIGRATIONS)
+
+
+def migrations_in(package: str) -> list[Migration]:
+    """Return the ``NNNN_name.sql`` files of ``package`` (a dotted name), in order.
 
     Raises:
         ValueError: numbers are not 1, 2, 3, ... without gaps.
 
     """
     found = []
-    for entry in resources.files("storage.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         match = _NAME.fullmatch(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))

@@ -18,6 +18,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         "bot.core",
         (
             "aiosqlite",
+            "asyncpg",
             "storage",
             "bot.adapters",
             "bot.app",
@@ -30,12 +31,16 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "bot.reports",
         ),
     ),
-    ("bot.reports", ("aiosqlite", "storage", "bot.adapters", "bot.app", "bot.config", *SDKS)),
+    (
+        "bot.reports",
+        ("aiosqlite", "asyncpg", "storage", "bot.adapters", "bot.app", "bot.config", *SDKS),
+    ),
     *[
         (
             feature,
             (
                 "aiosqlite",
+                "asyncpg",
                 "storage",
                 "bot.adapters",
                 "bot.app",
@@ -50,9 +55,12 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ],
     (
         "bot.adapters.telegram",
-        ("slack_bolt", "slack_sdk", "storage", "aiosqlite", "bot.app", "bot.config"),
+        ("slack_bolt", "slack_sdk", "storage", "aiosqlite", "asyncpg", "bot.app", "bot.config"),
     ),
-    ("bot.adapters.slack", ("telegram", "storage", "aiosqlite", "bot.app", "bot.config")),
+    (
+        "bot.adapters.slack",
+        ("telegram", "storage", "aiosqlite", "asyncpg", "bot.app", "bot.config"),
+    ),
     # The HTTP server both webhook modes share: aiohttp only, no platform SDK.
     (
         "bot.adapters.web",
@@ -63,8 +71,11 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         "bot.adapters.calendar_feeds",
         ("telegram", "slack_bolt", "slack_sdk", "storage", "aiosqlite", "bot.app", "bot.config"),
     ),
-    ("bot.adapters", (*SDKS, "storage", "aiosqlite", "bot.app", "bot.config")),
+    ("bot.adapters", (*SDKS, "storage", "aiosqlite", "asyncpg", "bot.app", "bot.config")),
     ("bot.loader", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.cli", *SDKS)),
+    # The composition root's parts: the configured database, and what runs while it runs.
+    ("bot.stores", ("bot.adapters", "bot.app", "bot.cli", *SDKS, *FEATURES)),
+    ("bot.lifecycle", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.config", *SDKS)),
     ("storage", ("bot.adapters", "bot.app", "bot.cli", "bot.config", *SDKS, *FEATURES)),
     ("bot.errors", ("bot", "storage")),
 ]
@@ -121,6 +132,11 @@ def test_module_respects_the_import_rules(module: str, path: Path) -> None:
 def test_only_the_cli_imports_the_composition_root() -> None:
     importers = [m for m, p in _modules() if "bot.app" in _imports(p) and m != "bot.app"]
     assert importers == ["bot.cli"]
+
+
+def test_only_the_composition_root_opens_the_configured_database() -> None:
+    importers = [m for m, p in _modules() if "bot.stores" in _imports(p) and m != "bot.stores"]
+    assert sorted(importers) == ["bot.app"]
 
 
 def test_the_rules_catch_a_forbidden_arrow() -> None:

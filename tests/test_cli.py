@@ -207,3 +207,23 @@ def test_check_content_stale_lists_what_editors_should_check(tmp_content: Path) 
     assert "card(s) due for review" in result.stdout
     # Without --stale, the same content is valid.
     assert run("check-content", env={"CLUSTERBOT_CONTENT_DIR": str(tmp_content)}).returncode == 0
+
+
+def test_an_unreachable_postgresql_stops_start_up_naming_the_host_not_the_password() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://bot:s3cret-Pa55@127.0.0.1:{port}/clusterbot"
+    result = run("run", stdin="/start\n", env={"CLUSTERBOT_DATABASE_URL": url})
+    assert result.returncode == 2, result.stderr
+    assert f"127.0.0.1:{port}" in result.stderr
+    assert "s3cret-Pa55" not in result.stderr + result.stdout
+    assert "Dzień dobry" not in result.stdout
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it() -> None:
+    result = run("run", env={"CLUSTERBOT_DATABASE_URL": "mysql://bot:s3cret-Pa55@db/x"})
+    assert result.returncode == 2
+    assert "CLUSTERBOT_DATABASE_URL" in result.stderr and "s3cret-Pa55" not in result.stderr

@@ -7,9 +7,9 @@ replies (an answer the user sees acknowledged is on disk).
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -35,11 +35,11 @@ from bot.core.inputs import (
     clean_text,
 )
 from bot.core.markup import escape
-from bot.core.ordering import KeyedLocks
+from bot.core.ordering import KeyedLocks, LocalOnly, SharedLocks, TurnHold
 from bot.core.ports import Clock, SessionState, SessionStore, UpdateLog, User, UserStore
 from bot.core.steps import CancelFeature, Detour, back_to, is_idle, mark_active
 from bot.core.throttle import Throttle, Verdict
-from bot.errors import DatabaseLost, DeliveryError
+from bot.errors import DatabaseLost, DatabaseUnreachable, DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class Dispatcher:
         throttle: Throttle | None = None,
         direct: Deliver | None = None,
         topical: Callable[[str], bool] | None = None,
+        shared: SharedLocks | None = None,
     ) -> None:
         self.texts = texts
         self._users = users
@@ -84,6 +85,7 @@ class Dispatcher:
         self._throttle = throttle
         self._direct = direct
         self._locks = KeyedLocks()
+        self._shared = shared
         self._remembered = 0
         self._commands: dict[str, tuple[Feature, Handler]] = {}
         self._by_prefix: dict[str, Feature] = {}
@@ -114,27 +116,45 @@ class Dispatcher:
         and a log line with the address.
         """
         account = incoming.address.user_key
+        key = account
         # The account's lock first (before any await), so its updates keep arrival order;
-        # then, for an account linked to another one, that person's lock too.
+        # then, for an account linked to another one, that person's lock too. With several
+        # workers on one database, each lock is also taken in the database (``shared``).
         async with self._locks.hold(account):
-            key = await self._identity(account)
             try:
-                if key == account:
-                    return await self._handle_locked(key, incoming)
-                async with self._locks.hold(key):
-                    return await self._handle_locked(key, incoming)
+                async with self._shared_turn() as shared:
+                    await shared.take(account)
+                    key = await self._identity(account)
+                    if key == account:
+                        return await self._handle_locked(key, incoming)
+                    async with self._locks.hold(key):
+                        await shared.take(key)
+                        return await self._handle_locked(key, incoming)
             except Exception as exc:
                 log.exception("handling an update failed for %s", incoming.address)
-                # When the database is gone, "your earlier answers are saved" is not true.
-                lost = isinstance(exc, DatabaseLost)
-                key_text = "errors.not_saved" if lost else "errors.internal"
-                locale = normalize_locale(incoming.locale_hint) or self.texts.default_locale
-                try:
-                    user = await self._users.get_user(key)
-                    locale = user.locale if user else locale
-                except Exception:
-                    log.exception("user lookup failed while reporting an error")
-                return [Reply(self.texts.get(locale, key_text))]
+                return await self._failure_replies(key, incoming, exc)
+
+    async def _failure_replies(
+        self, key: UserKey, incoming: Incoming, exc: Exception
+    ) -> list[Reply]:
+        """The polite reply to a turn that failed, in the user's language when known."""
+        if isinstance(exc, DatabaseUnreachable):
+            key_text = "errors.busy"  # nothing of the turn was stored; a minute may mend it
+        elif isinstance(exc, DatabaseLost):
+            key_text = "errors.not_saved"  # "your earlier answers are saved" is not true
+        else:
+            key_text = "errors.internal"
+        locale = normalize_locale(incoming.locale_hint) or self.texts.default_locale
+        try:
+            user = await self._users.get_user(key)
+            locale = user.locale if user else locale
+        except Exception:
+            log.exception("user lookup failed while reporting an error")
+        return [Reply(self.texts.get(locale, key_text))]
+
+    def _shared_turn(self) -> AbstractAsyncContextManager[TurnHold]:
+        """The hold on the database's locks for one turn (one taking none in one process)."""
+        return self._shared.turn() if self._shared is not None else LocalOnly()
 
     async def overview(self, address: Address) -> list[Reply]:
         """Return every feature's summary for a home screen; stores nothing."""
@@ -194,7 +214,7 @@ class Dispatcher:
                 user.active = True
                 await self._users.save_user(user)
             session = await self._sessions.load_session(key)
-            before = copy.deepcopy(session)
+            before = session.copy()
             personal = self._is_personal(incoming)
             if personal:
                 # Answered as if written in the private chat: what the feature stores (a

@@ -555,7 +555,8 @@ async def test_webhook_mode_checks_the_secret(
             assert broken.status_code == 400 and shapeless.status_code == 400
             right = await client.post(url, json=update, headers=secret)
             assert right.status_code == 200
-            await api.wait_for(lambda: len(api.sent()) == 1)
+            # Handled before Telegram hears 200: a worker killed earlier acknowledged nothing.
+            assert len(api.sent()) == 1
             assert "Dzień dobry" in api.sent()[0].params["text"]
             # A replayed request (same update id, right secret) is accepted but not answered.
             replayed = await client.post(url, json=update, headers=secret)
@@ -716,3 +717,61 @@ async def test_the_bot_builds_its_own_deep_links(bot: Bot) -> None:
     # The username comes from getMe when the bot starts; features never build t.me links.
     assert bot.runner.start_link("AB12") == "https://t.me/klaster_test_bot?start=AB12"
     assert bot.services.links("AB12") == "https://t.me/klaster_test_bot?start=AB12"
+
+
+class FakeLeader:
+    """A lease the test grants and takes away."""
+
+    def __init__(self) -> None:
+        self.granted = asyncio.Event()
+        self.broken = asyncio.Event()
+        self.acquired = 0
+        self.released = 0
+
+    async def acquire(self) -> None:
+        await self.granted.wait()
+        self.acquired += 1
+
+    async def lost(self) -> None:
+        await self.broken.wait()
+        self.broken.clear()
+        self.granted.clear()
+
+    async def release(self) -> None:
+        self.released += 1
+
+
+async def test_only_the_worker_holding_the_lease_polls(
+    api: FakeBotApi, content: Content, tmp_path: Path, clock: ManualClock
+) -> None:
+    store = await SqliteStorage.open(str(tmp_path / "lease.sqlite3"))
+    dispatcher = build_services(content, store, clock, Settings()).dispatcher
+    config = TelegramConfig(
+        token=TOKEN, base_url=api.base_url, base_file_url=api.file_url, polling_timeout=1
+    )
+    leader = FakeLeader()
+
+    async def unreachable(address: Address) -> None:
+        return None
+
+    runner = TelegramRunner(config, dispatcher.handle, {}, unreachable, leader=leader)
+    await runner.__aenter__()
+    try:
+        assert runner._app is not None and runner._app.updater is not None
+        updater = runner._app.updater
+        api.queue(private_text(ALA, "/start"))
+        # Without the lease nothing is fetched: the update waits at Telegram (no 409 fights).
+        assert not updater.running and not api.sent("getUpdates") and api.pending() == 1
+        leader.granted.set()
+        await api.wait_for(lambda: any("Dzień dobry" in t for t in api.texts()))
+        # The lease lapses (the connection broke): polling stops until it is held again.
+        leader.broken.set()
+        await api.wait_for(lambda: not updater.running)
+        api.queue(private_text(ALA, SENTINEL))
+        leader.granted.set()
+        await api.wait_for(lambda: any(SENTINEL_ANSWER in t for t in api.texts()))
+        assert leader.acquired == 2
+    finally:
+        await runner.__aexit__(None, None, None)
+        await store.close()
+    assert leader.released == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from bot.core.clock import ManualClock
 from bot.core.dispatcher import Dispatcher
@@ -267,3 +268,72 @@ async def test_commands_typed_with_polish_letters_are_the_same_commands(
         ours = [r.text for r in await dispatcher.handle(command(spelled))]
         theirs = [r.text for r in await dispatcher.handle(command(plain))]
         assert ours == theirs and "I do not know the command" not in " ".join(ours)
+
+
+async def test_an_unreachable_database_gets_a_try_again_in_a_minute(
+    content: Content, clock: ManualClock
+) -> None:
+    from bot.errors import DatabaseUnreachable
+
+    class Outage(MemoryStorage):
+        down = False
+
+        async def load_session(self, key: Any) -> Any:
+            if self.down:
+                raise DatabaseUnreachable("the server closed the connection")
+            return await super().load_session(key)
+
+    store = Outage()
+    dispatcher = make_dispatcher(content, store, clock)
+    await dispatcher.handle(command("start"))
+    store.down = True
+    replies = await dispatcher.handle(command("ocena"))
+    assert [r.text for r in replies] == [content.texts.get("pl", "errors.busy")]
+    assert "za minutę" in replies[0].text
+    store.down = False  # the server is back: the same message now works
+    replies = await dispatcher.handle(command("ocena"))
+    assert "Jak nazywa się klaster?" in replies[-1].text
+
+
+class RecordingLocks:
+    """Shared locks that record what each turn takes and check turns never overlap."""
+
+    def __init__(self) -> None:
+        self.turns: list[list[Any]] = []
+        self.open = 0
+
+    def turn(self) -> Any:
+        locks = self
+
+        class Hold:
+            def __init__(self) -> None:
+                self.taken: list[Any] = []
+
+            async def take(self, key: Any) -> None:
+                self.taken.append(key)
+
+            async def __aenter__(self) -> Hold:
+                locks.open += 1
+                assert locks.open == 1, "two turns of one person at once"
+                return self
+
+            async def __aexit__(self, *exc: object) -> None:
+                locks.open -= 1
+                locks.turns.append(self.taken)
+
+        return Hold()
+
+
+async def test_with_shared_locks_each_turn_holds_the_person_and_the_linked_account(
+    content: Content, store: MemoryStorage, clock: ManualClock
+) -> None:
+    from bot.app import build_services
+    from bot.config import Settings
+
+    locks = RecordingLocks()
+    dispatcher = build_services(content, store, clock, Settings(), shared=locks).dispatcher
+    await asyncio.gather(*(dispatcher.handle(text(f"wiadomość {n}")) for n in range(5)))
+    assert locks.turns == [[ALICE.user_key]] * 5
+    await store.link_identity(BOB.user_key, ALICE.user_key, clock.now())
+    await dispatcher.handle(command("start", address=BOB))
+    assert locks.turns[-1] == [BOB.user_key, ALICE.user_key]  # the account, then the person

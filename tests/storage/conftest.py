@@ -10,12 +10,16 @@ import pytest
 
 from bot.core.events import Address, UserKey
 from storage.memory import MemoryStorage
+from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
+from tests.pg import fresh_schema_url
 
-#: Either store: the contract tests call only what both implement.
-Store = MemoryStorage | SqliteStorage
+#: Any store: the contract tests call only what all implement.
+Store = MemoryStorage | SqliteStorage | PostgresStorage
 
-BACKENDS = ("memory", "sqlite", "sqlite-uncached")
+#: ``postgres``: a schema of its own per test (``tests.pg``); skipped without a server,
+#: except in CI.
+BACKENDS = ("memory", "sqlite", "sqlite-uncached", "postgres")
 
 KEY = UserKey("telegram", "", "42")
 OTHER = UserKey("slack", "T1", "42")
@@ -32,6 +36,14 @@ async def open_store(backend: str, path: Path) -> Store:
 
 @pytest.fixture(params=BACKENDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    if request.param == "postgres":
+        async with fresh_schema_url() as url:
+            pg = await PostgresStorage.open(url, pool_size=2)
+            try:
+                yield pg
+            finally:
+                await pg.close()
+        return
     db = await open_store(request.param, tmp_path / "contract.sqlite3")
     yield db
     await db.close()

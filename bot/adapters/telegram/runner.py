@@ -1,14 +1,16 @@
 """Runs python-telegram-bot's Application inside our event loop, as transport only.
 
 PTB fetches updates by long polling; in webhook mode our own aiohttp server (the one Slack's
-HTTP mode uses, with `/healthz`) checks the secret token and puts each update on PTB's
-queue. Our callback converts each update, hands it to the core and sends the replies. No
+HTTP mode uses, with `/healthz`) checks the secret token and has PTB handle each update
+before answering Telegram. With several workers, only the one holding a lease polls. Our
+callback converts each update, hands it to the core and sends the replies. No
 ConversationHandler and no persistence: state lives in our storage.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -30,6 +32,7 @@ from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.web import application, serve
 from bot.core.events import Address, FileUpload, Incoming, Reply
 from bot.core.inputs import MAX_FILE_BYTES
+from bot.core.ordering import Leader
 from bot.errors import DeliveryError, RecipientUnavailable
 
 log = logging.getLogger(__name__)
@@ -74,8 +77,12 @@ class TelegramRunner:
         handle: Handle,
         commands: Mapping[str | None, Sequence[tuple[str, str]]],
         on_unreachable: OnUnreachable,
+        leader: Leader | None = None,
     ) -> None:
         self._config = config
+        #: With several workers, only the one holding this lease polls (webhooks need none).
+        self._leader = leader
+        self._leading: asyncio.Task[None] | None = None
         self._handle = handle
         self._commands = commands
         self._on_unreachable = on_unreachable
@@ -113,15 +120,41 @@ class TelegramRunner:
         await app.start()
         if cfg.webhook_url:
             await self._start_webhook()
+        elif self._leader is None:
+            await self._start_polling()
         else:
-            updater = app.updater
-            if updater is None:  # pragma: no cover - ApplicationBuilder always makes one
-                raise RuntimeError("PTB built no updater")
-            await updater.start_polling(
-                timeout=int(cfg.polling_timeout), allowed_updates=ALLOWED_UPDATES
-            )
-            log.info("telegram long polling started")
+            self._leading = asyncio.create_task(self._poll_while_leading(self._leader))
         return self
+
+    async def _start_polling(self) -> None:
+        updater = self._app.updater if self._app is not None else None
+        if updater is None:  # pragma: no cover - ApplicationBuilder always makes one
+            raise RuntimeError("PTB built no updater")
+        await updater.start_polling(
+            timeout=int(self._config.polling_timeout), allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("telegram long polling started")
+
+    async def _poll_while_leading(self, leader: Leader) -> None:
+        """Poll while this worker holds the lease; wait for it again when it is lost.
+
+        Telegram lets one consumer poll a bot: the others wait instead of fighting over
+        ``getUpdates`` (409 Conflict), and one takes over when the leader's lease lapses.
+        """
+        while True:
+            await leader.acquire()
+            try:
+                await self._start_polling()
+            except Exception:
+                log.exception("telegram polling did not start; giving the lead up")
+                await leader.release()
+                await asyncio.sleep(1)
+                continue
+            await leader.lost()
+            updater = self._app.updater if self._app is not None else None
+            if updater is not None and updater.running:
+                await updater.stop()
+            log.info("telegram long polling stopped: another worker may lead now")
 
     async def __aexit__(
         self,
@@ -134,8 +167,14 @@ class TelegramRunner:
             return
         if self._web is not None:
             await self._web.cleanup()  # no new updates; PTB still handles the queued ones
+        if self._leading is not None:
+            self._leading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._leading
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+        if self._leader is not None:
+            await self._leader.release()
         if app.running:
             await app.stop()
         await app.shutdown()
@@ -174,7 +213,10 @@ class TelegramRunner:
         query = update.callback_query
         if query is not None:
             self._answered_inline.add(query.id)  # before the handler can look
-        await app.update_queue.put(update)
+        # Handled before Telegram hears "200": a worker killed mid-turn has acknowledged
+        # nothing, so Telegram delivers the update again (to another worker, behind a load
+        # balancer); a redelivery of a handled update is dropped by its id.
+        await app.update_processor.process_update(update, app.process_update(update))
         if query is None:
             return web.Response(status=200)
         # Telegram runs one Bot API method given in the webhook's response: the button's

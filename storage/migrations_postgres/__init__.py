@@ -1,0 +1,1 @@
+"""Numbered PostgreSQL migration files (``0001_initial.sql``, ...)."""
