@@ -56,10 +56,9 @@ from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
-    from storage.postgres import PostgresStorage
-
     from bot.adapters.slack.runner import SlackRunner
     from bot.adapters.telegram.runner import TelegramRunner
+    from storage.postgres import PostgresStorage
 
 log = logging.getLogger(__name__)
 

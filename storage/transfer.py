@@ -24,27 +24,8 @@ import asyncpg
 from bot.core.events import UserKey
 from bot.errors import StorageUnavailable
 from storage.postgres import PostgresStorage
+from storage.schema import ALL_TABLES
 from storage.sqlite import SqliteStorage
-
-#: Parents before children (foreign keys); every table of both schemas but their own
-#: bookkeeping (``schema_migrations``; SQLite keeps its version in a pragma).
-TABLES = (
-    "users",
-    "sessions",
-    "processed_updates",
-    "assessments",
-    "answers",
-    "events",
-    "subscriptions",
-    "delivery_ledger",
-    "reminder_settings",
-    "status_dates",
-    "action_items",
-    "codes",
-    "identity_links",
-    "content_changes",
-    "event_feeds",
-)
 
 
 @dataclass
@@ -85,7 +66,7 @@ async def copy_tables(source: sqlite3.Connection, target: Any) -> dict[str, int]
     Returns the number of rows read per table. Each table is one transaction.
     """
     copied: dict[str, int] = {}
-    for table in TABLES:
+    for table in ALL_TABLES:
         columns = await _pg_columns(target, table)
         keys = await _pg_primary_key(target, table)
         names = [c for c in _sqlite_columns(source, table) if c in columns]
@@ -107,7 +88,7 @@ async def copy_tables(source: sqlite3.Connection, target: Any) -> dict[str, int]
 async def count_rows(source: sqlite3.Connection, target: Any) -> dict[str, tuple[int, int]]:
     """Rows per table in SQLite and in PostgreSQL."""
     counts = {}
-    for table in TABLES:
+    for table in ALL_TABLES:
         (left,) = source.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
         right = await target.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
         counts[table] = (int(left), int(right))

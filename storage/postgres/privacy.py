@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from bot.core.events import UserKey
 from storage.postgres.database import Concern
+from storage.schema import OWNED_TABLES
 
 _OWNER = "platform = $1 AND workspace = $2 AND user_id = $3"
-#: Every table with a row per owner (in ``platform``, ``workspace``, ``user_id``).
-_OWNED = (
-    "assessments",
-    "sessions",
-    "subscriptions",
-    "reminder_settings",
-    "status_dates",
-    "action_items",
-    "codes",
-    "identity_links",
-    "delivery_ledger",
-    "users",
-)
 
 
 class PostgresErasure(Concern):
@@ -35,7 +23,7 @@ class PostgresErasure(Concern):
             )
             for k in [who, *[(r[0], r[1], r[2]) for r in linked]]:
                 # The answers go with their assessments (ON DELETE CASCADE).
-                for table in _OWNED:
+                for table in OWNED_TABLES:
                     await tx.execute(f"DELETE FROM {table} WHERE {_OWNER}", *k)  # noqa: S608
                 await tx.execute(
                     "DELETE FROM identity_links "

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from bot.core.events import UserKey
+from storage.schema import OWNED_TABLES
 from storage.sqlite.database import Concern
 from storage.writer import Statement
 
 _OWNER = "platform = ? AND workspace = ? AND user_id = ?"
-#: Every table with a row per owner (in ``platform``, ``workspace``, ``user_id``).
-_OWNED = (
-    "assessments",
-    "sessions",
-    "subscriptions",
-    "reminder_settings",
-    "status_dates",
-    "action_items",
-    "codes",
-    "identity_links",
-    "delivery_ledger",
-    "users",
-)
 
 
 class SqliteErasure(Concern):
@@ -42,7 +30,7 @@ class SqliteErasure(Concern):
                     k,
                 )
             )
-            unit += [(f"DELETE FROM {table} WHERE {_OWNER}", k) for table in _OWNED]  # noqa: S608
+            unit += [(f"DELETE FROM {table} WHERE {_OWNER}", k) for table in OWNED_TABLES]  # noqa: S608
             unit.append(
                 (
                     "DELETE FROM identity_links WHERE c_platform = ? AND c_workspace = ? "

@@ -117,3 +117,34 @@ async def _in_thread(main: object, argv: list[str]) -> int:
     import asyncio
 
     return int(await asyncio.to_thread(main, argv))  # type: ignore[arg-type]
+
+
+async def test_every_table_of_both_schemas_is_copied(url: str, tmp_path: Path) -> None:
+    import asyncpg
+
+    from storage.schema import ALL_TABLES
+
+    sqlite_store = await SqliteStorage.open(str(tmp_path / "t.sqlite3"))
+    await sqlite_store.close()
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "t.sqlite3") as conn:
+        mine = {
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if r[0] != "sqlite_sequence"
+        }
+    pg = await PostgresStorage.open(url, pool_size=1)
+    await pg.close()
+    conn_pg = await asyncpg.connect(url)
+    try:
+        theirs = {
+            r[0]
+            for r in await conn_pg.fetch(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        } - {"schema_migrations"}
+    finally:
+        await conn_pg.close()
+    assert mine == theirs == set(ALL_TABLES)
