@@ -1,1 +1,1 @@
-"""Implementations of the core's store protocols: in memory and in SQLite."""
+"""Implementations of the core's store protocols: in memory, in SQLite and in PostgreSQL."""
