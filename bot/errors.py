@@ -82,7 +82,7 @@ class DatabaseInUse(StorageUnavailable):
         super().__init__(
             path,
             f"another clusterbot process owns it ({owner}); one process serves a SQLite "
-            "database, several workers need the PostgreSQL backend (planned)",
+            "database; several workers need PostgreSQL (CLUSTERBOT_DATABASE_URL)",
         )
 
 

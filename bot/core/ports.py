@@ -1,7 +1,7 @@
 """The seams between the core and the outside: stores, the clock and the messenger.
 
-Each store port is a small ``typing.Protocol`` of a few methods; ``storage.memory`` and
-``storage.sqlite`` implement every one, and one contract test class per port
+Each store port is a small ``typing.Protocol`` of a few methods; ``storage.memory``,
+``storage.sqlite`` and ``storage.postgres`` implement every one; one contract test class per port
 (``tests/storage/``) holds them to the same answers, ids and errors. The composite ports
 (:class:`AssessmentStore`, :class:`ReminderStore`, :class:`CollabStore`) bundle the narrow
 ones a feature needs together. The adapters implement :class:`Messenger`;
