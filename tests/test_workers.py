@@ -499,6 +499,29 @@ async def test_three_workers_on_postgres_behave_as_one(api: Telegram, tmp_path: 
     )
 
 
+async def lease_refused_twice(url: str) -> None:
+    """Wait until a session's last lease attempt is seen anew twice (each one refused).
+
+    A worker that does not lead tries ``pg_try_advisory_lock`` every 2 s on a connection of
+    its own; the leader's lease connection runs ``SELECT 1`` checks instead.
+    """
+    conn = await asyncpg.connect(url)
+    seen: set[object] = set()
+    try:
+        deadline = time.monotonic() + 30
+        while len(seen) < 3:  # the attempt found first, and two after it
+            rows = await conn.fetch(
+                "SELECT pid, query_start FROM pg_stat_activity WHERE state = 'idle' "
+                "AND datname = current_database() AND query LIKE '%pg_try_advisory_lock%'"
+            )
+            seen |= {(r["pid"], r["query_start"]) for r in rows}
+            if time.monotonic() > deadline:
+                raise TimeoutError("the other worker never tried for the lease")
+            await asyncio.sleep(0.05)  # polls the server's view; proves nothing by itself
+    finally:
+        await conn.close()
+
+
 async def test_only_the_lease_holder_polls_and_another_takes_over(
     api: Telegram, tmp_path: Path
 ) -> None:
@@ -514,7 +537,9 @@ async def test_only_the_lease_holder_polls_and_another_takes_over(
             # Both are up (each set its commands) and one of them polls.
             await api.wait_for(lambda: len(api.sent("setMyCommands")) >= before + 2, START_WITHIN)
             await api.wait_for(lambda: bool(api.polls), START_WITHIN)
-            await asyncio.sleep(5)  # the other retries the lease every 2 s meanwhile
+            # Not a pause but a barrier: the server shows the other worker trying for the
+            # lease (and failing) twice more after one began polling; only then count who polled.
+            await lease_refused_twice(url)
             pollers = {host for _, host in api.polls}
             assert len(pollers) == 1, pollers
             leader = workers[hosts.index(pollers.pop())]
