@@ -10,7 +10,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     CLUSTERBOT_DB_PATH=/data/clusterbot.sqlite3 \
-    CLUSTERBOT_CONTENT_DIR=/app/content
+    CLUSTERBOT_CONTENT_DIR=/app/content \
+    CLUSTERBOT_WEB_HOST=0.0.0.0
 RUN useradd --create-home --uid 10001 clusterbot \
     && mkdir -p /data \
     && chown clusterbot:clusterbot /data

@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
@@ -31,7 +31,10 @@ from bot.core.outbox import Outbox
 from bot.core.ports import Clock
 from bot.core.records import Event, Subscription
 from bot.core.throttle import Throttle
+from bot.core.weblinks import WebLinks
+from bot.home.consents import ConsentFeature
 from bot.home.linking import LinkFeature
+from bot.home.panel import PanelFeature
 from bot.home.privacy import PrivacyFeature
 from bot.home.service import HomeFeature
 from bot.knowledge.deadlines import deadline_events
@@ -52,6 +55,7 @@ from bot.reminders.service import RemindersFeature
 from bot.reminders.settings import ReminderSettings
 from bot.reports.renderer import ReportRenderer
 from bot.stores import open_storage
+from bot.webview import local_web_url, web_view
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
@@ -73,6 +77,7 @@ class App:
     store: SqliteStorage | PostgresStorage
     #: The lease for Telegram polling when several workers share PostgreSQL.
     polling_leader: Leader | None = None
+    clock: Clock = field(default_factory=SystemClock)
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -91,7 +96,10 @@ class Services:
     team: TeamFeature
     links: StartLinks
     knowledge: KnowledgeFeature
+    assess: AssessmentFeature
     feeds: FeedPoller | None = None
+    #: The web view's links; ``None`` when ``CLUSTERBOT_WEB_PORT`` is unset.
+    web: WebLinks | None = None
 
 
 def build_services(
@@ -189,6 +197,12 @@ def build_services(
         notify=outbox.try_send,
         users=store,
     )
+    web = (
+        WebLinks(store, settings.public_url or local_web_url(settings.web_port), tz)
+        if settings.web_port is not None
+        else None
+    )
+    consents = ConsentFeature(store)
     assess = AssessmentFeature(
         store,
         content.questionnaires,
@@ -196,6 +210,8 @@ def build_services(
         readiness=content.readiness,
         visuals=ReportRenderer(content.texts, tz),
         plans=store,
+        web=web,
+        after_finish=consents.ask_once,
     )
     links = StartLinks()
     team = TeamFeature(store, store, assess, links)
@@ -208,6 +224,8 @@ def build_services(
         reminders,
         LinkFeature(store, store, outbox.try_send),
         PrivacyFeature(store, outbox.try_send),
+        consents,
+        PanelFeature(web, settings.admins),
     ]
     home = HomeFeature(store, others=features, answer=knowledge.answer, deep_link=team.join)
     dispatcher = Dispatcher(
@@ -225,7 +243,9 @@ def build_services(
         topical=content.knowledge_base.mentions,
         shared=shared,
     )
-    return Services(dispatcher, scheduler, outbox, reminders, team, links, knowledge, feeds)
+    return Services(
+        dispatcher, scheduler, outbox, reminders, team, links, knowledge, assess, feeds, web
+    )
 
 
 def wire_services(
@@ -247,8 +267,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
     content = load_content(settings.content_dir, settings.locale)
     async with open_storage(settings) as storage:
         store = storage.store
-        services = build_services(content, store, clock or SystemClock(), settings, storage.shared)
-        yield App(settings, content, services, store, storage.polling_leader)
+        clock = clock or SystemClock()
+        services = build_services(content, store, clock, settings, storage.shared)
+        yield App(settings, content, services, store, storage.polling_leader, clock)
         log.info("shutting down")
 
 
@@ -317,6 +338,12 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
 
     """
     async with build_app(settings) as app, AsyncExitStack() as platforms:
+        services = app.services
+        if services.web is not None:
+            report = services.assess.shared_report
+            await platforms.enter_async_context(
+                web_view(app.settings, app.content, app.store, services.web, report, app.clock)
+            )
         outbox = app.services.outbox
         telegram, slack = telegram_runner(app), slack_runner(app)
         if telegram is None and slack is None:

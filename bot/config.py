@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     event_feeds: Annotated[tuple[str, ...], NoDecode] = ()
     #: Where the console chat saves the files it would send (PDF, chart, CSV, JSON, .ics).
     console_files: Path = Path("clusterbot-files")
+    #: The web view's port (report pages, the policy overview); unset: no web view, 0: any free.
+    web_port: int | None = Field(default=None, ge=0, le=65535)
+    #: The address the web view listens on (``0.0.0.0`` behind a reverse proxy or in Docker).
+    web_host: str = "127.0.0.1"
+    #: The web view's address as people reach it (``https://…``), for the links the chat sends;
+    #: unset: ``http://127.0.0.1:<port>``. ``https`` also makes the session cookie ``Secure``.
+    public_url: str | None = None
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -111,6 +118,18 @@ class Settings(BaseSettings):
             parts = urlsplit(value.get_secret_value())
             if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
                 raise ValueError("must be postgresql://user:password@host:port/database")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be an http:// or https:// address")
+            if parts.query or parts.fragment:
+                raise ValueError("must not have a query or fragment")
+            return value.rstrip("/")
         return value
 
     @field_validator("locale")

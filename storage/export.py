@@ -16,6 +16,15 @@ from bot.core.ports import (
     UserStore,
 )
 from bot.core.records import ActionItem, AnswerRecord, AssessmentRecord, Subscription
+from bot.core.web_ports import Consent, ConsentStore, WebToken
+
+
+class WebTokenList(Protocol):
+    """A person's web links, for their export (every store implements it beside the port)."""
+
+    async def list_web_tokens(self, owner: UserKey) -> list[WebToken]:
+        """Return the owner's tokens, in any state, by creation time and digest."""
+        ...
 
 
 class ExportSource(
@@ -26,6 +35,8 @@ class ExportSource(
     ReminderPrefs,
     ActionPlanStore,
     IdentityLinks,
+    ConsentStore,
+    WebTokenList,
     Protocol,
 ):
     """The ports an export reads."""
@@ -62,6 +73,8 @@ async def user_export(store: ExportSource, key: UserKey) -> dict[str, Any]:
         ],
         "action_plan": [action_json(a) for a in await store.list_actions(key, include_done=True)],
         "linked_accounts": [str(alias) for alias in await store.list_aliases(key)],
+        "consent": consent_json(await store.get_consent(key)),
+        "web_links": [web_link_json(t) for t in await store.list_web_tokens(key)],
     }
 
 
@@ -108,4 +121,23 @@ def action_json(item: ActionItem) -> dict[str, Any]:
         "responsible": item.responsible,
         "due_on": item.due_on.isoformat(),
         "done_at": item.done_at.isoformat() if item.done_at else None,
+    }
+
+
+def consent_json(consent: Consent | None) -> dict[str, Any] | None:
+    """The answer about the overview (``None``: never given)."""
+    if consent is None:
+        return None
+    return {"overview": consent.overview, "decided_at": consent.decided_at.isoformat()}
+
+
+def web_link_json(token: WebToken) -> dict[str, Any]:
+    """One secret web link: never its digest (it would identify the link)."""
+    return {
+        "kind": token.kind,
+        "assessment_id": token.assessment_id,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "used_at": token.used_at.isoformat() if token.used_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
     }

@@ -14,6 +14,8 @@ OWNED_TABLES = (
     "codes",
     "identity_links",
     "delivery_ledger",
+    "web_tokens",
+    "consents",
     "users",
 )
 
@@ -35,4 +37,6 @@ ALL_TABLES = (
     "identity_links",
     "content_changes",
     "event_feeds",
+    "web_tokens",
+    "consents",
 )

@@ -22,6 +22,12 @@ def test_compose_runs_postgres_two_identical_workers_and_a_tls_proxy() -> None:
     caddy = (DEPLOY / "Caddyfile").read_text("utf-8")
     for upstream in ("worker1:8443 worker2:8443", "worker1:3000 worker2:3000"):
         assert upstream in caddy  # the webhook and Slack's HTTP mode reach both workers
+    # The web view: served by every worker, its links pointing at the proxy's address.
+    assert env["CLUSTERBOT_WEB_PORT"] == "8080"
+    assert env["CLUSTERBOT_WEB_HOST"] == "0.0.0.0"  # noqa: S104 - inside the container
+    assert env["CLUSTERBOT_PUBLIC_URL"] == "https://${DOMAIN:?set DOMAIN}"
+    assert "@web path /report/* /panel /panel/* /static/*" in caddy
+    assert "worker1:8080 worker2:8080" in caddy
     assert "health_uri /healthz" in caddy
 
 

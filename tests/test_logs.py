@@ -143,10 +143,11 @@ async def slack() -> AsyncIterator[FakeSlackApi]:
     await server.stop()
 
 
-async def say(api: FakeBotApi, update: dict[str, Any]) -> None:
+async def say(api: FakeBotApi, update: dict[str, Any], replies: int = 1) -> None:
+    """Send ``update`` and wait for its ``replies`` messages (the next step needs them all)."""
     before = len(api.sent())
     api.queue(update)
-    await api.wait_for(lambda: len(api.sent()) > before, within=60)
+    await api.wait_for(lambda: len(api.sent()) >= before + replies, within=60)
 
 
 JSON = "application/json"
@@ -195,7 +196,7 @@ async def up(http: httpx.AsyncClient, url: str) -> None:
 async def use_telegram(api: FakeBotApi, http: httpx.AsyncClient, webhook: str) -> None:
     """A self-evaluation's profile with the cluster's name, a text, a press; bad requests."""
     api.push_to_webhook = True
-    await say(api, private_text(7, "/ocena"))
+    await say(api, private_text(7, "/ocena"), replies=2)  # what it does, the first question
     await say(api, private_text(7, CLUSTER))
     await say(api, private_text(7, BODY))
     message, data = api.button(7, "stowarzyszenie")

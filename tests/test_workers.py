@@ -62,7 +62,8 @@ STEPS: list[tuple[str, str]] = [
     *(("press", "Spełnia") for _ in range(36)),
 ]
 #: How many sendMessage calls each step's turn makes (the last one also sends a chart).
-EXPECTED = [2, *([1] * len(PROFILE)), 2, *([1] * 36)]
+#: Messages per step; the last answer brings the report and the overview consent question.
+EXPECTED = [2, *([1] * len(PROFILE)), 2, *([1] * 35), 2]
 TOTAL_TURNS = len(USERS) * len(STEPS)
 
 
@@ -309,7 +310,8 @@ class Run:
         newest = texts[-1] if texts else ""
         where = f"user {user} before step {step}: {newest[:120]!r}"
         if step == len(STEPS):
-            assert "Wynik samooceny" in newest, where
+            assert "Jeszcze jedno pytanie" in newest, where
+            assert "Wynik samooceny" in texts[-2], where
         elif 1 <= step <= len(PROFILE):
             assert f"Profil klastra ({step}/{len(PROFILE)})" in newest, where
         elif step == len(PROFILE) + 1:
@@ -462,7 +464,7 @@ async def test_three_workers_on_postgres_behave_as_one(api: Telegram, tmp_path: 
         for user in USERS:
             log = api.chat(user)
             assert not [t for t in log.texts if STALE in t], user
-            assert "Wynik samooceny" in log.texts[-1], user
+            assert "Wynik samooceny" in log.texts[-2], user
             # No standard's question twice, except when a resume shows the current one.
             first_time = [sid for sid, resumed in log.shown if not resumed]
             assert len(first_time) == len(set(first_time)), (user, log.shown)

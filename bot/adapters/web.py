@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -56,3 +58,13 @@ async def serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunn
 async def healthz(request: web.Request) -> web.Response:
     """Liveness only: answers without touching storage or user data."""
     return web.json_response({"ok": True})
+
+
+@asynccontextmanager
+async def serving(app: web.Application, host: str, port: int) -> AsyncIterator[int]:
+    """Serve `app` (with `/healthz`) for the body of the ``async with``; yield the bound port."""
+    runner, bound = await serve(app, host, port)
+    try:
+        yield bound
+    finally:
+        await runner.cleanup()

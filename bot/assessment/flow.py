@@ -179,7 +179,7 @@ class Flow:
         record.completed_at = turn.now
         await self._ctx.save(turn, record, answered)
         turn.session.step, turn.session.data = None, {}
-        return await self._results.report_replies(turn, record)
+        return await self._results.finished(turn, record)
 
     async def choose_phase(
         self, turn: Turn, record: AssessmentRecord, phase_id: str

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot.assessment import render
 from bot.assessment.context import Assessments
@@ -28,11 +30,20 @@ class Results:
         readiness: Readiness | None,
         visuals: Visuals | None,
         plans: CollabStore | None,
+        after_finish: Callable[[Turn], Awaitable[list[Reply]]] | None = None,
     ) -> None:
         self._ctx = ctx
         self._readiness = readiness
         self._visuals = visuals
         self._plans = plans  # the action plan's next steps go into the PDF report
+        self._after_finish = after_finish
+
+    async def finished(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
+        """The report of a self-evaluation just finished, then what follows it (consent)."""
+        replies = await self.report_replies(turn, record)
+        if self._after_finish is not None:
+            replies += await self._after_finish(turn)
+        return replies
 
     async def report_replies(self, turn: Turn, record: AssessmentRecord) -> list[Reply]:
         """The text report, then the chart as an image."""
@@ -58,12 +69,19 @@ class Results:
 
     async def report_data(self, turn: Turn, record: AssessmentRecord) -> ReportData:
         """Everything a report shows about one self-evaluation."""
+        return await self.data(record, turn.now)
+
+    async def data(self, record: AssessmentRecord, now: datetime) -> ReportData:
+        """Everything a report shows about one self-evaluation, made at ``now``.
+
+        The previous result and the action plan are the record's owner's.
+        """
         assert record.phase is not None  # noqa: S101 - callers check
         q = self._ctx.q(record)
         answers = await self._ctx.store.list_answers(record.id)
         result = score(q, record.phase, {sid: a.answer for sid, a in answers.items()})
         previous = None
-        for other in await self._ctx.store.list_assessments(turn.user.key):
+        for other in await self._ctx.store.list_assessments(record.owner):
             if (
                 other.id < record.id
                 and other.status == Status.COMPLETED
@@ -79,9 +97,9 @@ class Results:
             score=result,
             previous=previous,
             readiness=self._readiness_rules(),
-            generated_at=turn.now,
+            generated_at=now,
             profile_spec=self._ctx.profile,
-            plan=tuple(await self._plans.list_actions(turn.user.key)) if self._plans else (),
+            plan=tuple(await self._plans.list_actions(record.owner)) if self._plans else (),
         )
 
     def _readiness_rules(self) -> Readiness:

@@ -9,7 +9,8 @@ question is stale and gets the current question again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 
 from bot.assessment import render
 from bot.assessment.context import (
@@ -25,15 +26,21 @@ from bot.assessment.insights import ESCA_QUESTIONS, Readiness
 from bot.assessment.model import ProfileSpec, Questionnaire, Status
 from bot.assessment.profile_edit import ProfileEditor
 from bot.assessment.render import BACK, CANCEL, EDIT, PREFIX
+from bot.assessment.report_data import ReportData
 from bot.assessment.results import Results
 from bot.assessment.scoring import score
 from bot.assessment.visuals import Visuals
+from bot.assessment.web_report import wants_web, web_report
 from bot.core.events import Action, Button, Command, Reply, Text
 from bot.core.feature import FeatureBase, Fit, Handler, Turn
 from bot.core.folding import match_label
 from bot.core.localized import local_date
 from bot.core.markup import escape
 from bot.core.ports import AssessmentRecord, AssessmentStore, CollabStore
+from bot.core.weblinks import WebLinks
+
+#: What a finished self-evaluation adds after its report (the overview consent question).
+AfterFinish = Callable[[Turn], Awaitable[list[Reply]]]
 
 
 class AssessmentFeature(FeatureBase):
@@ -51,9 +58,12 @@ class AssessmentFeature(FeatureBase):
         readiness: Readiness | None = None,
         visuals: Visuals | None = None,
         plans: CollabStore | None = None,
+        web: WebLinks | None = None,
+        after_finish: AfterFinish | None = None,
     ) -> None:
         self._ctx = Assessments(store, questionnaires, profile)
-        self._results = Results(self._ctx, readiness, visuals, plans)
+        self._results = Results(self._ctx, readiness, visuals, plans, after_finish)
+        self._web = web
         self._flow = Flow(self._ctx, self._results, max_note_chars)
         self._editor = ProfileEditor(self._ctx, self._flow)
 
@@ -312,7 +322,16 @@ class AssessmentFeature(FeatureBase):
             return [turn.menu_reply("assess.none")]
         if turn.args and turn.args[0].lower() == "pdf":
             return await self._results.pdf(turn, record)
+        if wants_web(turn.args):
+            return await web_report(turn, record, self._web, turn.args[1:])
         return await self._results.report_replies(turn, record)
+
+    async def shared_report(self, assessment_id: int, now: datetime) -> ReportData | None:
+        """The report data a shared web link shows; ``None`` when it is gone or not begun."""
+        record = await self._ctx.store.get_assessment(assessment_id)
+        if record is None or record.phase is None or record.status == Status.ABANDONED:
+            return None
+        return await self._results.data(record, now)
 
     async def _record_menu(self, turn: Turn, record: AssessmentRecord, choice: str) -> list[Reply]:
         """Handle Continue / Start again / Progress / Report / Answer skipped."""

@@ -75,7 +75,8 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _put(ws: Worksheet, row: int, column: int, value: str | int | float | date | None) -> None:
+def put_cell(ws: Worksheet, row: int, column: int, value: str | int | float | date | None) -> None:
+    """Write ``value`` into the cell (also used by the overview's workbook)."""
     cell = ws.cell(row=row, column=column)
     if value == "":
         cell.value = None
@@ -87,9 +88,10 @@ def _put(ws: Worksheet, row: int, column: int, value: str | int | float | date |
     cell.alignment = _TOP
 
 
-def _header(ws: Worksheet, row: int, names: list[str], widths: list[int]) -> None:
+def header_row(ws: Worksheet, row: int, names: list[str], widths: list[int]) -> None:
+    """Write a bold header row and set the columns' widths."""
     for column, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
-        _put(ws, row, column, name)
+        put_cell(ws, row, column, name)
         cell = ws.cell(row=row, column=column)
         cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _HEADER_BORDER
         cell.alignment = _WRAP
@@ -108,15 +110,15 @@ def _summary(ws: Worksheet, data: ReportData, words: ExportWords) -> None:
         ("verdict", words.t(f"assess.report.verdict.{score.verdict}")),
     ]
     for row, (key, fact) in enumerate(facts, start=1):
-        _put(ws, row, 1, words.t(f"export.summary.{key}"))
+        put_cell(ws, row, 1, words.t(f"export.summary.{key}"))
         ws.cell(row=row, column=1).font = _BOLD
-        _put(ws, row, 2, fact)
+        put_cell(ws, row, 2, fact)
         if isinstance(fact, date):
             ws.cell(row=row, column=2).number_format = words.t("export.excel_date_format")
             ws.cell(row=row, column=2).alignment = Alignment(vertical="top", horizontal="left")
 
     top = len(facts) + 2
-    _header(
+    header_row(
         ws,
         top,
         [words.t(f"export.summary.{key}") for key, _ in SUMMARY_COLUMNS],
@@ -135,7 +137,7 @@ def _summary(ws: Worksheet, data: ReportData, words: ExportWords) -> None:
             ref / 100 if ref is not None else None,
         ]
         for column, value in enumerate(values, start=1):
-            _put(ws, row, column, value)
+            put_cell(ws, row, column, value)
         ws.cell(row=row, column=1).alignment = _WRAP
         colour = RED if area.obligatory_unmet else GREEN if area.fully_met else AMBER
         ws.cell(row=row, column=4).fill = _fill(colour)
@@ -149,12 +151,12 @@ def _summary(ws: Worksheet, data: ReportData, words: ExportWords) -> None:
         reference.overall / 100,
     ]
     for column, value in enumerate(overall, start=1):
-        _put(ws, total_row, column, value)
+        put_cell(ws, total_row, column, value)
         ws.cell(row=total_row, column=column).font = _BOLD
     for r in range(top + 1, total_row + 1):
         for column in (4, 6):
             ws.cell(row=r, column=column).number_format = "0%"
-    _put(ws, total_row + 2, 1, reference.label.get(locale))
+    put_cell(ws, total_row + 2, 1, reference.label.get(locale))
     source = ws.cell(row=total_row + 2, column=1)
     source.hyperlink = str(reference.source.url)
     source.style = "Hyperlink"
@@ -162,7 +164,7 @@ def _summary(ws: Worksheet, data: ReportData, words: ExportWords) -> None:
 
 def _area_sheet(ws: Worksheet, data: ReportData, area: Area, words: ExportWords) -> None:
     locale = words.locale
-    _header(
+    header_row(
         ws,
         1,
         [words.column(name) for name, _ in AREA_COLUMNS],
@@ -185,7 +187,7 @@ def _area_sheet(ws: Worksheet, data: ReportData, area: Area, words: ExportWords)
                 "answered_on": words.day(answer.answered_at) if answer else "",
             }
             for column, (name, _) in enumerate(AREA_COLUMNS, start=1):
-                _put(ws, row, column, values[name])
+                put_cell(ws, row, column, values[name])
                 cell = ws.cell(row=row, column=column)
                 if name in _WRAPPED:
                     cell.alignment = _WRAP

@@ -23,6 +23,7 @@ from storage.memory.reminders import (
     MemoryReminderPrefs,
     MemorySubscriptions,
 )
+from storage.memory.web import MemoryConsents, MemoryOverview, MemoryWebTokens
 
 __all__ = ["MemoryStorage"]
 
@@ -40,6 +41,9 @@ class MemoryStorage(
     MemoryErasure,
     MemoryFeeds,
     MemoryContentChanges,
+    MemoryWebTokens,
+    MemoryConsents,
+    MemoryOverview,
 ):
     """Every store in dictionaries: the concerns over one set of tables."""
 

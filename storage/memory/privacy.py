@@ -16,6 +16,7 @@ class MemoryErasure(Tables):
             self._users.pop(k, None)
             self._sessions.pop(k, None)
             self._offsets.pop(k, None)
+            self._consents.pop(k, None)
         for alias in [a for a, link in self._links.items() if keys & {a, link.canonical}]:
             del self._links[alias]
         for aid in [a for a, r in self._assessments.items() if r.owner in keys]:
@@ -30,6 +31,8 @@ class MemoryErasure(Tables):
             del self._actions[item_id]
         for code in [c for c, v in self._codes.items() if v.owner in keys]:
             del self._codes[code]
+        for digest in [d for d, t in self._web_tokens.items() if t.owner in keys]:
+            del self._web_tokens[digest]
         owners = {owner_columns(k) for k in keys}
         for entry in [e for e in self._ledger if e[1] in owners]:
             del self._ledger[entry]

@@ -19,6 +19,7 @@ from bot.core.records import (
     Subscription,
     User,
 )
+from bot.core.web_ports import Consent, WebToken
 from bot.errors import StorageError
 from storage.codec import dump_time, load_time
 
@@ -104,6 +105,8 @@ class Tables:
         self._links: dict[UserKey, Link] = {}
         self._feeds: dict[str, FeedState] = {}
         self._changes: list[ContentChange] = []
+        self._web_tokens: dict[str, WebToken] = {}
+        self._consents: dict[UserKey, Consent] = {}
         self._last_ids: dict[str, int] = {}
 
     def _next_id(self, table: str) -> int:

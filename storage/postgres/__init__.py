@@ -33,6 +33,7 @@ from storage.postgres.reminders import (
     PostgresReminderPrefs,
     PostgresSubscriptions,
 )
+from storage.postgres.web import PostgresConsents, PostgresOverview, PostgresWebTokens
 
 __all__ = ["DEFAULT_POOL_SIZE", "PostgresStorage", "safe_url"]
 
@@ -53,6 +54,9 @@ class PostgresStorage(
     PostgresErasure,
     PostgresFeeds,
     PostgresContentChanges,
+    PostgresWebTokens,
+    PostgresConsents,
+    PostgresOverview,
 ):
     """Every store in one PostgreSQL database (one schema): the concerns over one pool.
 

@@ -20,6 +20,7 @@ from storage.sqlite.reminders import (
     SqliteReminderPrefs,
     SqliteSubscriptions,
 )
+from storage.sqlite.web import SqliteConsents, SqliteOverview, SqliteWebTokens
 
 __all__ = ["DEFAULT_CACHE_SIZE", "SqliteStorage", "read_content_changes"]
 
@@ -37,6 +38,9 @@ class SqliteStorage(
     SqliteErasure,
     SqliteFeeds,
     SqliteContentChanges,
+    SqliteWebTokens,
+    SqliteConsents,
+    SqliteOverview,
 ):
     """Every store in one SQLite file: the concerns over one :class:`Database` and its caches.
 

@@ -198,13 +198,16 @@ async def test_a_full_self_evaluation_by_buttons(slack: SlackBot, api: FakeSlack
     await press(slack, "faza rozwoju")
     for _ in range(36):
         await press(slack, "Spełnia")
-    assert "Wynik samooceny: POZYTYWNY" in api.texts()[-1]
+    assert "Wynik samooceny: POZYTYWNY" in api.texts()[-2]
+    assert "Jeszcze jedno pytanie" in api.texts()[-1]
     updates = api.sent("chat.update")
     assert (
         sum("✅ Spełnia" in json.dumps(u.params["blocks"], ensure_ascii=False) for u in updates)
         == 36
     )
     assert all(not any(b["type"] == "actions" for b in u.params["blocks"]) for u in updates)
+    await press(slack, "Tak, uwzględnij anonimowo")
+    assert "będą uwzględniane anonimowo" in api.texts()[-1]
 
 
 async def test_slash_command_subcommands(slack: SlackBot, api: FakeSlackApi) -> None:

@@ -244,10 +244,13 @@ async def test_a_full_self_evaluation_with_buttons(bot: Bot, api: FakeBotApi) ->
     await press(api, "faza rozwoju")
     for _ in range(36):
         await press(api, "Spełnia")
-    report = api.sent()[-1].params["text"]
-    assert "Wynik samooceny: POZYTYWNY" in report
+    *_, report, consent = api.sent()
+    assert "Wynik samooceny: POZYTYWNY" in report.params["text"]
+    assert "Jeszcze jedno pytanie" in consent.params["text"]
     edits = api.sent("editMessageText")
     assert sum("➡️ <b>✅ Spełnia</b>" in e.params["text"] for e in edits) == 36
+    await press(api, "✅ Tak, uwzględnij anonimowo")
+    assert "będą uwzględniane anonimowo" in api.sent()[-1].params["text"]
 
 
 async def test_a_stale_button_gets_the_current_question(bot: Bot, api: FakeBotApi) -> None:

@@ -12,7 +12,7 @@ from bot.loader import Content, check_content, load_content
 
 def test_the_menus_list_the_same_commands_in_both_languages(content: Content) -> None:
     pl, en = content.menus["pl"].pairs(), content.menus["en"].pairs()
-    assert len(pl) == len(en) == 19
+    assert len(pl) == len(en) == 20
     assert pl[0] == ("start", "Menu główne") and en[1] == (
         "assess",
         "Self-evaluation by PARP standards",

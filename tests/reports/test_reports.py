@@ -24,7 +24,9 @@ async def finished(dispatcher: Dispatcher, special: dict[str, str] | None = None
 async def test_report_ends_with_a_readable_chart(dispatcher: Dispatcher) -> None:
     chat = await finished(dispatcher)
     assert "Wynik samooceny: NEGATYWNY" in chat.text
-    image = chat.last[-1].image
+    *report, consent = chat.last  # the overview consent question follows the report
+    assert "Nie uwzględniaj" in [b.label for b in consent.all_buttons]
+    image = report[-1].image
     assert image is not None and "PARP 2015" in image.caption
     picture = PILImage.open(io.BytesIO(image.png))
     # Wide enough for a phone preview and A4 print, taller than wide never.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -10,11 +11,17 @@ import pytest
 
 from bot.core.events import Address, UserKey
 from bot.core.records import ActionItem, AnswerRecord, OneTimeCode, SessionState, User
+from bot.core.web_ports import REPORT_LINK, SIGN_IN, Consent, WebToken
 from bot.errors import RecordNotFound
 from tests.storage.conftest import KEY, OTHER, T0, Store, open_store
 
 STRANGER = UserKey("console", "", "stranger")
 HOME = Address("telegram", "42", "42")
+
+
+def link(owner: UserKey, name: str) -> str:
+    """The digest of one of ``owner``'s web links."""
+    return hashlib.sha256(f"{owner}|{name}".encode()).hexdigest()
 
 
 async def fill(store: Store) -> None:
@@ -25,6 +32,8 @@ async def fill(store: Store) -> None:
         await store.set_offsets(key, (1440, 60))
         await store.add_subscription(key, HOME, "category", "webinar", "mazowieckie", T0)
         await store.claim_delivery(f"ev|{key}|", T0, key)
+        await store.set_consent(Consent(key, key != STRANGER, T0))
+        await store.add_web_token(WebToken(link(key, "in"), SIGN_IN, key, T0, T0 + timedelta(1)))
     await store.link_identity(OTHER, KEY, T0)
     first = await store.create_assessment(KEY, "parp", "v1", T0)
     first.profile = {"name": "Klaster Testowy", "members": [3, 4]}
@@ -44,6 +53,15 @@ async def fill(store: Store) -> None:
     )
     await store.close_action(KEY, later.id, T0 + timedelta(days=2))
     await store.create_code(OneTimeCode("KEYCODE1", "invite", KEY, T0 + timedelta(days=1)))
+    month = T0 + timedelta(days=30)
+    await store.add_web_token(WebToken(link(KEY, "r1"), REPORT_LINK, KEY, T0, month, first.id))
+    await store.add_web_token(WebToken(link(KEY, "r2"), REPORT_LINK, KEY, T0, month, first.id))
+    await store.revoke_web_tokens(KEY, REPORT_LINK, T0 + timedelta(days=2))
+    await store.add_web_token(
+        WebToken(link(KEY, "r3"), REPORT_LINK, KEY, T0 + timedelta(days=3), month, 999)
+    )
+    await store.use_web_token(link(KEY, "in"), SIGN_IN, T0 + timedelta(minutes=1))
+    await store.set_consent(Consent(KEY, False, T0 + timedelta(days=4)))
 
 
 class TestPrivacyStore:
@@ -70,6 +88,39 @@ class TestPrivacyStore:
         assert data["subscriptions"][0]["region"] == "mazowieckie"
         assert data["reminder_offsets"] == [1440, 60]
         assert data["linked_accounts"] == ["slack:T1:42"]
+        assert data["consent"] == {"overview": False, "decided_at": "2026-05-31T08:00:00+00:00"}
+        # By creation time (then by digest: ties in an order of no meaning, the same everywhere).
+        links = data["web_links"]
+        assert links[3] == {
+            "kind": "report",
+            "assessment_id": 999,
+            "created_at": "2026-05-30T08:00:00+00:00",
+            "expires_at": "2026-06-26T08:00:00+00:00",
+            "used_at": None,
+            "revoked_at": None,
+        }
+        first_id = data["assessments"][1]["id"]
+        assert sorted(links[:3], key=lambda w: w["kind"]) == [
+            {
+                "kind": "report",
+                "assessment_id": first_id,
+                "created_at": "2026-05-27T08:00:00+00:00",
+                "expires_at": "2026-06-26T08:00:00+00:00",
+                "used_at": None,
+                "revoked_at": "2026-05-29T08:00:00+00:00",
+            },
+        ] * 2 + [
+            {
+                "kind": "signin",
+                "assessment_id": None,
+                "created_at": "2026-05-27T08:00:00+00:00",
+                "expires_at": "2026-05-28T08:00:00+00:00",
+                "used_at": "2026-05-27T08:01:00+00:00",
+                "revoked_at": None,
+            }
+        ]
+        for name in ("in", "r1", "r2", "r3"):
+            assert link(KEY, name) not in exported  # a digest would identify the link
 
     async def test_erasure_leaves_nothing_of_the_person_and_their_alias(self, store: Store) -> None:
         await fill(store)
@@ -85,15 +136,20 @@ class TestPrivacyStore:
             assert await store.list_actions(key, include_done=True) == []
             assert await store.canonical(key) is None
             assert await store.claim_delivery(f"ev|{key}|", T0, key) is True  # freed
+            assert await store.get_consent(key) is None
+            assert await store.get_web_token(link(key, "in")) is None
         assert await store.get_assessment(older.id) is None
         assert await store.list_answers(older.id) == {}
         assert await store.list_status_dates() == []
         assert await store.redeem_code("KEYCODE1", "invite", T0, STRANGER) is None
+        assert await store.get_web_token(link(KEY, "r1")) is None
         # The stranger beside them keeps everything.
         assert await store.get_user(STRANGER) is not None
         assert len(await store.list_assessments(STRANGER)) == 1
         assert len(await store.list_subscriptions()) == 1
         assert await store.claim_delivery(f"ev|{STRANGER}|", T0, STRANGER) is False
+        assert await store.get_consent(STRANGER) == Consent(STRANGER, False, T0)
+        assert await store.get_web_token(link(STRANGER, "in")) is not None
 
     async def test_ids_of_erased_records_are_never_given_out_again(self, store: Store) -> None:
         await fill(store)

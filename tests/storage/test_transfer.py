@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ import pytest
 from bot.core.clock import ManualClock
 from bot.core.events import Address
 from bot.core.records import AnswerRecord, OneTimeCode
+from bot.core.web_ports import REPORT_LINK, Consent, WebToken
 from bot.loader import Content
 from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
@@ -50,6 +52,16 @@ async def _a_deployment(path: Path, content: Content, clock: ManualClock) -> Sql
     await store.set_status_date(ALICE.user_key, here, "kkk", date(2025, 3, 1), T0)
     await store.claim_delivery("event-1|2026-06-01|1440", T0, ALICE.user_key)
     await store.create_code(OneTimeCode("ABC123", "link", ALICE.user_key, T0 + timedelta(hours=1)))
+    [done, *_] = await store.list_assessments(ALICE.user_key)
+    done.status, done.completed_at = "completed", T0 + timedelta(hours=1)  # for the overview
+    await store.update_assessment(done)
+    await store.set_consent(Consent(ALICE.user_key, True, T0))
+    for name in ("shared", "revoked"):
+        secret = hashlib.sha256(name.encode()).hexdigest()
+        month = T0 + timedelta(days=30)
+        await store.add_web_token(WebToken(secret, REPORT_LINK, ALICE.user_key, T0, month, done.id))
+        if name == "revoked":
+            await store.revoke_web_tokens(ALICE.user_key, REPORT_LINK, T0 + timedelta(hours=2))
     return store
 
 
@@ -62,6 +74,7 @@ async def test_a_deployment_is_copied_verified_and_copied_again_idempotently(
         first = await migrate_data(str(path), url)
         assert first.ok, first.differences
         assert first.people == 2 and first.copied["answers"] == 5
+        assert (first.copied["web_tokens"], first.copied["consents"]) == (2, 1)
         assert all(left == right for left, right in first.counts.values())
         # More use, then the final copy: the rows changed since are brought up to date.
         await running.set_offsets(ALICE.user_key, (120,))
@@ -74,11 +87,15 @@ async def test_a_deployment_is_copied_verified_and_copied_again_idempotently(
     pg = await PostgresStorage.open(url, pool_size=2)
     try:
         assert await pg.get_offsets(ALICE.user_key) == (120,)
+        assert await pg.get_consent(ALICE.user_key) == Consent(ALICE.user_key, True, T0)
+        overview = await pg.overview_rows()
+        assert [(r.owner, len(r.codes)) for r in overview] == [(ALICE.user_key, 5)]
         record = await pg.create_assessment(ALICE.user_key, "parp", "v1", T0)
         assert record.id > highest + 1  # past the erased one too: no id is reused
         sqlite_view = await SqliteStorage.open(str(path), 0, exclusive=False)
         try:
             mine = await sqlite_view.export_user(ALICE.user_key)
+            assert await sqlite_view.overview_rows() == overview
         finally:
             await sqlite_view.close()
         theirs = await pg.export_user(ALICE.user_key)

@@ -1,0 +1,175 @@
+"""Debian's Chromium, headless, driven by Selenium through Debian's chromedriver.
+
+The project's test command installs both packages (``make browser``); a test tool's own
+browser download does not work here. Selenium's calls block, so each runs in a thread while
+the web view keeps serving on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+T = TypeVar("T")
+
+#: Elements whose box must hold their content and sit inside their parent's box.
+_LAYOUT_CHECK = """
+const problems = [];
+const doc = document.documentElement;
+if (doc.scrollWidth > window.innerWidth + 1) {
+  problems.push(`page ${doc.scrollWidth}px wide in a ${window.innerWidth}px window`);
+}
+const describe = (el) => {
+  const text = (el.textContent || '').trim().slice(0, 40);
+  const cls = typeof el.className === 'string' && el.className ? '.' + el.className : '';
+  return `${el.tagName.toLowerCase()}${cls} "${text}"`;
+};
+for (const el of document.body.querySelectorAll('*')) {
+  const style = getComputedStyle(el);
+  if (style.display === 'none' || style.visibility === 'hidden') continue;
+  const box = el.getBoundingClientRect();
+  if (box.width === 0 && box.height === 0) continue;
+  const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
+  if (!(el instanceof SVGElement) && style.display !== 'inline' && !scrolls
+      && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+    problems.push(`${describe(el)}: content ${el.scrollWidth}px in a ${el.clientWidth}px box`);
+  }
+  const parent = el.parentElement;
+  if (!parent || parent === document.body || parent === doc) continue;
+  const outer = parent.getBoundingClientRect();
+  if (box.left < outer.left - 1 || box.right > outer.right + 1) {
+    problems.push(`${describe(el)}: ${Math.round(box.left)}-${Math.round(box.right)} outside `
+      + `its parent ${Math.round(outer.left)}-${Math.round(outer.right)}`);
+  }
+}
+return problems;
+"""
+
+
+class Browser:
+    """One headless Chromium with its own profile, downloads going to ``downloads``."""
+
+    def __init__(self, downloads: Path) -> None:
+        if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+            raise RuntimeError(
+                "Chromium is not installed: `make browser` installs Debian's chromium and "
+                "chromium-driver (the test command runs it)"
+            )
+        self.downloads = downloads
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--window-size=1280,900",
+            "--lang=pl-PL",
+        ):
+            options.add_argument(arg)
+        options.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(downloads),
+                "download.prompt_for_download": False,
+                "safebrowsing.enabled": False,
+            },
+        )
+        self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+        self.driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior",
+            {"behavior": "allow", "downloadPath": str(downloads), "eventsEnabled": True},
+        )
+
+    async def run(self, call: Callable[..., T], *args: Any) -> T:
+        """Run a blocking Selenium call in a thread."""
+        return await asyncio.to_thread(call, *args)
+
+    async def open(self, url: str) -> str:
+        """Load ``url`` and return the page's visible text."""
+        await self.run(self.driver.get, url)
+        return await self.text()
+
+    async def text(self) -> str:
+        """The visible text of the page."""
+        return await self.run(lambda: self.driver.find_element(By.TAG_NAME, "body").text)
+
+    async def find(self, css: str) -> WebElement:
+        """The first element matching ``css``."""
+        return await self.run(self.driver.find_element, By.CSS_SELECTOR, css)
+
+    async def click(self, css: str, *, navigates: bool = True) -> str:
+        """Click the element and return the text of the page it leads to (once it is there)."""
+        element = await self.find(css)
+        old = await self.find("html")
+
+        def click_and_wait() -> None:
+            element.click()
+            if navigates:
+                WebDriverWait(self.driver, 20).until(staleness_of(old))
+
+        await self.run(click_and_wait)
+        return await self.text()
+
+    @property
+    def url(self) -> str:
+        """The address on screen."""
+        return str(self.driver.current_url)
+
+    async def width(self, pixels: int) -> None:
+        """Show pages ``pixels`` wide (a phone at 390, with touch and its scale)."""
+        await self.run(
+            self.driver.execute_cdp_cmd,
+            "Emulation.setDeviceMetricsOverride",
+            {"width": pixels, "height": 900, "deviceScaleFactor": 1, "mobile": pixels < 600},
+        )
+
+    async def layout_problems(self) -> list[str]:
+        """What overflows: the page past the window, or text past its container."""
+        return list(await self.run(self.driver.execute_script, _LAYOUT_CHECK))
+
+    async def screenshot(self, path: Path) -> None:
+        """Save the whole page (not just the window) as a PNG."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+        def shoot() -> None:
+            shot = self.driver.execute_cdp_cmd(
+                "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+            )
+            path.write_bytes(base64.b64decode(shot["data"]))
+
+        await self.run(shoot)
+
+    async def downloaded(self, suffix: str) -> Path:
+        """Wait (20 s at most) for a finished download ending in ``suffix``.
+
+        Chromium writes ``….crdownload`` and renames it when the file is complete.
+        """
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            done = [p for p in self.downloads.iterdir() if p.name.endswith(suffix)]
+            if done:
+                return done[0]
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no {suffix} download in {list(self.downloads.iterdir())}")
+
+    def forget_cookies(self) -> None:
+        """A different person at another browser: no session."""
+        self.driver.delete_all_cookies()
+
+    def close(self) -> None:
+        """Quit Chromium and its driver."""
+        self.driver.quit()
