@@ -55,13 +55,14 @@ from bot.reminders.service import RemindersFeature
 from bot.reminders.settings import ReminderSettings
 from bot.reports.renderer import ReportRenderer
 from bot.stores import open_storage
-from bot.webview import local_web_url, web_view
+from bot.webview import announce, local_web_url, make_view, shared_with, web_view
 from storage.memory import MemoryStorage
 from storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
     from bot.adapters.slack.runner import SlackRunner
     from bot.adapters.telegram.runner import TelegramRunner
+    from bot.web.server import Routes
     from storage.postgres import PostgresStorage
 
 log = logging.getLogger(__name__)
@@ -273,8 +274,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
         log.info("shutting down")
 
 
-def telegram_runner(app: App) -> TelegramRunner | None:
-    """Build the Telegram runner when ``TELEGRAM_BOT_TOKEN`` is set."""
+def telegram_runner(app: App, routes: Routes | None = None) -> TelegramRunner | None:
+    """Build the Telegram runner when ``TELEGRAM_BOT_TOKEN`` is set (``routes``: more pages)."""
     settings = app.settings
     if settings.telegram_bot_token is None:
         return None
@@ -291,6 +292,7 @@ def telegram_runner(app: App) -> TelegramRunner | None:
         webhook_port=settings.telegram_webhook_port,
         webhook_secret=secret.get_secret_value() if secret else None,
         max_rate=settings.telegram_max_rate,
+        routes=routes,
     )
     menus = app.content.menus
     commands: dict[str | None, list[tuple[str, str]]] = {
@@ -306,8 +308,8 @@ def telegram_runner(app: App) -> TelegramRunner | None:
     )
 
 
-def slack_runner(app: App) -> SlackRunner | None:
-    """Build the Slack runner when ``SLACK_BOT_TOKEN`` is set."""
+def slack_runner(app: App, routes: Routes | None = None) -> SlackRunner | None:
+    """Build the Slack runner when ``SLACK_BOT_TOKEN`` is set (``routes``: more pages)."""
     settings = app.settings
     if settings.slack_bot_token is None:
         return None
@@ -321,6 +323,7 @@ def slack_runner(app: App) -> SlackRunner | None:
         api_url=settings.slack_api_url,
         http_host=settings.slack_http_host,
         http_port=settings.slack_http_port,
+        routes=routes,
     )
     dispatcher = app.dispatcher
     return SlackRunner(
@@ -338,14 +341,16 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
 
     """
     async with build_app(settings) as app, AsyncExitStack() as platforms:
-        services = app.services
-        if services.web is not None:
+        services, outbox = app.services, app.services.outbox
+        links, view = services.web, None
+        if links is not None:
             report = services.assess.shared_report
-            await platforms.enter_async_context(
-                web_view(app.settings, app.content, app.store, services.web, report, app.clock)
-            )
-        outbox = app.services.outbox
-        telegram, slack = telegram_runner(app), slack_runner(app)
+            view = make_view(settings, app.content, app.store, links, report, app.clock)
+        shared = shared_with(settings) if view is not None else None
+        telegram = telegram_runner(app, view.add_routes if view and shared == "telegram" else None)
+        slack = slack_runner(app, view.add_routes if view and shared == "slack" else None)
+        if view is not None and links is not None and shared is None:
+            await platforms.enter_async_context(web_view(settings, view, links))
         if telegram is None and slack is None:
             chat = console_chat(app, inp, out)
             outbox.register("console", chat.messenger)
@@ -361,6 +366,9 @@ async def run(settings: Settings, inp: BinaryIO | None = None, out: TextIO | Non
         if slack is not None:
             await platforms.enter_async_context(slack)
             outbox.register("slack", slack.messenger)
+        if links is not None and shared is not None:
+            server = telegram if shared == "telegram" else slack
+            announce(settings, links, server.port if server and server.port else 0)
         await platforms.enter_async_context(running(app.services.scheduler, app.services.feeds))
         await unless_lost(app.store, wait_for_stop_signal())
 

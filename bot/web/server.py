@@ -55,6 +55,8 @@ FILTERS = ("phase", "region", "sector", "period")
 STATIC = Path(__file__).parent / "static"
 
 ReportSource = Callable[[int, datetime], Awaitable[ReportData | None]]
+#: What adds the pages to a server (:meth:`WebView.add_routes`).
+Routes = Callable[[web.Application], None]
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -18,7 +18,8 @@ def test_the_menus_list_the_same_commands_in_both_languages(content: Content) ->
         "Self-evaluation by PARP standards",
     )
     # A dash inside a description stays there (the old one-line format split on it).
-    assert ("raport", "Wynik samooceny i co dalej (/raport pdf – PDF)") in pl
+    report = "Wynik samooceny i co dalej (/raport pdf – PDF, /raport www – strona dla zarządu)"
+    assert ("raport", report) in pl
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,55 @@ for (const el of document.body.querySelectorAll('*')) {
 return problems;
 """
 
+#: WCAG 2.1 AA contrast of every piece of text against the background it is drawn on (4.5:1,
+#: 3:1 for large text); SVG text by its fill against the page behind the chart.
+_CONTRAST_CHECK = """
+const parse = (c) => {
+  const m = c && c.match(/rgba?\\(([^)]+)\\)/);
+  if (!m) return null;
+  const p = m[1].split(',').map(Number);
+  return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+};
+const hex = (h) => ({r: parseInt(h.slice(1, 3), 16), g: parseInt(h.slice(3, 5), 16),
+                     b: parseInt(h.slice(5, 7), 16), a: 1});
+const lum = (c) => {
+  const f = (v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+};
+const ratio = (a, b) => {
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+const behind = (el) => {
+  for (let e = el; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0.99) return c;
+  }
+  return {r: 255, g: 255, b: 255, a: 1};
+};
+const problems = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  if (!own) continue;
+  const style = getComputedStyle(el);
+  if (style.display === 'none' || style.visibility === 'hidden') continue;
+  const svg = el instanceof SVGElement;
+  const ink = svg ? hex(el.getAttribute('fill') || '#000000') : parse(style.color);
+  const ground = behind(svg ? el.closest('svg').parentElement : el);
+  const size = parseFloat(style.fontSize);
+  const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+  const got = ratio(ink, ground);
+  if (got < (large ? 3 : 4.5)) {
+    problems.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}": `
+      + `${got.toFixed(2)}:1`);
+  }
+}
+return problems;
+"""
+
 
 class Browser:
     """One headless Chromium with its own profile, downloads going to ``downloads``."""
@@ -140,6 +189,19 @@ class Browser:
     async def layout_problems(self) -> list[str]:
         """What overflows: the page past the window, or text past its container."""
         return list(await self.run(self.driver.execute_script, _LAYOUT_CHECK))
+
+    async def contrast_problems(self) -> list[str]:
+        """Text below WCAG AA contrast against what it is drawn on."""
+        return list(await self.run(self.driver.execute_script, _CONTRAST_CHECK))
+
+    async def print_pdf(self) -> bytes:
+        """The page as Chromium prints it, with the page size its stylesheet asks for."""
+        printed = await self.run(
+            self.driver.execute_cdp_cmd,
+            "Page.printToPDF",
+            {"preferCSSPageSize": True, "printBackground": True},
+        )
+        return base64.b64decode(printed["data"])
 
     async def screenshot(self, path: Path) -> None:
         """Save the whole page (not just the window) as a PNG."""

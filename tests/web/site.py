@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address
 from bot.loader import Content
-from bot.webview import web_view
+from bot.webview import make_view, web_view
 from tests.assessment.test_conversation import answer_all, current_standard
 from tests.helpers import PROFILE_ANSWERS, Chat
 
@@ -51,8 +51,8 @@ async def running_site(
     config = Settings(web_port=0, admins=f"{ADMIN.platform}:{ADMIN.user_id}", **settings)  # type: ignore[arg-type]
     services = build_services(content, store, clock, config)  # type: ignore[arg-type]
     assert services.web is not None
-    report = services.assess.shared_report
-    async with web_view(config, content, store, services.web, report, clock) as port:  # type: ignore[arg-type]
+    view = make_view(config, content, store, services.web, services.assess.shared_report, clock)  # type: ignore[arg-type]
+    async with web_view(config, view, services.web) as port:
         jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1, as a browser keeps them
         async with aiohttp.ClientSession(cookie_jar=jar) as http:
             yield Site(f"http://127.0.0.1:{port}", http, services, store, clock)

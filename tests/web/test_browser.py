@@ -4,7 +4,8 @@ An administrator signs in with the link a chat turn gave, sees the overview, fil
 phase and downloads the CSV, whose totals are checked against the database. Sign-in links
 that expired or were used are refused; a coordinator's link shows their report and nothing
 else; a revoked link shows no data. Screenshots at 1280 and 390 px go to ``.screenshots/``,
-and any page wider than its window or text outside its container fails the test.
+and any page wider than its window, text outside its container or text below WCAG AA contrast
+fails the test.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from bot.core.clock import ManualClock
 from bot.core.events import Address
@@ -64,6 +66,7 @@ async def check_layout(browser: Browser, name: str) -> None:
         problems = await browser.layout_problems()
         await browser.screenshot(SHOTS / f"{name}-{width}.png")
         assert problems == [], f"{name} at {width}px: {problems[:5]}"
+    assert await browser.contrast_problems() == []
 
 
 async def test_an_administrator_signs_in_filters_and_downloads(
@@ -127,6 +130,13 @@ async def test_a_coordinators_link_shows_their_report_only_until_revoked(
     assert "Klaster 3" in text and "NEGATYWNY" in text and "2.1.1" in text
     assert not any(f"Klaster {i}" in text for i in (1, 2, 4, 10))
     await check_layout(browser, "report")
+    printed = PdfReader(io.BytesIO(await browser.print_pdf()))
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in printed.pages
+    }
+    assert sizes == {(595, 842)}  # A4 in points
+    words = "".join(page.extract_text() for page in printed.pages)
+    assert "Klaster 3" in words and "English" not in words  # the language link is not printed
     text = await browser.open(site.base + "/panel")
     assert "Najpierw się zaloguj" in text
     await coordinator.send("/raport www wylacz")

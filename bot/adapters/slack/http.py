@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
@@ -28,14 +28,21 @@ log = logging.getLogger(__name__)
 _UNPARSABLE = (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError)
 
 
-def web_app(bolt: AsyncApp, path: str) -> web.Application:
-    """An aiohttp application serving ``bolt`` at ``path`` (events, commands, interactivity)."""
+def web_app(
+    bolt: AsyncApp, path: str, routes: Callable[[web.Application], None] | None = None
+) -> web.Application:
+    """An aiohttp application serving ``bolt`` at ``path`` (events, commands, interactivity).
+
+    ``routes`` adds more (the web view, when it shares the port).
+    """
 
     async def on_request(request: web.Request) -> web.StreamResponse:
         return await handle(bolt, request)
 
     app = application()
     app.router.add_post(path, on_request)
+    if routes is not None:
+        routes(app)
     return app
 
 

@@ -81,6 +81,8 @@ class SlackConfig:
     http_host: str = "0.0.0.0"  # noqa: S104 - behind a reverse proxy in production
     http_port: int = 3000
     path: str = "/slack/events"
+    #: More routes on the HTTP mode's server (the web view, when it shares the port).
+    routes: Callable[[web.Application], None] | None = None
 
 
 class SlackRunner:
@@ -134,7 +136,7 @@ class SlackRunner:
         if not cfg.signing_secret:
             raise ValueError("HTTP mode needs a signing secret")
         self._web, self.port = await serve(
-            web_app(self.app, cfg.path), cfg.http_host, cfg.http_port
+            web_app(self.app, cfg.path, cfg.routes), cfg.http_host, cfg.http_port
         )
         log.info("slack HTTP mode listening on %s:%s%s", cfg.http_host, self.port, cfg.path)
         return self

@@ -66,6 +66,8 @@ class TelegramConfig:
     max_rate: float = 30.0
     #: How long a send failing for a server or network error is retried (tests: ms).
     send_retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: More routes on the webhook's server (the web view, when it shares the port).
+    routes: Callable[[web.Application], None] | None = None
 
 
 class TelegramRunner:
@@ -185,6 +187,8 @@ class TelegramRunner:
         assert self._app is not None and cfg.webhook_url  # noqa: S101 - webhook mode only
         web_app = application()
         web_app.router.add_post(f"/{cfg.webhook_path.strip('/')}", self._on_webhook)
+        if cfg.routes is not None:
+            cfg.routes(web_app)
         self._web, self.port = await serve(web_app, cfg.webhook_listen, cfg.webhook_port)
         await self._app.bot.set_webhook(
             url=cfg.webhook_url, secret_token=cfg.webhook_secret, allowed_updates=ALLOWED_UPDATES
