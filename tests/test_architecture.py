@@ -75,6 +75,28 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("bot.loader", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.cli", *SDKS)),
     # The composition root's parts: the configured database, and what runs while it runs.
     ("bot.stores", ("bot.adapters", "bot.app", "bot.cli", *SDKS, *FEATURES)),
+    # The web view: pages over the core's ports and the assessment's report data; aiohttp for
+    # its routes, no platform SDK, no store, no other feature.
+    (
+        "bot.web",
+        (
+            "telegram",
+            "slack_bolt",
+            "slack_sdk",
+            "storage",
+            "aiosqlite",
+            "asyncpg",
+            "bot.adapters",
+            "bot.app",
+            "bot.cli",
+            "bot.config",
+            "bot.home",
+            "bot.knowledge",
+            "bot.reminders",
+        ),
+    ),
+    # Its place in the composition root: puts the pages on a server.
+    ("bot.webview", ("storage", "aiosqlite", "asyncpg", "bot.app", "bot.cli", *SDKS)),
     ("bot.lifecycle", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.config", *SDKS)),
     ("storage", ("bot.adapters", "bot.app", "bot.cli", "bot.config", *SDKS, *FEATURES)),
     ("bot.errors", ("bot", "storage")),
@@ -139,7 +161,13 @@ def test_only_the_composition_root_opens_the_configured_database() -> None:
     assert sorted(importers) == ["bot.app"]
 
 
+def test_only_the_composition_root_serves_the_web_view() -> None:
+    importers = [m for m, p in _modules() if "bot.webview" in _imports(p) and m != "bot.webview"]
+    assert sorted(importers) == ["bot.app"]
+
+
 def test_the_rules_catch_a_forbidden_arrow() -> None:
+    assert _violations("bot.web.server", ["storage.sqlite"]) == ["storage.sqlite"]
     assert _violations("bot.core.dispatcher", ["storage.sqlite"]) == ["storage.sqlite"]
     assert _violations("bot.adapters.telegram.convert", ["slack_sdk.web"]) == ["slack_sdk.web"]
     assert _violations("bot.home.service", ["bot.assessment.engine"]) == ["bot.assessment.engine"]
