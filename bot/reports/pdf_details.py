@@ -70,10 +70,10 @@ def _profile(doc: ReportDoc, data: ReportData, w: Words) -> None:
     _table(doc, rows, (1, 2), head=False)
 
 
-def _areas(doc: ReportDoc, data: ReportData, w: Words) -> None:
-    doc.heading(w.t("report.pdf.areas"))
+def area_table(data: ReportData, w: Words) -> list[list[str]]:
+    """The per-area table beside PARP's 2015 averages, total last (the PDF's and the web's)."""
     reference = data.readiness.parp_2015
-    rows = [w.t("report.pdf.table_head").split("|")]
+    rows = []
     for area in data.score.areas:
         ref = reference.areas.get(area.area.id)
         rows.append(
@@ -95,6 +95,13 @@ def _areas(doc: ReportDoc, data: ReportData, w: Words) -> None:
             str(len(score.obligatory_unmet)),
         ]
     )
+    return rows
+
+
+def _areas(doc: ReportDoc, data: ReportData, w: Words) -> None:
+    doc.heading(w.t("report.pdf.areas"))
+    reference = data.readiness.parp_2015
+    rows = [w.t("report.pdf.table_head").split("|"), *area_table(data, w)]
     _table(doc, rows, (44, 14, 10, 14, 18), align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
     doc.ln(1)
     doc.draw(

@@ -13,6 +13,7 @@ from bot.assessment.report_data import ReportData
 from bot.core.i18n import Texts
 from bot.core.localized import local_date, local_moment
 from bot.core.markup import escape
+from bot.reports.pdf_details import area_table
 from bot.reports.pdf_doc import Words
 from bot.web.charts import Bar
 
@@ -100,25 +101,7 @@ def report_page(data: ReportData, texts: Texts, locale: str, tz: ZoneInfo) -> Re
         )
         for a in score.areas
     )
-    rows = [
-        (
-            f"{a.area.id}. {a.area.title.get(locale)}",
-            f"{a.met}/{a.total}",
-            f"{a.percent}%",
-            _percent(reference.areas.get(a.area.id)),
-            str(len(a.obligatory_unmet)),
-        )
-        for a in score.areas
-    ]
-    rows.append(
-        (
-            w.t("report.pdf.total"),
-            f"{score.met}/{score.total}",
-            f"{score.percent}%",
-            f"{reference.overall}%",
-            str(len(score.obligatory_unmet)),
-        )
-    )
+    rows = tuple(tuple(row) for row in area_table(data, w))
     gaps = []
     for standard in recommendations(q, score.phase, data.codes):
         obligatory = score.phase in standard.obligatory_in
@@ -187,7 +170,7 @@ def report_page(data: ReportData, texts: Texts, locale: str, tz: ZoneInfo) -> Re
             url=str(reference.source.url),
         ),
         table_head=tuple(w.t("report.pdf.table_head").split("|")),
-        area_rows=tuple(rows),
+        area_rows=rows,
         gaps=tuple(gaps),
         gaps_note=w.t("report.summary.gaps_note", in_phase=in_phase),
         plan=tuple(plan),
@@ -210,7 +193,3 @@ def _answer(w: Words, data: ReportData, standard_id: str, phase: str) -> Answer:
         w.t(f"report.answer.{code}"),
         record.note if record else "",
     )
-
-
-def _percent(value: int | None) -> str:
-    return f"{value}%" if value is not None else "–"

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
@@ -165,10 +165,21 @@ class Browser:
         element = await self.find(css)
         old = await self.find("html")
 
+        def gone(_: object) -> bool:
+            try:
+                old.is_enabled()
+            except WebDriverException:  # stale, or its node left the document
+                return True
+            return False
+
+        def loaded(driver: Any) -> bool:
+            return bool(driver.execute_script("return document.readyState") == "complete")
+
         def click_and_wait() -> None:
             element.click()
             if navigates:
-                WebDriverWait(self.driver, 20).until(staleness_of(old))
+                WebDriverWait(self.driver, 20).until(gone)
+                WebDriverWait(self.driver, 20).until(loaded)
 
         await self.run(click_and_wait)
         return await self.text()

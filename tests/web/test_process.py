@@ -22,6 +22,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+async def signs_in(link: str, port: int) -> None:
+    """A browser-like client uses the sign-in link and sees the overview and ``/healthz``."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        async with http.post(link, allow_redirects=False) as response:
+            assert response.status == 303
+        async with http.get(f"http://127.0.0.1:{port}/panel") as response:
+            assert response.status == 200
+            assert "Przegląd samoocen klastrów" in await response.text()
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert await response.json() == {"ok": True}
+
+
 async def test_the_console_admin_signs_in_to_the_running_process(tmp_path: Path) -> None:
     port = free_port()
     env = clean_env(
@@ -41,15 +54,7 @@ async def test_the_console_admin_signs_in_to_the_running_process(tmp_path: Path)
             line = await asyncio.wait_for(process.stdout.readline(), 60)
             assert line, f"the process ended without a link: {seen.decode(errors='replace')}"
             seen += line
-        jar = aiohttp.CookieJar(unsafe=True)
-        async with aiohttp.ClientSession(cookie_jar=jar) as http:
-            async with http.post(found.group().decode(), allow_redirects=False) as response:
-                assert response.status == 303
-            async with http.get(f"http://127.0.0.1:{port}/panel") as response:
-                assert response.status == 200
-                assert "Przegląd samoocen klastrów" in await response.text()
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert await response.json() == {"ok": True}
+        await signs_in(found.group().decode(), port)
     finally:
         process.stdin.close()
         code = await asyncio.wait_for(process.wait(), 60)
@@ -82,13 +87,7 @@ async def test_the_web_view_shares_the_telegram_webhook_port(tmp_path: Path) -> 
         await api.wait_for(lambda: bool(api.sent()), within=60)
         found = LINK.search(api.sent()[-1].params["text"].encode())
         assert found is not None, api.sent()[-1].params["text"]
-        jar = aiohttp.CookieJar(unsafe=True)
-        async with aiohttp.ClientSession(cookie_jar=jar) as http:
-            async with http.post(found.group().decode(), allow_redirects=False) as response:
-                assert response.status == 303
-            async with http.get(f"http://127.0.0.1:{port}/panel") as response:
-                assert response.status == 200
-                assert "Przegląd samoocen klastrów" in await response.text()
+        await signs_in(found.group().decode(), port)
     finally:
         process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), 60)
