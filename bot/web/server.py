@@ -201,7 +201,9 @@ class WebView:
         page = overview_page(
             data, filters, options, self._q, self._profile, self._parp, self._texts, locale
         )
-        html = self._pages.render("overview.html", locale, page=page, lang_path=request.path)
+        html = self._pages.render(
+            "overview.html", locale, page=page, lang_href=_other_language(request, locale)
+        )
         return _html(html)
 
     async def download_csv(self, request: web.Request) -> web.StreamResponse:

@@ -136,9 +136,13 @@ async def test_signing_in_uses_the_link_once_and_sets_a_strict_cookie(site: Site
         cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=28800" in cookie
     assert "Path=/panel" in cookie and "Secure" not in cookie  # plain http on loopback
-    async with site.http.get(site.base + "/panel") as response:
+    async with site.http.get(site.base + "/panel?phase=") as response:
         assert response.status == 200
-        assert "Przegląd samoocen klastrów" in await response.text()
+        page = await response.text()
+    assert "Przegląd samoocen klastrów" in page
+    assert 'href="/panel?phase=&amp;lang=en"' in page  # the same page in English
+    async with site.http.get(site.base + "/panel?lang=en") as response:
+        assert "Overview of cluster self-evaluations" in await response.text()
     async with site.http.post(link, allow_redirects=False) as response:  # reused
         assert response.status == 410 and "Set-Cookie" not in response.headers
     async with site.http.get(link) as response:
