@@ -30,6 +30,10 @@ from bot.assessment.scoring import Score, score
 from bot.core.folding import fold
 from bot.core.localized import Localized
 from bot.core.web_ports import OverviewRow
+from bot.web.differencing import differs_by_few
+from bot.web.filters import FilterOptions as FilterOptions
+from bot.web.filters import Filters as Filters
+from bot.web.filters import SectorOption as SectorOption
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 #: Fewer clusters than this and a number is not shown.
@@ -37,47 +41,7 @@ MIN_CLUSTERS = 5
 #: How many of the least met standards the overview lists.
 WEAKEST = 10
 VERDICTS = ("positive", "negative", "incomplete")
-FILTERS = ("phase", "region", "sector", "period")
-_PERIOD = re.compile(r"\d{4}(-Q[1-4])?")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What the overview is narrowed to; ``None`` is "all"."""
-
-    phase: str | None = None
-    region: str | None = None  # a voivodeship option id ("mz")
-    sector: str | None = None  # a sector_key
-    period: str | None = None  # "2026" or "2026-Q3", of completed_at in the overview's tz
-
-    def __post_init__(self) -> None:
-        if self.period is not None and not _PERIOD.fullmatch(self.period):
-            raise ValueError(f"period must be a year or a quarter like 2026-Q3: {self.period!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class SectorOption:
-    """A sector one may filter by: its key and the spelling most clusters use."""
-
-    key: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class FilterOptions:
-    """The values each filter may take (anything else is a bad request)."""
-
-    phases: tuple[str, ...]
-    regions: tuple[str, ...]
-    sectors: tuple[SectorOption, ...]
-    periods: tuple[str, ...]  # newest first: 2026, 2026-Q3, 2026-Q1, 2025, ...
-
-    def unknown(self, filters: Filters) -> tuple[str, ...]:
-        """The names of the filters whose value is not offered (empty: all fine)."""
-        sectors = tuple(s.key for s in self.sectors)
-        offered = zip(FILTERS, (self.phases, self.regions, sectors, self.periods), strict=True)
-        return tuple(n for n, ok in offered if getattr(filters, n) not in (None, *ok))
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +307,11 @@ def aggregate(
     scored = [_Scored(r, score(q, r.phase, r.codes)) for r in base if _matches(r, filters, tz)]
     latest = _latest(scored)
     n = len(latest)
-    hide = n < least
+
+    def clusters(wider: Filters) -> int:
+        return len({r.owner for r in base if _matches(r, wider, tz)})
+
+    hide = n < least or differs_by_few(clusters, filters, n, least)
 
     phases = [p.id for p in q.phases]
     in_phase = {p: [s for s in latest if s.row.phase == p] for p in phases}

@@ -15,7 +15,8 @@ from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import Texts
 from bot.core.markup import to_plain
 from bot.web.charts import Bar
-from bot.web.overview import Cell, FilterOptions, Filters, Overview
+from bot.web.filters import FilterOptions, Filters
+from bot.web.overview import Cell, Overview
 
 #: How a hidden cell looks.
 HIDDEN = "—"

@@ -41,6 +41,7 @@ from bot.core.web_ports import (
 from bot.core.weblinks import SESSION_HOURS, WebLinks, digest, looks_like_secret
 from bot.errors import StorageError
 from bot.web import downloads, overview
+from bot.web.filters import FILTER_NAMES, FilterOptions, Filters
 from bot.web.overview import Overview
 from bot.web.overview_page import overview_page
 from bot.web.pages import Pages
@@ -51,7 +52,6 @@ log = logging.getLogger(__name__)
 COOKIE = "clusterbot_session"
 #: A longer query string is refused (414) before anything reads it.
 MAX_QUERY = 1024
-FILTERS = ("phase", "region", "sector", "period")
 STATIC = Path(__file__).parent / "static"
 
 ReportSource = Callable[[int, datetime], Awaitable[ReportData | None]]
@@ -239,7 +239,7 @@ class WebView:
             },
         )
 
-    async def _aggregate(self, rows: list[OverviewRow], filters: overview.Filters) -> Overview:
+    async def _aggregate(self, rows: list[OverviewRow], filters: Filters) -> Overview:
         """The overview of ``rows`` (in a thread: thousands of rows take a noticeable moment)."""
         return await asyncio.to_thread(
             overview.aggregate,
@@ -253,16 +253,14 @@ class WebView:
 
     async def _overview(
         self, request: web.Request, locale: str
-    ) -> web.Response | tuple[list[OverviewRow], overview.Filters, overview.FilterOptions]:
+    ) -> web.Response | tuple[list[OverviewRow], Filters, FilterOptions]:
         """The rows and valid filters, or the page that refuses the request."""
         if await self._session(request) is None:
             return self._message(locale, "page.sign_in_first", 401)
         rows = await self._store.overview_rows()
         options = overview.filter_options(rows, self._q, self._profile, self._tz)
         try:
-            filters = overview.Filters(
-                **{name: request.query.get(name) or None for name in FILTERS}
-            )
+            filters = Filters(**{name: request.query.get(name) or None for name in FILTER_NAMES})
         except ValueError:
             return self._message(locale, "page.bad_filter", 400)
         if options.unknown(filters):

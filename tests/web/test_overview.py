@@ -304,6 +304,37 @@ def test_combined_filters(rows: Rows, overview: Any) -> None:
     assert result.clusters == Cell(5, 5)
 
 
+# --- two selections must not tell a cluster apart by their difference -----------------------
+
+
+@pytest.mark.parametrize(("outside", "shown"), [(1, False), (4, False), (5, True), (0, True)])
+def test_a_filter_leaving_out_one_to_four_clusters_hides_everything(
+    rows: Rows, overview: Any, outside: int, shown: bool
+) -> None:
+    data = rows.many(10, phase="growth") + rows.many(outside, phase="maturity")
+    result = overview(data, Filters(phase="growth"))
+    assert result.suppressed is not shown
+    assert result.clusters.clusters == 10
+    assert (result.standards[0].overall.value is not None) is shown
+    # The wider selection itself stays shown: the difference is hidden on the narrow side.
+    assert overview(data).clusters.value == 10 + outside
+
+
+def test_a_quarter_close_to_its_year_is_hidden(rows: Rows, overview: Any) -> None:
+    data = rows.many(6, when=Q1) + rows.many(2, when=Q2)
+    assert overview(data, Filters(period="2026-Q1")).suppressed  # 2026 has 2 more
+    assert overview(data, Filters(period="2026")).clusters.value == 8
+
+
+def test_each_filter_of_a_combination_is_checked(rows: Rows, overview: Any) -> None:
+    data = rows.many(6, region="pm", phase="maturity") + rows.many(2, region="mz", phase="maturity")
+    data += rows.many(9, region="pm", phase="growth")
+    # Dropping the phase adds 9 clusters, dropping the voivodeship only 2.
+    assert overview(data, Filters(phase="maturity", region="pm")).suppressed
+    data += rows.many(3, region="mz", phase="maturity")
+    assert not overview(data, Filters(phase="maturity", region="pm")).suppressed
+
+
 def test_a_bad_period_is_refused() -> None:
     with pytest.raises(ValueError, match="period"):
         Filters(period="2026-Q5")
