@@ -155,11 +155,9 @@ class WebView:
         locale = self._locale(request)
         secret = request.match_info["secret"]
         now = self._clock.now()
-        used = (
-            await self._store.use_web_token(digest(secret), SIGN_IN, now)
-            if (looks_like_secret(secret))
-            else None
-        )
+        used = None
+        if looks_like_secret(secret):
+            used = await self._store.use_web_token(digest(secret), SIGN_IN, now)
         if used is None:
             return self._message(locale, "page.gone.sign_in", 410)
         if used.owner.account not in self._admins:
