@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.events import Reply
 from bot.core.feature import Turn
 from bot.core.localized import local_moment
+from bot.core.markup import escape
 from bot.core.ports import AssessmentRecord
 from bot.core.weblinks import WebLinks
 
@@ -27,4 +28,4 @@ async def web_report(
         return [Reply(turn.t("web.report.usage"))]
     link = await links.report_link(turn.user.key, record.id, turn.now)
     until = local_moment(turn.t, link.expires_at, links.tz, date_only=True)
-    return [Reply(turn.t("web.report.link", url=link.url, date=until))]
+    return [Reply(turn.t("web.report.link", url=escape(link.url), date=until))]

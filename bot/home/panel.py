@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.core.events import Reply
 from bot.core.feature import FeatureBase, Handler, Turn
 from bot.core.localized import local_moment
+from bot.core.markup import escape
 from bot.core.weblinks import SIGN_IN_MINUTES, WebLinks
 
 
@@ -33,5 +34,6 @@ class PanelFeature(FeatureBase):
             return [Reply(turn.t("web.disabled"))]
         link = await self._links.sign_in_link(account, turn.now)
         until = local_moment(turn.t, link.expires_at, self._links.tz)
-        text = turn.t("web.panel.link", url=link.url, minutes=SIGN_IN_MINUTES, time=until)
+        url = escape(link.url)  # a secret may hold "__", which would start italics
+        text = turn.t("web.panel.link", url=url, minutes=SIGN_IN_MINUTES, time=until)
         return [Reply(text)]

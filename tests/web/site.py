@@ -13,6 +13,7 @@ from bot.app import Services, build_services
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.core.events import Address
+from bot.core.markup import to_plain
 from bot.loader import Content
 from bot.webview import make_view, web_view
 from tests.assessment.test_conversation import answer_all, current_standard
@@ -38,7 +39,7 @@ class Site:
 
     def local(self, text: str) -> str:
         """The link in a chat reply, pointed at this machine's port (its path kept)."""
-        found = LINK.search(text)
+        found = LINK.search(to_plain(text))  # as the user reads it, markup escapes undone
         assert found is not None, text
         return self.base + found.group(2)
 

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.clock import ManualClock
 from bot.core.dispatcher import Dispatcher
+from bot.core.markup import to_plain
 from bot.core.web_ports import REPORT_LINK, SIGN_IN
 from bot.core.weblinks import digest
 from bot.loader import Content
@@ -33,7 +34,7 @@ async def finish(chat: Chat) -> None:
 
 
 def secret_in(text: str) -> str:
-    found = LINK.search(text)
+    found = LINK.search(to_plain(text))
     assert found is not None, text
     return found.group(2)
 
@@ -84,7 +85,7 @@ async def test_consent_before_any_self_evaluation_says_nothing_is_counted(
     await chat.send("/zgody")
     assert "jeszcze nie zdecydowano" in chat.text
     await chat.send("może")
-    assert "Odpowiedz „tak” albo „nie”" in chat.text
+    assert "Napisz „tak” lub „nie”" in chat.text
 
 
 async def test_report_www_without_a_web_view_says_so(dispatcher: Dispatcher) -> None:
@@ -156,3 +157,17 @@ async def test_export_and_erasure_cover_consent_and_links(
     assert await store.get_consent(ALICE.user_key) is None
     assert await store.get_web_token(digest(secret)) is None
     assert await store.overview_rows() == []
+
+
+async def test_a_link_whose_secret_holds_markup_characters_shows_whole(
+    web: Dispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # URL-safe secrets that hold what the chat markup reads as italics ("__", "_").
+    secrets = iter(["ab__cd_ef_" + "x" * 33, "__" + "y" * 39 + "__"])
+    monkeypatch.setattr("bot.core.weblinks.secrets.token_urlsafe", lambda n: next(secrets))
+    chat = Chat(web)
+    await chat.send("/panel")
+    assert f"{PUBLIC}/panel/signin/ab__cd_ef_{'x' * 33}" in to_plain(chat.text)
+    await finish(chat)
+    await chat.send("/raport www")
+    assert f"{PUBLIC}/report/__{'y' * 39}__" in to_plain(chat.text)
