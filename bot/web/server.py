@@ -301,9 +301,12 @@ class WebView:
         request: web.Request,
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
-        """Refuse huge query strings; turn a store failure into a polite 503 page."""
+        """Refuse huge query strings and cross-site posts; a store failure is a polite 503."""
         if len(request.query_string) > MAX_QUERY:
             return self._message(self._texts.default_locale, "page.too_long", 414)
+        if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+            # Another site's form: no signing in or out on someone else's behalf.
+            return self._message(self._locale(request), "page.denied", 403)
         try:
             return await handler(request)
         except StorageError:

@@ -236,7 +236,21 @@ async def test_the_csv_totals_match_the_database(site: Site, store: MemoryStorag
 
 async def test_signing_out_ends_the_session(site: Site) -> None:
     await sign_in(site)
+    cookie = next(c.value for c in site.http.cookie_jar if c.key == "clusterbot_session")
     async with site.http.post(site.base + "/panel/signout") as response:
         assert response.status == 200
+    # The old cookie, sent again by hand (a copy kept elsewhere), opens nothing any more.
+    site.http.cookie_jar.update_cookies({"clusterbot_session": cookie})
     async with site.http.get(site.base + "/panel") as response:
         assert response.status == 401
+
+
+async def test_a_cross_site_post_is_refused(site: Site) -> None:
+    admin = site.chat(ADMIN)
+    await admin.send("/panel")
+    link = site.local(admin.text)
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    async with site.http.post(link, headers=cross, allow_redirects=False) as response:
+        assert response.status == 403 and "Set-Cookie" not in response.headers
+    async with site.http.post(link, allow_redirects=False) as response:  # still unused
+        assert response.status == 303
