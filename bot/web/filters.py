@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.core.folding import fold
+from bot.core.web_ports import OverviewRow
 
 _PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
+WARSAW = ZoneInfo("Europe/Warsaw")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 #: The filters, as the overview's query parameters name them.
 FILTER_NAMES = ("phase", "region", "sector", "period")
 
@@ -46,3 +53,24 @@ class FilterOptions:
         sectors = tuple(s.key for s in self.sectors)
         offered = zip(FILTER_NAMES, (self.phases, self.regions, sectors, self.periods), strict=True)
         return tuple(n for n, ok in offered if getattr(filters, n) not in (None, *ok))
+
+
+def sector_key(text: object) -> str:
+    """The sector as typed, folded so "ICT", "ict " and "Ict." group together ("" for none)."""
+    if not isinstance(text, str):
+        return ""
+    return _EDGES.sub("", " ".join(fold(text).split()))
+
+
+def quarter_of(row: OverviewRow, tz: ZoneInfo = WARSAW) -> str:
+    """The quarter the self-evaluation was finished in, in ``tz`` ("2026-Q3")."""
+    day = row.completed_at.astimezone(tz)
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
+def period_label(period: str, t: Callable[..., str]) -> str:
+    """``2026-Q3`` as "III kw. 2026" / "Q3 2026"; a year as itself."""
+    year, _, quarter = period.partition("-Q")
+    if not quarter:
+        return year
+    return t("page.overview.quarter", name=t(f"page.overview.quarter_name.{quarter}"), year=year)

@@ -17,10 +17,9 @@ self-evaluations (:class:`bot.core.web_ports.OverviewRow`). No cluster may be id
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from bot.assessment.engine import MET
@@ -31,17 +30,16 @@ from bot.core.folding import fold
 from bot.core.localized import Localized
 from bot.core.web_ports import OverviewRow
 from bot.web.differencing import differs_by_few
+from bot.web.filters import WARSAW, quarter_of, sector_key
 from bot.web.filters import FilterOptions as FilterOptions
 from bot.web.filters import Filters as Filters
 from bot.web.filters import SectorOption as SectorOption
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 #: Fewer clusters than this and a number is not shown.
 MIN_CLUSTERS = 5
 #: How many of the least met standards the overview lists.
 WEAKEST = 10
 VERDICTS = ("positive", "negative", "incomplete")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,19 +140,6 @@ class _Scored:
     score: Score
 
 
-def sector_key(text: object) -> str:
-    """The sector as typed, folded so "ICT", "ict " and "Ict." group together ("" for none)."""
-    if not isinstance(text, str):
-        return ""
-    return _EDGES.sub("", " ".join(fold(text).split()))
-
-
-def quarter_of(row: OverviewRow, tz: ZoneInfo = WARSAW) -> str:
-    """The quarter the self-evaluation was finished in, in ``tz`` ("2026-Q3")."""
-    day = row.completed_at.astimezone(tz)
-    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-
-
 def _base(rows: Iterable[OverviewRow], q: Questionnaire) -> list[OverviewRow]:
     """The rows of this questionnaire with a phase it knows."""
     return [r for r in rows if r.questionnaire_id == q.id and q.phase(r.phase) is not None]
@@ -217,9 +202,13 @@ def _latest(scored: Iterable[_Scored]) -> list[_Scored]:
     return list({s.row.owner: s for s in ordered}.values())
 
 
-def _shown_parts(counts: Sequence[int], total: int, least: int) -> list[bool]:
-    # A shown part has ``least`` clusters or more; the hidden ones add up to 0 or ``least``+.
-    shown = [count >= least for count in counts]
+def _shown_parts(
+    counts: Sequence[int], total: int, least: int, allowed: Sequence[bool] | None = None
+) -> list[bool]:
+    # A shown part has ``least`` clusters or more (and is ``allowed``); the hidden ones add up
+    # to 0 or ``least``+.
+    ok = allowed if allowed is not None else [True] * len(counts)
+    shown = [count >= least and a for count, a in zip(counts, ok, strict=True)]
     while any(shown):
         rest = total - sum(c for c, s in zip(counts, shown, strict=True) if s)
         if rest == 0 or rest >= least:
@@ -243,18 +232,31 @@ def _cell(value: int, clusters: int, show: bool) -> Cell:
 
 
 def _groups(
-    latest: Sequence[_Scored], name: str, labels: dict[str, Localized], least: int
+    pick: Callable[[str], tuple[list[_Scored], bool]],
+    total: int,
+    labels: dict[str, Localized],
+    least: int,
 ) -> tuple[Group, ...]:
-    """A split by a profile field into the groups of ``labels`` present, in that order."""
-    members: defaultdict[str, list[_Scored]] = defaultdict(list)
-    for item in latest:
-        value = item.row.profile.get(name)
-        members[sector_key(value) if name == "sector" else str(value)].append(item)
-    keys = [k for k in labels if members[k]]
-    counts = [len(members[k]) for k in keys]
-    means = [_mean([s.score.percent for s in members[k]]) for k in keys]
-    parts = zip(keys, counts, means, _shown_parts(counts, len(latest), least), strict=True)
-    return tuple(Group(k, labels[k], _cell(c, c, s), _cell(m, c, s)) for k, c, m, s in parts)
+    """A split into the groups of ``labels``: only the groups that may be shown are listed.
+
+    ``pick(key)`` gives a group's clusters (the page's selection narrowed to it, so a group's
+    numbers are exactly its filtered page's) and whether that selection may be shown.
+    """
+    picked = {k: pick(k) for k in labels}
+    keys = [k for k in labels if picked[k][0]]
+    counts = [len(picked[k][0]) for k in keys]
+    allowed = [picked[k][1] for k in keys]
+    shown = _shown_parts(counts, total, least, allowed)
+    return tuple(
+        Group(
+            k,
+            labels[k],
+            _cell(c, c, True),
+            _cell(_mean([x.score.percent for x in picked[k][0]]), c, True),
+        )
+        for k, c, show in zip(keys, counts, shown, strict=True)
+        if show
+    )
 
 
 def _region_labels(latest: Sequence[_Scored], spec: ProfileSpec | None) -> dict[str, Localized]:
@@ -265,16 +267,19 @@ def _region_labels(latest: Sequence[_Scored], spec: ProfileSpec | None) -> dict[
     return {key: Localized(pl=key, en=key) for key in present}
 
 
-def _quarters(scored: Sequence[_Scored], tz: ZoneInfo, least: int, hide: bool) -> list[Quarter]:
+def _quarters(
+    scored: Sequence[_Scored],
+    tz: ZoneInfo,
+    pick: Callable[[str], tuple[list[_Scored], bool]],
+) -> list[Quarter]:
     by_quarter: defaultdict[str, list[_Scored]] = defaultdict(list)
     for item in scored:
         by_quarter[quarter_of(item.row, tz)].append(item)
     quarters: list[Quarter] = []
     for period in sorted(by_quarter):
         rows = by_quarter[period]
-        latest = _latest(rows)
+        latest, show = pick(period)
         n = len(latest)
-        show = not hide and n >= least
         percent = _cell(_mean([s.score.percent for s in latest]), n, show)
         before = quarters[-1] if quarters else None
         was, previous = (before.percent.value, before.period) if before else (None, None)
@@ -308,15 +313,31 @@ def aggregate(
     latest = _latest(scored)
     n = len(latest)
 
+    # A column, group or quarter is the page narrowed by one filter: it is computed and shown
+    # as that page would be, so no two pages a step apart differ by 1 to least-1 clusters.
     def clusters(wider: Filters) -> int:
         return len({r.owner for r in base if _matches(r, wider, tz)})
 
     hide = n < least or differs_by_few(clusters, filters, n, least)
 
+    def narrowed(name: str, value: str) -> tuple[list[_Scored], bool]:
+        """The selection one filter narrower, as its own page has it; and if it may show."""
+        current = getattr(filters, name)
+        inside = value == current or (name == "period" and value.startswith(f"{current}-"))
+        if current is not None and not inside:
+            return [], False
+        sub = replace(filters, **{name: value})
+        members = _latest([s for s in scored if _matches(s.row, sub, tz)])
+        size = len(members)
+        ok = not hide and size >= least and not differs_by_few(clusters, sub, size, least)
+        return members, ok
+
     phases = [p.id for p in q.phases]
-    in_phase = {p: [s for s in latest if s.row.phase == p] for p in phases}
+    picked = {p: narrowed("phase", p) for p in phases}
+    in_phase = {p: picked[p][0] for p in phases}
     phase_counts = [len(in_phase[p]) for p in phases]
-    phase_shown = dict(zip(phases, _shown_parts(phase_counts, n, least), strict=True))
+    allowed = [picked[p][1] for p in phases]
+    phase_shown = dict(zip(phases, _shown_parts(phase_counts, n, least, allowed), strict=True))
     verdicts: list[PhaseVerdicts] = []
     for phase in phases:
         group, show = in_phase[phase], phase_shown[phase]
@@ -360,7 +381,9 @@ def aggregate(
         weakest=tuple(weakest),
         areas=areas,
         overall=overall,
-        by_region=_groups(latest, "region", _region_labels(latest, profile_spec), least),
-        by_sector=_groups(latest, "sector", sector_labels, least),
-        quarters=tuple(_quarters(scored, tz, least, hide)),
+        by_region=_groups(
+            lambda k: narrowed("region", k), n, _region_labels(latest, profile_spec), least
+        ),
+        by_sector=_groups(lambda k: narrowed("sector", k), n, sector_labels, least),
+        quarters=tuple(_quarters(scored, tz, lambda period: narrowed("period", period))),
     )

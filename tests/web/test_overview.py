@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.assessment.model import Questionnaire
 from bot.loader import Content
+from bot.web.differencing import wider
 from bot.web.overview import (
     Cell,
     Filters,
@@ -20,6 +22,8 @@ from bot.web.overview import (
     quarter_of,
     sector_key,
 )
+from bot.web.overview_page import overview_page
+from bot.web.pages import Pages
 from tests.web.overview_data import SPRING, Rows, all_met, cells, verdict_codes
 
 Q1 = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
@@ -96,22 +100,34 @@ def test_phase_cells(rows: Rows, overview: Any, n: int, shown: bool) -> None:
 @pytest.mark.parametrize(("n", "shown"), [(4, False), (5, True)])
 def test_region_cells(rows: Rows, overview: Any, n: int, shown: bool) -> None:
     result = overview(rows.many(n, region="op") + rows.many(6, region="mz"))
+    if not shown:  # a hidden group is not listed: its name would tell that a cluster is there
+        assert "op" not in [g.key for g in result.by_region]
+        return
     opolskie = group(result.by_region, "op")
     assert opolskie.label.pl == "opolskie"
-    assert opolskie.clusters == Cell(n if shown else None, n)
-    assert opolskie.percent == Cell(100 if shown else None, n)
+    assert opolskie.clusters == Cell(n, n)
+    assert opolskie.percent == Cell(100, n)
 
 
 @pytest.mark.parametrize(("n", "shown"), [(4, False), (5, True)])
 def test_sector_cells(rows: Rows, overview: Any, n: int, shown: bool) -> None:
-    # One more ICT cluster in another phase keeps "ICT" a sector of 5+ clusters (one that may
-    # be named at all); the phase filter leaves n of them.
-    data = rows.many(n, sector="ICT") + rows.many(1, sector="ict", phase="maturity")
+    data = rows.many(n, sector="ICT") + rows.many(6, sector="energetyka")
+    result = overview(data)
+    if not shown:
+        assert "ict" not in [g.key for g in result.by_sector]
+        return
+    ict = group(result.by_sector, "ict")
+    assert ict.clusters == Cell(n, n)
+    assert ict.percent == Cell(100, n)
+
+
+def test_a_group_one_step_from_another_page_is_not_listed(rows: Rows, overview: Any) -> None:
+    # ICT in the growth phase (5) against ICT in every phase (6): one cluster apart.
+    data = rows.many(5, sector="ICT") + rows.many(1, sector="ict", phase="maturity")
     data += rows.many(6, sector="energetyka")
     result = overview(data, Filters(phase="growth"))
-    ict = group(result.by_sector, "ict")
-    assert ict.clusters == Cell(n if shown else None, n)
-    assert ict.percent == Cell(100 if shown else None, n)
+    assert "ict" not in [g.key for g in result.by_sector]
+    assert overview(data).by_sector[1].clusters == Cell(6, 6)
 
 
 @pytest.mark.parametrize(("n", "shown"), [(4, False), (5, True)])
@@ -122,7 +138,8 @@ def test_quarter_cells(rows: Rows, overview: Any, n: int, shown: bool) -> None:
     assert first.assessments == Cell(n if shown else None, n)
     assert first.clusters == Cell(n if shown else None, n)
     assert first.percent == Cell(100 if shown else None, n)
-    assert second.clusters == Cell(6, 6)
+    # With 4 in Q1, Q2's 6 are also 4 short of the whole page (10): hidden too.
+    assert second.clusters == Cell(6 if shown else None, 6)
     assert second.change == (0 if shown else None)
     assert second.previous == "2026-Q1"
 
@@ -155,13 +172,14 @@ def test_a_hidden_part_cannot_be_worked_out_from_the_total(rows: Rows, overview:
     data = rows.many(5, region="mz") + rows.many(6, region="pm") + rows.many(2, region="op")
     result = overview(data)
     shown = {g.key: g.clusters.value for g in result.by_region}
-    # op (2) is hidden; total 13 minus mz and pm would give it away, so mz goes too.
-    assert shown == {"mz": None, "pm": 6, "op": None}
+    # op (2) is hidden; total 13 minus mz and pm would give it away, so mz goes too; hidden
+    # groups are not listed.
+    assert shown == {"pm": 6}
 
 
 def test_clusters_without_a_region_are_a_hidden_part_too(rows: Rows, overview: Any) -> None:
     result = overview(rows.many(6, region="mz") + rows.many(3, region=None))
-    assert group(result.by_region, "mz").clusters == Cell(None, 6)
+    assert result.by_region == ()  # mz (6) is 3 short of the page (9)
 
 
 def test_min_clusters_can_be_set(rows: Rows, overview: Any) -> None:
@@ -193,7 +211,9 @@ def test_a_cluster_counts_once_with_its_latest_row(
     assert result.assessments == Cell(7, 5)
     assert result.standards[0].overall == Cell(100, 5)
     assert result.overall.percent.value == 100
-    assert result.verdicts[0].total.clusters == 0  # counted in growth only
+    # The embryonic column is the embryonic page: there, this cluster's latest is its second
+    # embryonic row (hidden: one cluster).
+    assert result.verdicts[0].total == Cell(None, 1)
     assert result.verdicts[1].total == Cell(5, 5)
 
 
@@ -426,3 +446,62 @@ def test_no_shown_cell_comes_from_fewer_than_five_clusters(
         if total.value is not None:
             rest = total.clusters - sum(p.clusters for p in parts if p.value is not None)
             assert rest == 0 or rest >= 5
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_no_two_pages_a_step_apart_tell_a_few_clusters_apart(
+    content: Content, q: Questionnaire, data: st.DataObject
+) -> None:
+    rows, filters = data.draw(_data(q))
+
+    def page(f: Filters) -> Overview:
+        return aggregate(rows, q, content.readiness.parp_2015, f, profile_spec=content.profile)
+
+    here = page(filters)
+    # The page against every page one filter wider.
+    for other in wider(filters):
+        there = page(other)
+        if here.clusters.shown and there.clusters.shown:
+            assert there.clusters.clusters - here.clusters.clusters in (0, *range(5, 10_000))
+    # Every shown column, group and quarter is exactly the page one filter narrower.
+    narrower = [("phase", v.phase, v.total) for v in here.verdicts]
+    narrower += [("region", g.key, g.clusters) for g in here.by_region]
+    narrower += [("sector", g.key, g.clusters) for g in here.by_sector]
+    narrower += [("period", x.period, x.clusters) for x in here.quarters]
+    for name, value, cell in narrower:
+        if cell.shown:
+            own = page(replace(filters, **{name: value})).clusters
+            assert own.shown and own.value == cell.value, (name, value)
+
+
+@pytest.mark.parametrize(
+    ("n", "locale", "said"),
+    [
+        (5, "pl", ">5</strong>klastrów"),
+        (22, "pl", ">22</strong>klastry"),
+        (22, "en", ">22</strong>clusters"),
+    ],
+)
+def test_the_page_words_agree_with_their_numbers(
+    content: Content, q: Questionnaire, rows: Rows, n: int, locale: str, said: str
+) -> None:
+    data = rows.many(n)
+    result = aggregate(data, q, content.readiness.parp_2015, profile_spec=content.profile)
+    options = filter_options(data, q, content.profile)
+    page = overview_page(
+        result,
+        Filters(),
+        options,
+        q,
+        content.profile,
+        content.readiness.parp_2015,
+        content.texts,
+        locale,
+    )
+    html = Pages(content.texts).render("overview.html", locale, page=page, lang_href="/panel")
+    assert said in html
+    header = "Klastry" if locale == "pl" else "Clusters"
+    assert f'<th scope="col" class="num">{header}</th>' in html
