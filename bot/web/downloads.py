@@ -21,6 +21,7 @@ from bot.assessment.model import Questionnaire, Standard
 from bot.core.i18n import Texts
 from bot.reports.export import CSV_SEPARATOR, as_text_cell
 from bot.reports.xlsx import header_row, put_cell, sheet_name
+from bot.web.filters import period_label
 from bot.web.overview import VERDICTS, Cell, Overview, StandardShare
 
 #: The CSV's and the standards sheet's columns before the pairs per phase (``overview.column``).
@@ -183,10 +184,9 @@ def _tables(overview: Overview, q: Questionnaire, texts: Texts, locale: str) -> 
     ]
     quarters: list[list[Value]] = []
     for quarter in overview.quarters:
-        year, number = quarter.period.split("-Q")
         quarters.append(
             [
-                t("overview.quarter.label", quarter=number, year=year),
+                period_label(quarter.period, t),
                 num(quarter.assessments),
                 num(quarter.clusters),
                 pct(quarter.percent),

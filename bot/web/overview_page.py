@@ -6,7 +6,6 @@ one language, and a hidden cell its dash. Nothing here can un-hide a cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from bot.assessment.model import ProfileSpec, Questionnaire
 from bot.core.i18n import Texts
 from bot.core.markup import to_plain
 from bot.web.charts import Bar
-from bot.web.filters import FilterOptions, Filters
+from bot.web.filters import FilterOptions, Filters, period_label
 from bot.web.overview import Cell, Overview
 
 #: How a hidden cell looks.
@@ -92,12 +91,12 @@ def overview_page(
         select("phase", list(phases), filters.phase),
         select("region", [(r, regions.get(r, r)) for r in options.regions], filters.region),
         select("sector", [(s.key, s.label) for s in options.sectors], filters.sector),
-        select("period", [(p, _period(p, t)) for p in options.periods], filters.period),
+        select("period", [(p, period_label(p, t)) for p in options.periods], filters.period),
     )
     area_bars = tuple(
         Bar(f"{a.id}. {a.title.get(locale)}", a.percent.value, a.parp_2015) for a in data.areas
     )
-    quarter_bars = tuple(Bar(_period(q.period, t), q.percent.value) for q in data.quarters)
+    quarter_bars = tuple(Bar(period_label(q.period, t), q.percent.value) for q in data.quarters)
     chosen = {
         name: value
         for name in ("phase", "region", "sector", "period")
@@ -115,11 +114,3 @@ def overview_page(
         parp_label=parp_2015.label.get(locale),
         parp_url=str(parp_2015.source.url),
     )
-
-
-def _period(period: str, t: Callable[..., str]) -> str:
-    """``2026-Q3`` as "III kw. 2026" / "Q3 2026"; a year as itself."""
-    year, _, quarter = period.partition("-Q")
-    if not quarter:
-        return year
-    return t("page.overview.quarter", name=t(f"page.overview.quarter_name.{quarter}"), year=year)

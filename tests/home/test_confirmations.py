@@ -42,7 +42,7 @@ async def test_a_question_while_the_erasure_waits_is_answered_and_nothing_erased
     assert "Wracamy do pytania o usunięcie danych" in chat.text
     assert "Tego nie da się cofnąć" in chat.last[-1].text
     await chat.send("hmm")
-    assert "Odpowiedz „tak” albo „nie”" in chat.text
+    assert "Napisz „tak” lub „nie”" in chat.text
     assert await store.list_assessments(ALICE.user_key)
     await chat.press("Nie, zostaw")
     await chat.send("tak")  # no confirmation waits any more: not an erasure
