@@ -28,17 +28,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
 from bot.knowledge.documents import card_texts, fact_texts
-from bot.knowledge.examples import ExampleIndex
+from bot.knowledge.examples import ExampleIndex, Resemblance
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names, Phrase
+from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentence
 from bot.knowledge.tuning import (
     CARD_EXAMPLE,
@@ -56,6 +57,7 @@ from bot.knowledge.tuning import (
     PHRASE_WEIGHT,
     PREFIX_SHARE,
     QUANTITY_INFO,
+    SPELLING_SHARE,
     TITLE_WEIGHT,
 )
 from bot.knowledge.typos import Typos
@@ -161,6 +163,14 @@ class KnowledgeBase:
         ]
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
         self._examples = ExampleIndex.build(examples, analyzer.tokens)
+        # The facts' own words, both languages, are examples of themselves.
+        own_words = [
+            (card.id, fact.id, text)
+            for card in content.cards
+            for fact in card.facts
+            for text in (fact.pl, fact.en)
+        ]
+        self._spelling = SpellingIndex(examples + own_words)
         self._info_cache: dict[tuple[str, str], float] = {}
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
@@ -279,7 +289,8 @@ class KnowledgeBase:
         ]
         in_sentence = self.analyzer.sentence_of(self.plain(question), tokens)
         asking = asking_sentence(self.plain(question))
-        resemblance = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
+        by_words = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
+        resemblance = _blend(by_words, self._spelling.resemblance(self.plain(question)))
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights, found)
@@ -329,8 +340,8 @@ class KnowledgeBase:
             # nothing that names our topic, however much of it a card happens to contain;
             # a word of the card's name counts more towards naming it.
             share *= min(1.0, anchor / MIN_EXPLAINED)
-            outside = resemblance.cards.get(OUTSIDE, 0.0)
-            if outside - resemblance.cards.get(card.id, 0.0) > OUTSIDE_MARGIN:
+            outside = by_words.cards.get(OUTSIDE, 0.0)
+            if outside - by_words.cards.get(card.id, 0.0) > OUTSIDE_MARGIN:
                 share = 0.0  # it sounds like the questions we do not answer
             if asks_where and card.id == CONTACT:
                 share = 1.0  # where to ask is known, whatever the question is about
@@ -372,3 +383,15 @@ class KnowledgeBase:
             if token.main in index.names:
                 score += PHRASE_WEIGHT * weight
         return score, covered
+
+
+def _blend(words: Resemblance, spelling: Resemblance) -> Resemblance:
+    """The word likeness plus ``SPELLING_SHARE`` of the letter likeness, per fact and card."""
+
+    def add(a: Mapping[str, float], b: Mapping[str, float], share: float) -> dict[str, float]:
+        return {k: a.get(k, 0.0) + share * b.get(k, 0.0) for k in a.keys() | b.keys()}
+
+    return Resemblance(
+        add(words.facts, spelling.facts, SPELLING_SHARE),
+        add(words.cards, spelling.cards, SPELLING_SHARE),
+    )

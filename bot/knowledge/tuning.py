@@ -42,3 +42,6 @@ OUTSIDE = ""
 #: A question that resembles the questions outside our topics by this much more than the
 #: card's own examples is refused, however many of its words the card has.
 OUTSIDE_MARGIN = 0.05
+#: How much the likeness of a question's letters to the examples' (``spelling``) adds to the
+#: likeness of its words, for facts and cards.
+SPELLING_SHARE = 1.0

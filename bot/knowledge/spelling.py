@@ -1,0 +1,125 @@
+"""Example questions compared letter by letter: four-letter pieces of words, not words.
+
+The word index (``examples``) compares lemmas, so it misses what a lemma cannot join: a
+clipped or misspelt word ("umiedzynarodowienie", "kluczwy"), a compound ("Smart UP" and
+"smartup"), a form the lexicon does not know ("przebadano"). Here every word, folded
+(``Łódź`` → ``lodz``) and padded with a space on each side, is cut into its overlapping
+four-letter pieces; a question resembles an example by the cosine of the pieces they share,
+each piece weighted by how few examples have it (inverse document frequency). A fact resembles
+the question by the mean of its three closest examples, a card by its three closest examples
+whichever facts they are for, as in ``examples``. Pieces found in more than a tenth of the
+examples (" kla", "ster") say little and are skipped. The sums over examples are numpy's
+(``bincount``), which keeps a question under a millisecond over some 3,800 examples.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.folding import fold
+from bot.knowledge.examples import TOP, Resemblance
+
+#: The length of a piece.
+PIECE = 4
+#: Pieces in more than this share of the examples are skipped.
+COMMON = 0.1
+_WORD = re.compile(r"[^\W_]+")
+
+
+def pieces(text: str) -> frozenset[str]:
+    """The four-letter pieces of a text's words, each word padded with spaces.
+
+    A word shorter than a piece (" a ") is one piece of its own.
+    """
+    return frozenset(
+        {
+            padded[i : i + PIECE]
+            for word in _WORD.findall(fold(text))
+            for padded in (f" {word} ",)
+            for i in range(max(1, len(padded) - PIECE + 1))
+        }
+    )
+
+
+class SpellingIndex:
+    """Example questions indexed by their four-letter pieces (sums in numpy arrays)."""
+
+    def __init__(self, questions: Iterable[tuple[str, str, str]]) -> None:
+        """Index ``(card id, fact id, question)`` triples."""
+        rows = [(card, fact, pieces(question)) for card, fact, question in questions]
+        self._facts = _Keys(fact for _, fact, _ in rows)
+        self._cards = _Keys(card for card, _, _ in rows)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, (_, _, found) in enumerate(rows):
+            for piece in found:
+                postings[piece].append(i)
+        n = len(rows)
+        limit = max(COMMON * n, 1)  # a piece of one example is always kept
+        self._postings = {
+            p: np.array(ids, dtype=np.int32) for p, ids in postings.items() if len(ids) <= limit
+        }
+        self._square = {
+            p: (math.log((n + 1) / (len(ids) + 1)) + 1.0) ** 2
+            for p, ids in postings.items()
+            if p in self._postings
+        }
+        kept = list(self._postings)
+        self._norms = np.sqrt(self._dots(kept, [self._square[p] for p in kept], n))
+        self._size = n
+
+    def resemblance(self, question: str) -> Resemblance:
+        """Each fact's and card's closest examples' cosine with ``question``."""
+        found = [p for p in pieces(question) if p in self._postings]
+        squares = [self._square[p] for p in found]
+        length = math.sqrt(sum(squares))
+        if length <= 0:
+            return Resemblance({}, {})
+        dots = self._dots(found, squares, self._size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosines = np.where(self._norms > 0, dots / (length * self._norms), 0.0)
+        shared = np.flatnonzero(cosines > 0)
+        best_first = shared[np.argsort(-cosines[shared], kind="stable")]
+        return Resemblance(
+            self._facts.closest(cosines, best_first), self._cards.closest(cosines, best_first)
+        )
+
+    def _dots(self, found: list[str], weights: list[float], n: int) -> npt.NDArray[np.float64]:
+        """For every example, the sum of ``weights`` of the pieces ``found`` it has."""
+        if not found:
+            return np.zeros(n)
+        ids = np.concatenate([self._postings[p] for p in found])
+        repeated = np.repeat(weights, [len(self._postings[p]) for p in found])
+        return np.asarray(np.bincount(ids, weights=repeated, minlength=n), dtype=np.float64)
+
+
+class _Keys:
+    """Which fact (or card) each example belongs to, for the mean of its closest examples."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        listed = list(keys)
+        self.names = sorted(set(listed))
+        position = {name: i for i, name in enumerate(self.names)}
+        self.of = np.array([position[k] for k in listed], dtype=np.int32)
+
+    def closest(
+        self, cosines: npt.NDArray[np.float64], best_first: npt.NDArray[np.intp]
+    ) -> dict[str, float]:
+        """The mean of each key's ``TOP`` best cosines (missing ones count as 0).
+
+        ``best_first``: the examples sharing a piece with the question, best first.
+        """
+        order = best_first[np.argsort(self.of[best_first], kind="stable")]  # by key, best first
+        keys, values = self.of[order], cosines[order]
+        if not len(keys):
+            return {}
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        rank = np.arange(len(keys)) - np.repeat(first, np.diff(np.r_[first, len(keys)]))
+        top = rank < TOP
+        sums = np.bincount(keys[top], weights=values[top], minlength=len(self.names)) / TOP
+        return {self.names[i]: float(sums[i]) for i in np.flatnonzero(sums > 0)}
