@@ -128,7 +128,8 @@ def _misses(report: Report) -> list[tuple[str, tuple[str, ...], str | None]]:
     return [(o.case.q, o.case.facts, o.lead) for o in report.misses()]
 
 
-FLOOR_IN_SCOPE = 0.8
+# Measured with the letter likeness (test 85.3%, dev 86.8%, val 88.3%), each less two cases.
+FLOOR_IN_SCOPE = 0.84
 FLOOR_REFUSED = 0.925
-FLOOR_DEV = 0.8
-FLOOR_VAL = 0.78
+FLOOR_DEV = 0.85
+FLOOR_VAL = 0.86
