@@ -3,8 +3,9 @@
 Each case is a question with the card and fact(s) the answer must lead with, or none when it
 must be refused. The ``test`` part was written before the retrieval was tuned and is frozen
 (its fingerprint is checked); the ``dev`` part is what tuning may look at; the ``val`` part,
-written after the dev tuning, chose between settings dev could not tell apart. Run
-``python -m tests.knowledge.qa [dev|val|test] [-v]`` for the tables the README quotes.
+written after the dev tuning, chose between settings dev could not tell apart; the ``fresh``
+part was written after all tuning, measured once and frozen too. Run
+``python -m tests.knowledge.qa [dev|val|test|fresh] [-v]`` for the tables the README quotes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ PARTS = {
     "dev": DATA / "qa_eval_dev.yaml",
     "val": DATA / "qa_eval_val.yaml",
     "test": DATA / "qa_eval_test.yaml",
+    "fresh": DATA / "qa_eval_fresh.yaml",
 }
 #: The fingerprint of the frozen test part's questions and expectations.
 FROZEN_FIELDS = ("q", "card", "fact", "ask", "style", "near")
