@@ -21,7 +21,7 @@ from bot.knowledge.text import Token
 
 #: A fact or card resembles a question by the mean cosine of its this many closest examples.
 TOP = 3
-#: No word weighs more than one found in about 6 of the 2,660 examples: a typo or a name that
+#: No word weighs more than one found in about 8 of the 3,300 examples: a typo or a name that
 #: one example and one question happen to share is a coincidence, not a strong likeness.
 IDF_CAP = 6.0
 

@@ -4,7 +4,7 @@ Each case is a question with the card and fact(s) the answer must lead with, or 
 must be refused. The ``test`` part was written before the retrieval was tuned and is frozen
 (its fingerprint is checked); the ``dev`` part is what tuning may look at; the ``val`` part,
 written after the dev tuning, chose between settings dev could not tell apart; the ``fresh``
-part was written after all tuning, measured once and frozen too. Run
+part was written after the retrieval tuning and is frozen too. Run
 ``python -m tests.knowledge.qa [dev|val|test|fresh] [-v]`` for the tables the README quotes.
 """
 
