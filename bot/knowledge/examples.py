@@ -120,9 +120,9 @@ class ExampleIndex:
                 cosine = dot / (length * example.norm)
                 facts[example.fact].append(cosine)
                 cards[example.card].append(cosine)
-        return Resemblance(closest(facts), closest(cards))
+        return Resemblance(_closest(facts), _closest(cards))
 
 
-def closest(found: Mapping[str, list[float]]) -> dict[str, float]:
+def _closest(found: Mapping[str, list[float]]) -> dict[str, float]:
     """The mean of each key's ``TOP`` best cosines (missing ones count as 0)."""
     return {key: sum(sorted(cos, reverse=True)[:TOP]) / TOP for key, cos in found.items()}

@@ -13,8 +13,10 @@ question look foreign, while rare words that no card has ("fotowoltaika") do.
   kosztuje" → cost) and by whether its text has the answer's shape (an amount, a date).
 - Each fact's example questions (``content/questions/``), written the way coordinators
   ask, add their closest resemblance to the question (``examples``) to the fact's fit and to
-  its card's score; their words also tell a card's facts apart. They do not count towards
-  confidence: "jak zrobić przelew" shares words with some example, not with our facts.
+  its card's score; their words also tell a card's facts apart. Their letters do too
+  (``spelling``: four-letter pieces catch clipped, misspelt and unknown forms). They do not
+  count towards confidence: "jak zrobić przelew" shares words with some example, not with
+  our facts.
 - Confidence is the share of the question's weight that the card's title and the facts shown
   explain, judged by the few most telling unexplained words; below a threshold the assistant
   says it does not know.

@@ -9,7 +9,7 @@ each piece weighted by how few examples have it (inverse document frequency). A 
 the question by the mean of its three closest examples, a card by its three closest examples
 whichever facts they are for, as in ``examples``. Pieces found in more than a tenth of the
 examples (" kla", "ster") say little and are skipped. The sums over examples are numpy's
-(``bincount``), which keeps a question under a millisecond over some 3,800 examples.
+(``bincount``), which keeps a question around a millisecond over some 4,000 examples.
 """
 
 from __future__ import annotations
