@@ -35,8 +35,9 @@ class Names:
         A fact that says "KKK" also says "Krajowy Klaster Kluczowy", and back.
         """
         extra: list[str] = []
+        present = set(lemmas)
         for short, long in self.expansions:
-            if short in lemmas or _positions(lemmas, long):
+            if short in present or (bool(long) and long[0] in present and _positions(lemmas, long)):
                 extra += [short, *long]
         return extra
 

@@ -32,19 +32,22 @@ COMMON = 0.1
 _WORD = re.compile(r"[^\W_]+")
 
 
-def pieces(text: str) -> frozenset[str]:
+def pieces(text: str, memo: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
     """The four-letter pieces of a text's words, each word padded with spaces.
 
-    A word shorter than a piece (" a ") is one piece of its own.
+    A word shorter than a piece (" a ") is one piece of its own. ``memo`` keeps each word's
+    pieces while many texts are indexed.
     """
-    return frozenset(
-        {
-            padded[i : i + PIECE]
-            for word in _WORD.findall(fold(text))
-            for padded in (f" {word} ",)
-            for i in range(max(1, len(padded) - PIECE + 1))
-        }
-    )
+    memo = {} if memo is None else memo
+    found: set[str] = set()
+    for word in _WORD.findall(fold(text)):
+        known = memo.get(word)
+        if known is None:
+            padded = f" {word} "
+            count = max(1, len(padded) - PIECE + 1)
+            known = memo[word] = frozenset(padded[i : i + PIECE] for i in range(count))
+        found |= known
+    return frozenset(found)
 
 
 class SpellingIndex:
@@ -52,7 +55,8 @@ class SpellingIndex:
 
     def __init__(self, questions: Iterable[tuple[str, str, str]]) -> None:
         """Index ``(card id, fact id, question)`` triples."""
-        rows = [(card, fact, pieces(question)) for card, fact, question in questions]
+        memo: dict[str, frozenset[str]] = {}
+        rows = [(card, fact, pieces(question, memo)) for card, fact, question in questions]
         self._facts = _Keys(fact for _, fact, _ in rows)
         self._cards = _Keys(card for card, _, _ in rows)
         postings: dict[str, list[int]] = defaultdict(list)

@@ -18,6 +18,8 @@ _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
+#: How many distinct written words keep their analysis (our texts have about 15,000).
+WORD_CACHE = 50_000
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
 
@@ -53,6 +55,9 @@ class Analyzer:
     def __init__(self, lexicon: Mapping[str, str], stopwords: Iterable[str]) -> None:
         self._lexicon = lexicon
         self._stop = frozenset(fold(w) for w in stopwords)
+        #: Each written word's token (``None`` for a stop word): the same words recur in
+        #: thousands of example questions and in every question asked.
+        self._words: dict[str, Token | None] = {}
 
     def lemma(self, word: str) -> str:
         """Return the folded lemma of a word (the folded word when the lexicon lacks it)."""
@@ -80,17 +85,27 @@ class Analyzer:
             out.append(Token(match.group(), (f"n{digits}",)))
         rest = _NUMBER.sub(" ", text)
         for word in _WORD.findall(rest):
-            folded = fold(word)
-            if folded in self._stop or len(folded) < 2:
-                continue
-            lemma = self.lemma(word)
-            terms = [lemma]
-            if len(folded) > PREFIX_LENGTH:
-                prefix = f"p{PREFIX_LENGTH}{folded[:PREFIX_LENGTH]}"
-                if prefix != lemma:
-                    terms.append(prefix)
-            out.append(Token(word, tuple(terms)))
+            if word in self._words:
+                token = self._words[word]
+            else:
+                if len(self._words) >= WORD_CACHE:
+                    self._words.clear()
+                token = self._words[word] = self._word(word)
+            if token is not None:
+                out.append(token)
         return out
+
+    def _word(self, word: str) -> Token | None:
+        folded = fold(word)
+        if folded in self._stop or len(folded) < 2:
+            return None
+        lemma = self.lemma(word)
+        terms = [lemma]
+        if len(folded) > PREFIX_LENGTH:
+            prefix = f"p{PREFIX_LENGTH}{folded[:PREFIX_LENGTH]}"
+            if prefix != lemma:
+                terms.append(prefix)
+        return Token(word, tuple(terms))
 
 
 def sentences(text: str) -> list[str]:
