@@ -14,6 +14,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.config import REPO_CONTENT_DIR
+from bot.knowledge.endings import read_endings
 from bot.knowledge.service import KnowledgeFeature
 from bot.loader import build_knowledge_base, load_knowledge, read_lexicon
 
@@ -34,7 +35,8 @@ def run(quick: bool = False) -> dict[str, float]:
     for _ in range(repeats):
         start = time.perf_counter()
         knowledge = load_knowledge(REPO_CONTENT_DIR)
-        kb = build_knowledge_base(knowledge, read_lexicon(REPO_CONTENT_DIR))
+        verbs = read_endings(REPO_CONTENT_DIR)
+        kb = build_knowledge_base(knowledge, read_lexicon(REPO_CONTENT_DIR), verbs)
         loads.append(time.perf_counter() - start)
     assert kb is not None
     feature = KnowledgeFeature(kb)

@@ -27,6 +27,7 @@ from bot.core.ports import User
 from bot.core.records import ContentChange
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
 from bot.knowledge.editing import changes_patch, changes_report
+from bot.knowledge.endings import store_endings
 from bot.knowledge.freshness import due_items
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
 from bot.loader import LEXICON_FILE, check_content, load_content, load_knowledge
@@ -85,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "build-lexicon",
-        help="store the word-form lexicon for the current cards (content/lexicon.json)",
+        help="store the word-form lexicon for the current cards (content/lexicon.json) "
+        "and the verb endings (content/verb_endings.json)",
     )
     return parser
 
@@ -137,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "build-lexicon":
             path = _store_lexicon(settings)
             print(f"lexicon written to {path}")
+            print(f"verb endings written to {store_endings(settings.content_dir)}")
             return 0
         asyncio.run(app.run(settings))
     except ContentError as exc:

@@ -24,6 +24,7 @@ from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.core.menu import CommandMenu, read_menu
 from bot.core.records import Event
 from bot.errors import ContentError
+from bot.knowledge.endings import VerbEndings, read_endings
 from bot.knowledge.lexicon import lexicon_for
 from bot.knowledge.model import Card, KnowledgeContent, OutsideFile, QuestionsFile, Vocabulary
 from bot.knowledge.retrieval import KnowledgeBase
@@ -222,12 +223,17 @@ LEXICON_FILE = "lexicon.json"
 
 
 def build_knowledge_base(
-    knowledge: KnowledgeContent, stored_lexicon: dict[str, object] | None
+    knowledge: KnowledgeContent,
+    stored_lexicon: dict[str, object] | None,
+    verbs: VerbEndings,
 ) -> KnowledgeBase:
-    """Index the cards and facts with the stored lexicon (or one built now, slowly)."""
+    """Index the cards and facts with the stored lexicon (or one built now, slowly).
+
+    ``verbs`` tells verb forms by their endings (``content/verb_endings.json``).
+    """
     lexicon = lexicon_for(knowledge, stored_lexicon)
     analyzer = Analyzer(lexicon, knowledge.vocabulary.stopwords)
-    return KnowledgeBase(knowledge, analyzer, WordInfo.load())
+    return KnowledgeBase(knowledge, analyzer, WordInfo.load(), verbs)
 
 
 def read_lexicon(root: Path) -> dict[str, object] | None:
@@ -316,7 +322,9 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
         menus=menus,
         questionnaires=load_questionnaires(root),
         profile=load_profile(root),
-        knowledge_base=build_knowledge_base(load_knowledge(root), read_lexicon(root)),
+        knowledge_base=build_knowledge_base(
+            load_knowledge(root), read_lexicon(root), read_endings(root)
+        ),
         events=load_events(root),
         readiness=load_model(root / "readiness.yaml", root, Readiness),
     )

@@ -40,6 +40,14 @@ class Resemblance:
     facts: Mapping[str, float]
     cards: Mapping[str, float]
 
+    def plus(self, other: Resemblance, share: float) -> Resemblance:
+        """The sum of two likenesses, ``share`` of ``other`` added to this one per fact and card."""
+
+        def add(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
+            return {k: a.get(k, 0.0) + share * b.get(k, 0.0) for k in a.keys() | b.keys()}
+
+        return Resemblance(add(self.facts, other.facts), add(self.cards, other.cards))
+
 
 @dataclass(frozen=True, slots=True)
 class ExampleIndex:

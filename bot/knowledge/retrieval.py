@@ -30,13 +30,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
 from bot.knowledge.documents import card_texts, fact_texts
-from bot.knowledge.examples import ExampleIndex, Resemblance
+from bot.knowledge.endings import VerbEndings
+from bot.knowledge.examples import ExampleIndex
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
@@ -61,6 +62,7 @@ from bot.knowledge.tuning import (
     QUANTITY_INFO,
     SPELLING_SHARE,
     TITLE_WEIGHT,
+    VERB_RELIEF,
 )
 from bot.knowledge.typos import Typos
 from bot.knowledge.wordinfo import WordInfo
@@ -93,10 +95,17 @@ class _CardIndex:
 class KnowledgeBase:
     """Cards and their facts, indexed for questions in Polish or English."""
 
-    def __init__(self, content: KnowledgeContent, analyzer: Analyzer, words: WordInfo) -> None:
+    def __init__(
+        self,
+        content: KnowledgeContent,
+        analyzer: Analyzer,
+        words: WordInfo,
+        verbs: VerbEndings,
+    ) -> None:
         self.content = content
         self.analyzer = analyzer
         self.words = words
+        self.verbs = verbs
         self.cards = {card.id: card for card in content.cards}
         self.facts = {fact.id: fact for card in content.cards for fact in card.facts}
         self.asks = AskDetector(
@@ -236,7 +245,10 @@ class KnowledgeBase:
         if known is None:
             if len(self._info_cache) >= INFO_CACHE:
                 self._info_cache.clear()
-            known = self._info_cache[key] = self.words.info(token.surface, token.main)
+            known = self.words.info(token.surface, token.main)
+            if token.main not in self._card_df:
+                known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
+            self._info_cache[key] = known
         return known
 
     def _weights(self, tokens: Sequence[Token]) -> list[float]:
@@ -292,7 +304,10 @@ class KnowledgeBase:
         in_sentence = self.analyzer.sentence_of(self.plain(question), tokens)
         asking = asking_sentence(self.plain(question))
         by_words = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
-        resemblance = _blend(by_words, self._spelling.resemblance(self.plain(question)))
+        # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
+        resemblance = by_words.plus(
+            self._spelling.resemblance(self.plain(question)), SPELLING_SHARE
+        )
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights, found)
@@ -385,15 +400,3 @@ class KnowledgeBase:
             if token.main in index.names:
                 score += PHRASE_WEIGHT * weight
         return score, covered
-
-
-def _blend(words: Resemblance, spelling: Resemblance) -> Resemblance:
-    """The word likeness plus ``SPELLING_SHARE`` of the letter likeness, per fact and card."""
-
-    def add(a: Mapping[str, float], b: Mapping[str, float], share: float) -> dict[str, float]:
-        return {k: a.get(k, 0.0) + share * b.get(k, 0.0) for k in a.keys() | b.keys()}
-
-    return Resemblance(
-        add(words.facts, spelling.facts, SPELLING_SHARE),
-        add(words.cards, spelling.cards, SPELLING_SHARE),
-    )

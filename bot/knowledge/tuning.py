@@ -45,3 +45,6 @@ OUTSIDE_MARGIN = 0.05
 #: How much the likeness of a question's letters to the examples' (``spelling``) adds to the
 #: likeness of its words, for facts and cards.
 SPELLING_SHARE = 1.0
+#: A word our cards do not have weighs less by this share of the likelihood that it is a
+#: verb form ("polegniemy", "przebadano"): verbs seldom name what a question is about.
+VERB_RELIEF = 0.5

@@ -24,7 +24,9 @@ def _without_examples(kb: KnowledgeBase) -> KnowledgeBase:
         )
         for card in kb.content.cards
     )
-    return KnowledgeBase(kb.content.model_copy(update={"cards": cards}), kb.analyzer, kb.words)
+    return KnowledgeBase(
+        kb.content.model_copy(update={"cards": cards}), kb.analyzer, kb.words, kb.verbs
+    )
 
 
 def test_a_question_resembles_the_fact_whose_example_it_echoes() -> None:
@@ -88,7 +90,9 @@ def test_a_question_like_those_outside_our_topics_is_refused(
     kb = content.knowledge_base
     hits = kb.search(question)
     assert not hits or hits[0].confidence < CONFIDENCE_THRESHOLD
-    bare = KnowledgeBase(kb.content.model_copy(update={"outside": ()}), kb.analyzer, kb.words)
+    bare = KnowledgeBase(
+        kb.content.model_copy(update={"outside": ()}), kb.analyzer, kb.words, kb.verbs
+    )
     assert bare.search(question)[0].confidence >= CONFIDENCE_THRESHOLD
 
 
