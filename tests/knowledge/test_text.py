@@ -59,3 +59,21 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         "klastra": "klaster",
         "klaster": "klaster",
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "ask"),
+    [
+        ("W którym miesiącu i roku PARP opublikowała standardy?", "date"),
+        ("In which month were the standards published?", "date"),
+        ("How much time should our manager set aside for the interview?", "duration"),
+        ("Ile dni trwa rozmowa z ekspertem?", "duration"),
+        ("Ile stowarzyszeń podpisało deklarację?", "count"),
+        ("Ile punktów trzeba zdobyć w konkursie?", "count"),
+        ("Ile kosztuje benchmarking?", "cost"),
+        ("Ile wynosi dofinansowanie?", "amount"),
+    ],
+)
+def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
+    found = content.knowledge_base.asks.detect(question)
+    assert found is not None and found.type.name == ask
