@@ -70,6 +70,11 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Ile dni trwa rozmowa z ekspertem?", "duration"),
         ("Ile stowarzyszeń podpisało deklarację?", "count"),
         ("Ile punktów trzeba zdobyć w konkursie?", "count"),
+        ("Ile firm podpisało deklarację?", "count"),
+        # A cue may skip one word: "ile … ekspert" must not read "how much does the expert
+        # get" as "how many experts".
+        ("Ile dostaje ekspert za ocenę na srebro ESCA?", "amount"),
+        ("Ile dostaje startup w programie?", "amount"),
         ("Ile kosztuje benchmarking?", "cost"),
         ("Ile wynosi dofinansowanie?", "amount"),
     ],
