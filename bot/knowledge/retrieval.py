@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
+from bot.knowledge.confidence import QuestionWords, explained_share
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.examples import ExampleIndex
@@ -48,17 +49,13 @@ from bot.knowledge.tuning import (
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
-    CONTEXT_SHARE,
     FACT_WEIGHT,
     INFO_CACHE,
-    MAX_MISSED,
-    MIN_EXPLAINED,
     NUMBER_WEIGHT,
     OUTSIDE,
     OUTSIDE_MARGIN,
     PENALTY_POWER,
     PHRASE_WEIGHT,
-    PREFIX_SHARE,
     QUANTITY_INFO,
     SPELLING_SHARE,
     TITLE_WEIGHT,
@@ -297,12 +294,16 @@ class KnowledgeBase:
             return []
         # An unexplained word counts against the answer by its weight tempered by its rarity in
         # the language: "fotowoltaika" counts fully, "szefowa" or "celujemy" much less.
-        against = [
-            w * min(1.0, self.info(t)) ** PENALTY_POWER
-            for t, w in zip(tokens, weights, strict=True)
-        ]
-        in_sentence = self.analyzer.sentence_of(self.plain(question), tokens)
-        asking = asking_sentence(self.plain(question))
+        words = QuestionWords(
+            tokens,
+            weights,
+            [
+                w * min(1.0, self.info(t)) ** PENALTY_POWER
+                for t, w in zip(tokens, weights, strict=True)
+            ],
+            self.analyzer.sentence_of(self.plain(question), tokens),
+            asking_sentence(self.plain(question)),
+        )
         by_words = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(
@@ -330,33 +331,7 @@ class KnowledgeBase:
             shown = self._index[card.id].title.union(
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
-            explained = anchor = 0.0
-            title = self._index[card.id].title
-            missed: list[float] = []
-            for token, weight, penalty, sentence in zip(
-                tokens, weights, against, in_sentence, strict=True
-            ):
-                context = 1.0 if sentence == asking else CONTEXT_SHARE
-                if token.matches(shown):
-                    # A word found only by its first letters ("przestawna" in
-                    # "przesunięto") is weaker evidence than its lemma.
-                    share_found = 1.0 if token.matches_lemma(shown) else PREFIX_SHARE
-                    explained += weight * share_found
-                    anchor += weight * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
-                    if share_found < 1.0:
-                        missed.append(penalty * (1.0 - share_found) * context)
-                else:
-                    # The sentences around the one that asks (the last with a question
-                    # mark) are context ("Srebro mamy od dwóch lat …"), not what is asked.
-                    missed.append(penalty * context)
-            # A long question is judged by its few most telling unexplained words, so that
-            # the context a busy coordinator gives does not drown what she asks.
-            unexplained = sum(sorted(missed, reverse=True)[:MAX_MISSED])
-            share = explained / (explained + unexplained) if explained else 0.0
-            # A question made of ordinary words only ("what is the capital of France") has
-            # nothing that names our topic, however much of it a card happens to contain;
-            # a word of the card's name counts more towards naming it.
-            share *= min(1.0, anchor / MIN_EXPLAINED)
+            share = explained_share(words, shown, self._index[card.id].title)
             outside = by_words.cards.get(OUTSIDE, 0.0)
             if outside - by_words.cards.get(card.id, 0.0) > OUTSIDE_MARGIN:
                 share = 0.0  # it sounds like the questions we do not answer

@@ -1,0 +1,63 @@
+"""Confidence: how much of what a question asks the shown answer explains (pure).
+
+The share of the question's weight that the card's title and the shown facts explain,
+judged by the few most telling unexplained words, so that the context a busy coordinator
+gives does not drown what she asks; the sentences around the one that asks count less.
+A question made of ordinary words only needs a word that names our topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.text import Token
+from bot.knowledge.tuning import (
+    CONTEXT_SHARE,
+    MAX_MISSED,
+    MIN_EXPLAINED,
+    PREFIX_SHARE,
+    TITLE_WEIGHT,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionWords:
+    """A question's topical words: what each weighs, counts against, and where it stands."""
+
+    tokens: Sequence[Token]
+    weights: Sequence[float]
+    #: How much each word counts against an answer that does not explain it.
+    against: Sequence[float]
+    #: The sentence each word stands in, and the sentence that asks.
+    sentences: Sequence[int]
+    asking: int
+
+
+def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:
+    """The confidence of an answer showing ``shown`` terms under a card titled ``title``."""
+    explained = anchor = 0.0
+    missed: list[float] = []
+    for token, weight, penalty, sentence in zip(
+        words.tokens, words.weights, words.against, words.sentences, strict=True
+    ):
+        # The sentences around the one that asks (the last with a question mark) are
+        # context ("Srebro mamy od dwóch lat …"), not what is asked.
+        context = 1.0 if sentence == words.asking else CONTEXT_SHARE
+        if token.matches(shown):
+            # A word found only by its first letters ("przestawna" in "przesunięto") is
+            # weaker evidence than its lemma.
+            share_found = 1.0 if token.matches_lemma(shown) else PREFIX_SHARE
+            explained += weight * share_found
+            anchor += weight * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
+            if share_found < 1.0:
+                missed.append(penalty * (1.0 - share_found) * context)
+        else:
+            missed.append(penalty * context)
+    # A long question is judged by its few most telling unexplained words.
+    unexplained = sum(sorted(missed, reverse=True)[:MAX_MISSED])
+    share = explained / (explained + unexplained) if explained else 0.0
+    # A question made of ordinary words only ("what is the capital of France") has nothing
+    # that names our topic, however much of it a card happens to contain; a word of the
+    # card's name counts more towards naming it.
+    return share * min(1.0, anchor / MIN_EXPLAINED)
