@@ -28,7 +28,8 @@ ENDINGS_FILE = "verb_endings.json"
 LENGTHS = (5, 4, 3, 2)
 #: An ending is kept when at least this many dictionary forms have it ...
 MIN_FORMS = 20
-#: ... and its share differs from its one-letter-shorter ending's by at least this much.
+#: ... and its share differs by at least this much from that of the longest shorter ending kept
+#: (the rest would say nothing new).
 MIN_DIFFERENCE = 0.05
 #: Endings of verbal nouns ("-anie", "-enia", "-ęciem"), which lemmatisers file under the verb.
 VERBAL_NOUN = tuple(
@@ -89,9 +90,6 @@ class VerbEndings:
         if len(folded) <= min(LENGTHS) + 1:
             return 0.0
         return _share(self._table, folded[-max(LENGTHS) :]) or 0.0
-
-    def __len__(self) -> int:
-        return len(self._table)
 
 
 def read_endings(root: Path) -> VerbEndings:
