@@ -40,11 +40,12 @@ def test_an_unknown_question_resembles_nothing() -> None:
 def test_letter_likeness_picks_the_fact_asked(
     content: Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without it the answer opens with "we did not find the limits"; the share is known."""
-    question = "FENG 2.17 rozwój oferty klastrów dla firm ile dofinansowania"
+    """Typed without Polish letters, the price of a first assessment; without the letter
+    likeness the answer opens with the first Gold labels ever awarded ("pierwsza")."""
+    question = "pierwsza ocena na zlota odznake esca koszt"
     kb = content.knowledge_base
     hit = kb.search(question)[0]
-    assert hit.lead is not None and hit.lead.id == "feng-217-share-2023"
+    assert hit.lead is not None and hit.lead.id == "esca-gold-price-first"
     monkeypatch.setattr(retrieval, "SPELLING_SHARE", 0.0)
     hit = kb.search(question)[0]
-    assert hit.lead is not None and hit.lead.id != "feng-217-share-2023"
+    assert hit.lead is not None and hit.lead.id != "esca-gold-price-first"
