@@ -131,6 +131,9 @@ class KnowledgeBase:
         )
         #: Our texts' terms, each text analysed once (a fact is in its card's body too).
         self._text_terms: dict[str, list[str]] = {}
+        #: Our texts' tokens while indexing: an example question is read for its fact and
+        #: for the example index, a card's text for its card and for typo mending.
+        self._text_tokens: dict[str, list[Token]] = {}
         self._index: dict[str, _CardIndex] = {}
         self._facts: dict[str, CardFacts] = {}
         #: Each fact's own words (without its example questions): what showing it explains.
@@ -170,7 +173,7 @@ class KnowledgeBase:
             for q in fact.questions
         ]
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
-        self._examples = ExampleIndex.build(examples, analyzer.tokens)
+        self._examples = ExampleIndex.build(examples, self._tokens_of)
         # The facts' own words, both languages, are examples of themselves.
         own_words = [
             (card.id, fact.id, text)
@@ -184,8 +187,9 @@ class KnowledgeBase:
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._n_cards = len(self._index)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
-        forms = (token for text in written for token in analyzer.tokens(text))
+        forms = (token for text in written for token in self._tokens_of(text))
         self._typos = Typos(forms, card_df, words.zipf)
+        self._text_tokens.clear()  # questions are read afresh
 
     def mentions(self, text: str) -> bool:
         """Whether ``text`` names one of our instruments ("KKK", "ESCA", "2.3.3", "Smart UP")."""
@@ -199,6 +203,12 @@ class KnowledgeBase:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
         self._info_cache.clear()
 
+    def _tokens_of(self, text: str) -> list[Token]:
+        known = self._text_tokens.get(text)
+        if known is None:
+            known = self._text_tokens[text] = self.analyzer.tokens(text)
+        return known
+
     def _terms(self, texts: Iterable[str]) -> list[str]:
         """The terms of our own texts; an abbreviation and its expansion stand for both.
 
@@ -208,7 +218,7 @@ class KnowledgeBase:
         for text in texts:
             known = self._text_terms.get(text)
             if known is None:
-                tokens = self.analyzer.tokens(text)
+                tokens = self._tokens_of(text)
                 known = [term for token in tokens for term in token.terms]
                 known += self._names.expanded([t.main for t in tokens])
                 self._text_terms[text] = known
