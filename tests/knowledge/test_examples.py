@@ -109,7 +109,7 @@ def test_example_questions_lead_to_their_own_facts(content: Content) -> None:
     """Most examples, asked as questions, are answered with their own fact.
 
     One that leads elsewhere usually means two facts overlap or the example is misfiled; a
-    share well below today's 98.0% means that examples and facts disagree.
+    share well below today's 97.9% means that examples and facts disagree.
     """
     kb = content.knowledge_base
     total = right = 0
