@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "build-lexicon":
             path = _store_lexicon(settings)
             print(f"lexicon written to {path}")
-            print(f"verb endings written to {store_endings(settings.content_dir)}")
+            endings = store_endings(settings.content_dir)
+            print(f"verb endings written to {endings}" if endings else "verb endings up to date")
             return 0
         asyncio.run(app.run(settings))
     except ContentError as exc:

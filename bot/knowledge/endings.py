@@ -18,12 +18,15 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from importlib.metadata import version
 from pathlib import Path
 
 from bot.core.folding import fold
 
 log = logging.getLogger(__name__)
 ENDINGS_FILE = "verb_endings.json"
+#: The table's format: raised when the way it is built changes, so that it is rebuilt.
+FORMAT = 3
 #: The ending lengths looked at, longest first.
 LENGTHS = (5, 4, 3, 2)
 #: An ending is kept when at least this many dictionary forms have it ...
@@ -31,49 +34,71 @@ MIN_FORMS = 20
 #: ... and its share differs by at least this much from that of the longest shorter ending kept
 #: (the rest would say nothing new).
 MIN_DIFFERENCE = 0.05
-#: Endings of verbal nouns ("-anie", "-enia", "-ęciem"), which lemmatisers file under the verb.
+#: Endings only verbal nouns have among verb lemmas ("przetwarzania", "zajęciu", "-aniem").
 VERBAL_NOUN = tuple(
-    f"{stem}{case}" for stem in ("ni", "ci") for case in ("e", "a", "u", "em", "om", "ach", "ami")
+    f"{stem}{case}" for stem in ("ni", "ci") for case in ("a", "u", "em", "om", "ach", "ami")
 )
-#: Infinitive endings ("-ać", "-ić", "-ąć", "-ść" as in "nieść").
-_INFINITIVE = ("ać", "eć", "ić", "yć", "uć", "ąć", "ść", "źć")
-#: Infinitives ending in "-c" rather than "-ć" ("pomóc", "upiec", "polec").
-_C_VERB = ("móc", "piec", "biec", "strzec", "wlec", "rzec", "siąc", "tłuc", "ciec", "polec")
+#: "-nie" and "-cie" end verbal nouns ("przetwarzanie", "zajęcie") and verb forms alike
+#: ("zacznie", "możecie"): a noun has a declined sibling ("przetwarzania", "zajęcia"), which
+#: the dictionary may file under the noun or the verb.
+_AMBIGUOUS = ("nie", "cie")
 
 
-def is_verb(form: str, lemma: str) -> bool:
-    """Whether a dictionary form is a verb's (not a verbal noun's)."""
-    if fold(form).endswith(VERBAL_NOUN):
+def verb_lemmas(dictionary: Mapping[str, str]) -> frozenset[str]:
+    """The lemmas that are verbs: an infinitive ("-ć", "-c") with a past form in "-ł".
+
+    Every Polish verb has one ("robił", "mógł", "zaczął"); nouns ending like infinitives
+    ("część", "sieć", "miesiąc", "kupiec") do not.
+    """
+    return frozenset(
+        lemma
+        for form, lemma in dictionary.items()
+        if form.endswith("ł") and lemma.endswith(("ć", "c"))
+    )
+
+
+def is_verb(form: str, lemma: str, verbs: frozenset[str], dictionary: Mapping[str, str]) -> bool:
+    """Whether a dictionary form is a verb's, not a verbal noun's."""
+    if lemma not in verbs:
         return False
-    if lemma.endswith("ość"):  # "wartość", "nieruchomość": nouns
+    folded = fold(form)
+    if folded.endswith(VERBAL_NOUN):
         return False
-    return lemma.endswith((*_INFINITIVE, *_C_VERB))
+    if folded.endswith(_AMBIGUOUS):
+        return f"{form[:-1]}a" not in dictionary
+    return True
 
 
 def build_endings(dictionary: Mapping[str, str]) -> dict[str, float]:
     """The share of verb forms among the dictionary forms ending in each ending."""
+    verbs = verb_lemmas(dictionary)
     forms: Counter[str] = Counter()
-    verbs: Counter[str] = Counter()
+    verb_forms: Counter[str] = Counter()
     for form, lemma in dictionary.items():
         folded = fold(form)
-        verb = is_verb(form, lemma)
+        verb = is_verb(form, lemma, verbs, dictionary)
         for length in LENGTHS:
             if len(folded) > length + 1:
                 forms[folded[-length:]] += 1
-                verbs[folded[-length:]] += verb
-    shares = {e: verbs[e] / n for e, n in forms.items() if n >= MIN_FORMS}
+                verb_forms[folded[-length:]] += verb
+    shares = {e: verb_forms[e] / n for e, n in forms.items() if n >= MIN_FORMS}
     kept: dict[str, float] = {}
     for ending in sorted(shares, key=len):
-        parent = _share(kept, ending[1:])
+        shorter = (kept.get(ending[-n:]) for n in LENGTHS if n < len(ending))
+        parent = next((share for share in shorter if share is not None), None)
         if parent is None or abs(shares[ending] - parent) >= MIN_DIFFERENCE:
             kept[ending] = round(shares[ending], 2)
     return kept
 
 
-def _share(table: Mapping[str, float], ending: str) -> float | None:
-    """The share of the longest ending of ``ending`` that the table holds."""
+def _share(table: Mapping[str, float], word: str) -> float | None:
+    """The share of the longest ending of ``word`` that the table holds.
+
+    An ending was counted only from words at least two letters longer, so it is looked up
+    only in such words.
+    """
     for length in LENGTHS:
-        if len(ending) >= length and (share := table.get(ending[-length:])) is not None:
+        if len(word) > length + 1 and (share := table.get(word[-length:])) is not None:
             return share
     return None
 
@@ -86,23 +111,25 @@ class VerbEndings:
 
     def share(self, word: str) -> float:
         """The likelihood (0–1) that ``word`` is a verb form, by its longest known ending."""
-        folded = fold(word)
-        if len(folded) <= min(LENGTHS) + 1:
-            return 0.0
-        return _share(self._table, folded[-max(LENGTHS) :]) or 0.0
+        return _share(self._table, fold(word)) or 0.0
 
 
 def read_endings(root: Path) -> VerbEndings:
     """The stored table, or one built now from simplemma (slow, with a warning)."""
-    try:
-        data = json.loads((root / ENDINGS_FILE).read_text("utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("endings"), dict):
-            return VerbEndings({str(k): float(v) for k, v in data["endings"].items()})
-    except (OSError, ValueError, TypeError):
-        pass
+    stored = _stored(root / ENDINGS_FILE)
+    if stored is not None:
+        built_for, table = stored
+        if built_for != _made_by():
+            log.warning(
+                "content/%s was built by %s, not %s; run `clusterbot build-lexicon`",
+                ENDINGS_FILE,
+                built_for,
+                _made_by(),
+            )
+        return VerbEndings(table)
     log.warning(
         "content/%s is missing or unreadable; building it from simplemma "
-        "(takes seconds; run `clusterbot build-lexicon` to store it)",
+        "(takes about half a minute; run `clusterbot build-lexicon` to store it)",
         ENDINGS_FILE,
     )
     return VerbEndings(polish_endings())
@@ -115,9 +142,29 @@ def polish_endings() -> dict[str, float]:
     return build_endings(DefaultDictionaryFactory().get_dictionary("pl"))
 
 
-def store_endings(root: Path) -> Path:
-    """Build the table and write it to ``content/verb_endings.json``."""
+def store_endings(root: Path) -> Path | None:
+    """Build the table into ``content/verb_endings.json`` unless it is up to date.
+
+    Returns the path written, or ``None`` when the stored table was built by this code
+    (``FORMAT``) from this simplemma already: it does not depend on the cards.
+    """
     path = root / ENDINGS_FILE
-    data = {"source": "simplemma Polish dictionary", "endings": polish_endings()}
+    stored = _stored(path)
+    if stored is not None and stored[0] == _made_by():
+        return None
+    data = {"made_by": _made_by(), "endings": polish_endings()}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
     return path
+
+
+def _made_by() -> str:
+    return f"format {FORMAT}, simplemma {version('simplemma')}"
+
+
+def _stored(path: Path) -> tuple[str, dict[str, float]] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        table = {str(k): float(v) for k, v in data["endings"].items()}
+        return str(data.get("made_by", "")), table
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None

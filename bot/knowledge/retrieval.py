@@ -189,7 +189,9 @@ class KnowledgeBase:
         written = (text for card in content.cards for part in card_texts(card) for text in part)
         forms = (token for text in written for token in self._tokens_of(text))
         self._typos = Typos(forms, card_df, words.zipf)
-        self._text_tokens.clear()  # questions are read afresh
+        # Only indexing needs them; questions are analysed as they come.
+        self._text_tokens.clear()
+        self._text_terms.clear()
 
     def mentions(self, text: str) -> bool:
         """Whether ``text`` names one of our instruments ("KKK", "ESCA", "2.3.3", "Smart UP")."""
@@ -253,10 +255,14 @@ class KnowledgeBase:
             if len(self._info_cache) >= INFO_CACHE:
                 self._info_cache.clear()
             known = self.words.info(token.surface, token.main)
-            if token.main not in self._card_df:
+            if token.main not in self._card_df and self._polish(token.surface):
                 known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
             self._info_cache[key] = known
         return known
+
+    def _polish(self, word: str) -> bool:
+        """Whether a word is not clearly English ("invoices" ends like "robiłeś" folded)."""
+        return self.words.zipf(word, "en") <= self.words.zipf(word, "pl")
 
     def _weights(self, tokens: Sequence[Token]) -> list[float]:
         """Weights of a question's words; words of a named instrument count in full.

@@ -18,7 +18,7 @@ _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
-#: How many distinct written words keep their analysis (our texts have about 15,000).
+#: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
