@@ -7,9 +7,10 @@ But a verb seldom names a topic: "fotowoltaika", "hipoteka" and "ZUS" are nouns.
 outside our cards counts against an answer less the likelier its ending is a verb's.
 
 The shares come from simplemma's Polish dictionary (3.7 million forms with their lemmas): of
-the forms ending in, say, "-ujemy", the share whose lemma is a verb (an infinitive, "-ć" or
-"-c"). Verbal nouns ("przetwarzania", "powierzenie") count as nouns: they do name topics.
-``clusterbot build-lexicon`` stores the table in ``content/verb_endings.json``.
+the forms ending in, say, "-ujemy", the share whose lemma is a verb (an infinitive in "-ć" or
+"-c" with a past form in "-ł"). Verbal nouns ("przetwarzania", "powierzenie") count as nouns:
+they do name topics. ``clusterbot build-lexicon`` stores the table in
+``content/verb_endings.json`` when it is missing or was built by other code or simplemma.
 """
 
 from __future__ import annotations
