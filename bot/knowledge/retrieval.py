@@ -17,9 +17,9 @@ question look foreign, while rare words that no card has ("fotowoltaika") do.
   (``spelling``: four-letter pieces catch clipped, misspelt and unknown forms). They do not
   count towards confidence: "jak zrobić przelew" shares words with some example, not with
   our facts.
-- Confidence is the share of the question's weight that the card's title and the facts shown
-  explain, judged by the few most telling unexplained words; below a threshold the assistant
-  says it does not know.
+- Confidence (``confidence``) is the share of the question's weight that the card's title and
+  the facts shown explain, judged by the few most telling unexplained words; below a threshold
+  the assistant says it does not know.
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
