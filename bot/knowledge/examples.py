@@ -6,8 +6,9 @@ each example by the cosine of their words, each word weighted by how few example
 (inverse document frequency, capped); a fact resembles the question by the mean of its three
 closest examples, a card by its three closest examples whichever facts they are for. This
 catches what the fact's own text cannot: "ile klastrów przebadano" resembles an example
-"jak duża była próba benchmarkingu", whatever words the fact uses. The constants were chosen
-on the dev part of the evaluation.
+"jak duża była próba benchmarkingu", whatever words the fact uses. An example about another
+year or round than the question's resembles it less. The constants were chosen on the dev
+part of the evaluation.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.knowledge.text import Token
+from bot.knowledge.text import Marks, Token, marks
 
 #: A fact or card resembles a question by the mean cosine of its this many closest examples.
 TOP = 3
 #: No word weighs more than one found in about 8 of the 3,300 examples: a typo or a name that
 #: one example and one question happen to share is a coincidence, not a strong likeness.
 IDF_CAP = 6.0
+#: An example naming only other years or rounds than the question ("w 2016" for "w 2019",
+#: "drugiej rundy" for "rundy VI") is about another call: its likeness counts this share.
+OTHER_MARK_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,8 @@ class _Example:
     fact: str
     card: str
     norm: float
+    #: The years and the rounds it names ("w 2016", "drugiej rundy").
+    marks: Marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +88,9 @@ class ExampleIndex:
         for card, fact, tokens in rows:
             # A word weighs by its most telling term (a prefix may be rarer than the lemma).
             best = {t.main: max(idf[term] for term in t.terms) for t in tokens}
-            examples.append(_Example(fact, card, math.sqrt(sum(w * w for w in best.values()))))
+            examples.append(
+                _Example(fact, card, math.sqrt(sum(w * w for w in best.values())), marks(tokens))
+            )
         return cls(tuple(examples), {t: tuple(sorted(ids)) for t, ids in postings.items()}, idf)
 
     def resemblance(
@@ -120,12 +128,15 @@ class ExampleIndex:
         if squares <= 0:
             return Resemblance({}, {})
         length = math.sqrt(squares)
+        asked = marks(tokens)
         facts: dict[str, list[float]] = defaultdict(list)
         cards: dict[str, list[float]] = defaultdict(list)
         for i, dot in scores.items():
             example = self.examples[i]
             if example.norm > 0:
                 cosine = dot / (length * example.norm)
+                if asked.other_than(example.marks):
+                    cosine *= OTHER_MARK_SHARE
                 facts[example.fact].append(cosine)
                 cards[example.card].append(cosine)
         return Resemblance(_closest(facts), _closest(cards))

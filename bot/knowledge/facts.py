@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskType
 from bot.knowledge.model import Fact
-from bot.knowledge.text import Token
+from bot.knowledge.text import YEAR_TERM, Token, ordinals_of
 
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
 KIND_WEIGHT = 0.4
@@ -42,7 +42,6 @@ MAX_FACTS = 3
 #: How much a fact's closest example question (its cosine with the question) adds.
 EXAMPLE_WEIGHT = 1.5
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_YEAR_TERM = re.compile(r"n(?:19|20)\d\d")
 #: A fact about the year the question names ("w naborze 2020") gains this much; one about
 #: other years only loses this share of it.
 YEAR_WEIGHT = 0.2
@@ -73,19 +72,29 @@ class CardFacts:
     own: frozenset[str]
     #: The years each fact mentions.
     years: Mapping[str, frozenset[str]]
+    #: The rounds or editions each fact names by an ordinal ("rundzie VI": ``o6``).
+    ordinals: Mapping[str, frozenset[str]]
 
     @classmethod
     def index(
-        cls, facts: Iterable[Fact], terms_of: Callable[[Fact], frozenset[str]], own: frozenset[str]
+        cls,
+        facts: Iterable[Fact],
+        terms_of: Callable[[Fact], frozenset[str]],
+        own: frozenset[str],
+        text_terms: Callable[[Fact], frozenset[str]],
     ) -> CardFacts:
-        """Index ``facts`` with ``terms_of`` (the knowledge base's text analysis)."""
+        """Index ``facts`` with ``terms_of`` (the knowledge base's text analysis).
+
+        ``text_terms``: the terms of a fact's own text (without keywords or example questions).
+        """
         ordered = tuple(facts)
         terms = {fact.id: terms_of(fact) for fact in ordered}
+        ordinals = {fact.id: ordinals_of(text_terms(fact)) for fact in ordered}
         frequency: Counter[str] = Counter()
         for found in terms.values():
             frequency.update(found)
         years = {fact.id: frozenset(_YEAR.findall(f"{fact.pl} {fact.en}")) for fact in ordered}
-        return cls(ordered, terms, frequency, own, years)
+        return cls(ordered, terms, frequency, own, years, ordinals)
 
     def rank(
         self,
@@ -112,7 +121,8 @@ class CardFacts:
                 named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
             weights.append(rarity * math.sqrt(min(1.0, info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
-        asked_years = {t.main[1:] for t in tokens if _YEAR_TERM.fullmatch(t.main)}
+        asked_years = frozenset(t.main[1:] for t in tokens if YEAR_TERM.fullmatch(t.main))
+        asked_ordinals = ordinals_of(term for t in tokens for term in t.terms)
         scored = []
         for fact in self.facts:
             terms = self.terms[fact.id]
@@ -122,18 +132,23 @@ class CardFacts:
                 fit += EXAMPLE_WEIGHT * resemblance.get(fact.id, 0.0)
             if fact.certainty == "uncertain":
                 fit -= UNCERTAIN_PENALTY
-            if asked_years:
-                years = self.years[fact.id]
-                if years & asked_years:
-                    fit += YEAR_WEIGHT
-                elif years:
-                    fit -= YEAR_WEIGHT * OTHER_YEAR_SHARE
+            fit += _which(asked_years, self.years[fact.id], YEAR_WEIGHT)
+            # The result of the first call need not say "first": naming the round asked
+            # gains nothing, naming only others loses as another year does.
+            fit += _which(asked_ordinals, self.ordinals[fact.id], 0.0)
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))
         order = {f.id: i for i, f in enumerate(self.facts)}
         scored.sort(key=lambda s: (-s.fit, -latest_year(s.fact), order[s.fact.id]))
         return tuple(scored)
+
+
+def _which(asked: frozenset[str], named: frozenset[str], gain: float) -> float:
+    """A fact about the year (or round) asked gains ``gain``; one only about others loses."""
+    if not asked or not named:
+        return 0.0
+    return gain if asked & named else -YEAR_WEIGHT * OTHER_YEAR_SHARE
 
 
 def shown(facts: Sequence[ScoredFact]) -> list[Fact]:

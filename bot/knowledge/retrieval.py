@@ -44,7 +44,7 @@ from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names, Phrase
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import Analyzer, Token, asking_sentence
+from bot.knowledge.text import Analyzer, Token, asking_sentence, marks
 from bot.knowledge.tuning import (
     CARD_EXAMPLE,
     CARD_POOL,
@@ -160,6 +160,7 @@ class KnowledgeBase:
                 card.facts,
                 lambda fact: frozenset(self._terms(fact_texts(fact, questions=True))),
                 own,
+                lambda fact: frozenset(self._terms([fact.pl, fact.en])),
             )
             self._fact_terms.update(
                 {fact.id: frozenset(self._terms(fact_texts(fact))) for fact in card.facts}
@@ -181,7 +182,9 @@ class KnowledgeBase:
             for fact in card.facts
             for text in (fact.pl, fact.en)
         ]
-        self._spelling = SpellingIndex(examples + own_words)
+        self._spelling = SpellingIndex(
+            examples + own_words, lambda text: marks(self._tokens_of(text))
+        )
         self._info_cache: dict[tuple[str, str], float] = {}
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
@@ -323,7 +326,7 @@ class KnowledgeBase:
         by_words = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(
-            self._spelling.resemblance(self.plain(question)), SPELLING_SHARE
+            self._spelling.resemblance(self.plain(question), marks(every)), SPELLING_SHARE
         )
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.core.folding import fold
-from bot.knowledge.examples import TOP, Resemblance
+from bot.knowledge.examples import OTHER_MARK_SHARE, TOP, Resemblance
+from bot.knowledge.text import Marks
 
 #: The length of a piece.
 PIECE = 4
@@ -53,10 +54,20 @@ def pieces(text: str, memo: dict[str, frozenset[str]] | None = None) -> frozense
 class SpellingIndex:
     """Example questions indexed by their four-letter pieces (sums in numpy arrays)."""
 
-    def __init__(self, questions: Iterable[tuple[str, str, str]]) -> None:
-        """Index ``(card id, fact id, question)`` triples."""
+    def __init__(
+        self,
+        questions: Iterable[tuple[str, str, str]],
+        marks_of: Callable[[str], Marks] = lambda _: Marks(),
+    ) -> None:
+        """Index ``(card id, fact id, question)`` triples.
+
+        ``marks_of``: the years and rounds a text names (an example about others resembles a
+        question less, as in ``examples``).
+        """
         memo: dict[str, frozenset[str]] = {}
-        rows = [(card, fact, pieces(question, memo)) for card, fact, question in questions]
+        listed = list(questions)
+        rows = [(card, fact, pieces(question, memo)) for card, fact, question in listed]
+        self._marks = _MarkIndex([marks_of(question) for _, _, question in listed])
         self._facts = _Keys(fact for _, fact, _ in rows)
         self._cards = _Keys(card for card, _, _ in rows)
         postings: dict[str, list[int]] = defaultdict(list)
@@ -77,8 +88,11 @@ class SpellingIndex:
         self._norms = np.sqrt(self._dots(kept, [self._square[p] for p in kept], n))
         self._size = n
 
-    def resemblance(self, question: str) -> Resemblance:
-        """Each fact's and card's closest examples' cosine with ``question``."""
+    def resemblance(self, question: str, asked: Marks | None = None) -> Resemblance:
+        """Each fact's and card's closest examples' cosine with ``question``.
+
+        ``asked``: the years and rounds the question names.
+        """
         found = [p for p in pieces(question) if p in self._postings]
         squares = [self._square[p] for p in found]
         length = math.sqrt(sum(squares))
@@ -87,6 +101,8 @@ class SpellingIndex:
         dots = self._dots(found, squares, self._size)
         with np.errstate(divide="ignore", invalid="ignore"):
             cosines = np.where(self._norms > 0, dots / (length * self._norms), 0.0)
+        if asked is not None:
+            cosines[self._marks.other_than(asked)] *= OTHER_MARK_SHARE
         shared = np.flatnonzero(cosines > 0)
         best_first = shared[np.argsort(-cosines[shared], kind="stable")]
         return Resemblance(
@@ -100,6 +116,33 @@ class SpellingIndex:
         ids = np.concatenate([self._postings[p] for p in found])
         repeated = np.repeat(weights, [len(self._postings[p]) for p in found])
         return np.asarray(np.bincount(ids, weights=repeated, minlength=n), dtype=np.float64)
+
+
+class _MarkIndex:
+    """Which examples name which years and rounds."""
+
+    def __init__(self, marks: list[Marks]) -> None:
+        self._size = len(marks)
+        self._by: list[tuple[npt.NDArray[np.bool_], dict[str, npt.NDArray[np.bool_]]]] = []
+        for part in ("years", "ordinals"):
+            named = np.array([bool(getattr(m, part)) for m in marks], dtype=bool)
+            terms: dict[str, npt.NDArray[np.bool_]] = {}
+            for i, m in enumerate(marks):
+                for term in getattr(m, part):
+                    terms.setdefault(term, np.zeros(len(marks), dtype=bool))[i] = True
+            self._by.append((named, terms))
+
+    def other_than(self, asked: Marks) -> npt.NDArray[np.bool_]:
+        """The examples that name only other years, or only other rounds, than ``asked``."""
+        other = np.zeros(self._size, dtype=bool)
+        for (named, terms), wanted in zip(self._by, (asked.years, asked.ordinals), strict=True):
+            if wanted:
+                same = np.zeros(self._size, dtype=bool)
+                for term in wanted:
+                    if term in terms:
+                        same |= terms[term]
+                other |= named & ~same
+        return other
 
 
 class _Keys:

@@ -21,6 +21,23 @@ _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+#: A Roman numeral as rounds and editions are numbered ("runda VI"); a lone "I" is the
+#: English pronoun or the Polish "i" far more often than round one, so it is not one.
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{2,3})|X{1,3}I?")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_ORDINAL_TERM = re.compile(r"o\d+")
+#: A number that is a year (``n2019``).
+YEAR_TERM = re.compile(r"n(?:19|20)\d\d")
+#: Words after which a lone "I" is a Roman one ("rundzie I").
+_NUMBERED = ("rund", "round", "edycj", "edition", "etap", "stage")
+#: Ordinal words by their folded lemma (or, for English, the word): "szóstej rundy",
+#: "sixth round" and "rundzie VI" all name the sixth.
+ORDINALS = {
+    **{w: i for i, w in enumerate(("pierwszy", "drugi", "trzeci", "czwarty", "piaty"), 1)},
+    **{w: i for i, w in enumerate(("szosty", "siodmy", "osmy", "dziewiaty", "dziesiaty"), 6)},
+    **{w: i for i, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
+    **{w: i for i, w in enumerate(("sixth", "seventh", "eighth", "ninth", "tenth"), 6)},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +62,10 @@ class Token:
 
     @property
     def is_number(self) -> bool:
-        """Whether the token is a number (``n233``)."""
-        return self.main.startswith("n") and self.main[1:].isdigit()
+        """Whether the token is a number (``n233``) or a Roman numeral (``VI``: ``o6``)."""
+        return (self.main.startswith("n") and self.main[1:].isdigit()) or (
+            self.surface.isupper() and any(_ORDINAL_TERM.fullmatch(t) for t in self.terms)
+        )
 
 
 class Analyzer:
@@ -84,7 +103,11 @@ class Analyzer:
             digits = re.sub(r"\D", "", match.group())
             out.append(Token(match.group(), (f"n{digits}",)))
         rest = _NUMBER.sub(" ", text)
+        previous = ""
         for word in _WORD.findall(rest):
+            if word == "I" and fold(previous).startswith(_NUMBERED):
+                out.append(Token(word, ("i", "o1")))  # "runda I": round one
+            previous = word
             if word in self._words:
                 token = self._words[word]
             else:
@@ -97,6 +120,8 @@ class Analyzer:
 
     def _word(self, word: str) -> Token | None:
         folded = fold(word)
+        if _ROMAN.fullmatch(word):
+            return Token(word, (folded, f"o{roman_value(word)}"))
         if folded in self._stop or len(folded) < 2:
             return None
         lemma = self.lemma(word)
@@ -105,7 +130,56 @@ class Analyzer:
             prefix = f"p{PREFIX_LENGTH}{folded[:PREFIX_LENGTH]}"
             if prefix != lemma:
                 terms.append(prefix)
+        ordinal = ORDINALS.get(lemma) or ORDINALS.get(folded)
+        if ordinal is not None:
+            terms.append(f"o{ordinal}")
         return Token(word, tuple(terms))
+
+
+def ordinals_of(terms: Iterable[str]) -> frozenset[str]:
+    """The ordinal terms among ``terms`` (``o6`` for "VI", "szóstej", "sixth")."""
+    return frozenset(term for term in terms if _ORDINAL_TERM.fullmatch(term))
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Which call a text is about: the years (``n2016``) and the ordinals (``o6``) it names."""
+
+    years: frozenset[str] = frozenset()
+    ordinals: frozenset[str] = frozenset()
+
+    def other_than(self, other: Marks) -> bool:
+        """Whether ``other`` names only other years, or only other rounds, than these."""
+        return any(
+            mine and theirs and not mine & theirs
+            for mine, theirs in ((self.years, other.years), (self.ordinals, other.ordinals))
+        )
+
+
+_NO_MARKS = Marks()
+
+
+def marks(tokens: Iterable[Token]) -> Marks:
+    """The years and ordinals ``tokens`` name (string tests: thousands of texts are indexed)."""
+    years: list[str] = []
+    ordinals: list[str] = []
+    for token in tokens:
+        for term in token.terms:
+            if term[1:].isdigit():
+                if term[0] == "o":
+                    ordinals.append(term)
+                elif len(term) == 5 and term[:3] in ("n19", "n20"):
+                    years.append(term)
+    return Marks(frozenset(years), frozenset(ordinals)) if years or ordinals else _NO_MARKS
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a Roman numeral ("VI" → 6, "IX" → 9)."""
+    total = 0
+    for letter, after in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN_VALUES[letter]
+        total += -value if after and _ROMAN_VALUES[after] > value else value
+    return total
 
 
 def sentences(text: str) -> list[str]:

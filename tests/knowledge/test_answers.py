@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.dispatcher import Dispatcher
 from storage.memory import MemoryStorage
 from tests.helpers import ALICE, Chat, fill_profile
@@ -82,6 +84,22 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
     first = chat.text.splitlines()[0]
     assert "podróży krajowych" in first and "nie były kwalifikowalne" in first
     assert "pytania.parp.gov.pl" in chat.text.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Which clusters got KKK status in the first round?", "Round I of the KKK"),
+        ("kiedy wręczono statusy w II rundzie KKK", "Runda II konkursu o status KKK"),
+        ("ile klastrów dostało status w rundzie VI", "przyznany w rundzie VI"),
+        ("Ile było Krajowych Klastrów Kluczowych po rozstrzygnięciu VI rundy?", "w rundzie VI"),
+    ],
+)
+async def test_the_round_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
+    """Rounds named by a numeral or an ordinal word: not the answer about another round."""
+    chat = Chat(dispatcher)
+    await chat.send(question)
+    assert lead in chat.text.splitlines()[0]
 
 
 async def test_growth_cluster_and_feng(dispatcher: Dispatcher) -> None:

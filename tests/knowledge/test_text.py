@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.folding import fold
+from bot.knowledge.text import ordinals_of
 from bot.loader import Content
 
 
@@ -32,6 +33,30 @@ def test_forms_share_terms(content: Content, a: str, b: str) -> None:
 def test_instrument_numbers(content: Content, written: str) -> None:
     tokens = content.knowledge_base.analyzer.tokens(written)
     assert "n233" in {t.main for t in tokens}
+
+
+@pytest.mark.parametrize(
+    ("written", "ordinal"),
+    [
+        ("w rundzie VI", "o6"),
+        ("szóstej rundy", "o6"),
+        ("szostej rundy", "o6"),
+        ("the sixth round", "o6"),
+        ("Runda I konkursu", "o1"),
+        ("w pierwszej rundzie", "o1"),
+        ("round IV", "o4"),
+        ("XII edycja", "o12"),
+    ],
+)
+def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordinal: str) -> None:
+    tokens = content.knowledge_base.analyzer.tokens(written)
+    assert ordinals_of(t for token in tokens for t in token.terms) == {ordinal}
+
+
+@pytest.mark.parametrize("written", ["I think", "Klaster I firmy", "Vi", "MIX", "IVI"])
+def test_no_round_without_a_numeral(content: Content, written: str) -> None:
+    tokens = content.knowledge_base.analyzer.tokens(written)
+    assert not ordinals_of(t for token in tokens for t in token.terms)
 
 
 def test_typos_find_the_card(content: Content) -> None:
