@@ -102,8 +102,17 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Ile dostaje startup w programie?", "amount"),
         ("Ile kosztuje benchmarking?", "cost"),
         ("Ile wynosi dofinansowanie?", "amount"),
+        # "Obecnie" asks whether something is open only next to a call.
+        ("Czy prowadzony jest obecnie nabór wniosków w 2.3.3?", "status"),
+        ("Czy obecnie trwa nabór na status KKK?", "status"),
+        ("Is there currently an open call?", "status"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
     found = content.knowledge_base.asks.detect(question)
     assert found is not None and found.type.name == ask
+
+
+def test_currently_alone_does_not_ask_whether_a_call_is_open(content: Content) -> None:
+    found = content.knowledge_base.asks.detect("Która instytucja przeprowadza obecnie ocenę?")
+    assert found is None or found.type.name != "status"
