@@ -7,7 +7,8 @@ five letters or more matches any question word it begins (``ile czlon`` matches 
 członków"); a shorter one only the same word ("moze" is not "mozesz"). A cue holding a
 question word ("ile", "kiedy", "how") beats one without; among those, the longest wins, so
 "ile kosztuje" (cost) beats "ile" (amount), and "ile projektów … do dofinansowania" asks how
-many, not how much.
+many, not how much. The other ask-types a question asks with a question word ("kiedy … i ile
+…") are kept beside the main one.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Ask:
     #: The question word right after the cue ("ile **wskaźników**", "kto **napisał**"):
     #: what the answer is about.
     focus: str | None = None
+    #: Other ask-types the question asks with a question word ("kiedy … i ile …").
+    others: tuple[AskType, ...] = ()
 
 
 def cue_words(phrase: str) -> tuple[str, ...]:
@@ -71,18 +74,30 @@ class AskDetector:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``."""
         words = question_words(question)
         best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
+        #: Where each ask-type is asked with a question word.
+        asked: dict[str, tuple[AskType, set[int]]] = {}
         for start, word in enumerate(words):
             for cue, ask_type in self._candidates(word):
                 span = _match(words, start, cue)
                 if span is not None:
                     asking = any(part in self._interrogatives for part in cue)
+                    if asking:
+                        asked.setdefault(ask_type.name, (ask_type, set()))[1].add(start)
                     key = (asking, sum(len(p) for p in cue), -start)
                     if best is None or key > best[0]:
                         after = _after(words, start, span)
                         best = (key, ask_type, span, after)
         if best is None:
             return None
-        return Ask(best[1], frozenset(best[2]), best[3])
+        # Another ask-type counts where its cue starts elsewhere: "ile klastrów" asks how
+        # many, not also how much.
+        begun = -best[0][2]
+        others = tuple(
+            ask_type
+            for name, (ask_type, starts) in asked.items()
+            if name != best[1].name and starts - {begun}
+        )
+        return Ask(best[1], frozenset(best[2]), best[3], others)
 
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], AskType]]:
         found = list(self._by_first.get(word, ()))

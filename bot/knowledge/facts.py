@@ -24,6 +24,9 @@ KIND_WEIGHT = 0.4
 #: The share of ``KIND_WEIGHT`` a fact gets when its kind is the ask-type's first, second,
 #: third (or later) preference.
 KIND_RANKS = (1.0, 0.6, 0.4)
+#: A question asking two things ("kiedy … i ile …") prefers the kinds of the second one this
+#: share as much as those of the first (the longest cue's).
+OTHER_ASK_SHARE = 0.8
 #: Without an ask-type, a definition leads only when no fact fits the question's words better.
 NO_ASK_DEFINITION = 0.15
 #: How much more the word right after the ask cue ("ile wskaźników") counts among facts.
@@ -187,7 +190,13 @@ def latest_year(fact: Fact) -> int:
 def _kind_rank(fact: Fact, ask: Ask | None) -> float:
     if ask is None:
         return NO_ASK_DEFINITION if fact.kind == "definition" else 0.0
-    kinds = ask.type.kinds
+    others = (OTHER_ASK_SHARE * _rank_in(fact, other) for other in ask.others)
+    return max([_rank_in(fact, ask.type), *others])
+
+
+def _rank_in(fact: Fact, ask_type: AskType) -> float:
+    """How well a fact's kind answers one ask-type (its place among the preferred kinds)."""
+    kinds = ask_type.kinds
     if fact.kind in kinds:
         position = kinds.index(fact.kind)
         return KIND_RANKS[min(position, len(KIND_RANKS) - 1)]

@@ -102,6 +102,15 @@ async def test_the_round_asked_for_leads(dispatcher: Dispatcher, question: str, 
     assert lead in chat.text.splitlines()[0]
 
 
+async def test_a_question_asking_when_and_how_many_gets_the_fact_with_both(
+    dispatcher: Dispatcher,
+) -> None:
+    chat = Chat(dispatcher)
+    await chat.send("kiedy był pierwszy benchmarking parp i ile klastrów objął")
+    first = chat.text.splitlines()[0]
+    assert "2010" in first and "klastr" in first
+
+
 async def test_growth_cluster_and_feng(dispatcher: Dispatcher) -> None:
     chat = Chat(dispatcher)
     await chat.send("czy jako klaster wzrostowy mogę wystartować w FENG?")

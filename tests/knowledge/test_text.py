@@ -116,3 +116,9 @@ def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -
 def test_currently_alone_does_not_ask_whether_a_call_is_open(content: Content) -> None:
     found = content.knowledge_base.asks.detect("Która instytucja przeprowadza obecnie ocenę?")
     assert found is None or found.type.name != "status"
+
+
+def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
+    found = content.knowledge_base.asks.detect("Kiedy był pierwszy benchmarking i ile klastrów?")
+    assert found is not None
+    assert {found.type.name, *(other.name for other in found.others)} == {"date", "count"}
