@@ -106,6 +106,9 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Czy prowadzony jest obecnie nabór wniosków w 2.3.3?", "status"),
         ("Czy obecnie trwa nabór na status KKK?", "status"),
         ("Is there currently an open call?", "status"),
+        # Comparing prices asks for them.
+        ("Czy odnowienie srebrnej odznaki jest tańsze?", "cost"),
+        ("Is the renewal cheaper?", "cost"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
