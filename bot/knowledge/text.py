@@ -164,12 +164,12 @@ def marks(tokens: Iterable[Token]) -> Marks:
     years: list[str] = []
     ordinals: list[str] = []
     for token in tokens:
-        for term in token.terms:
-            if term[1:].isdigit():
-                if term[0] == "o":
-                    ordinals.append(term)
-                elif len(term) == 5 and term[:3] in ("n19", "n20"):
-                    years.append(term)
+        term = token.terms[-1]  # a number's only term; an ordinal's is its last
+        if term[0] in "on" and term[1:].isdigit():
+            if term[0] == "o":
+                ordinals.append(term)
+            elif len(term) == 5 and term[:3] in ("n19", "n20"):
+                years.append(term)
     return Marks(frozenset(years), frozenset(ordinals)) if years or ordinals else _NO_MARKS
 
 
