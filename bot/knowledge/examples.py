@@ -135,7 +135,7 @@ class ExampleIndex:
             example = self.examples[i]
             if example.norm > 0:
                 cosine = dot / (length * example.norm)
-                if asked.other_than(example.marks):
+                if asked and example.marks and asked.other_than(example.marks):
                     cosine *= OTHER_MARK_SHARE
                 facts[example.fact].append(cosine)
                 cards[example.card].append(cosine)

@@ -101,7 +101,7 @@ class SpellingIndex:
         dots = self._dots(found, squares, self._size)
         with np.errstate(divide="ignore", invalid="ignore"):
             cosines = np.where(self._norms > 0, dots / (length * self._norms), 0.0)
-        if asked is not None:
+        if asked:
             cosines[self._marks.other_than(asked)] *= OTHER_MARK_SHARE
         shared = np.flatnonzero(cosines > 0)
         best_first = shared[np.argsort(-cosines[shared], kind="stable")]

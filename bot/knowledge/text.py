@@ -148,6 +148,9 @@ class Marks:
     years: frozenset[str] = frozenset()
     ordinals: frozenset[str] = frozenset()
 
+    def __bool__(self) -> bool:
+        return bool(self.years or self.ordinals)
+
     def other_than(self, other: Marks) -> bool:
         """Whether ``other`` names only other years, or only other rounds, than these."""
         return any(
