@@ -129,13 +129,14 @@ class ExampleIndex:
             return Resemblance({}, {})
         length = math.sqrt(squares)
         asked = marks(tokens)
+        named = bool(asked)  # most questions name no year or round
         facts: dict[str, list[float]] = defaultdict(list)
         cards: dict[str, list[float]] = defaultdict(list)
         for i, dot in scores.items():
             example = self.examples[i]
             if example.norm > 0:
                 cosine = dot / (length * example.norm)
-                if asked and example.marks and asked.other_than(example.marks):
+                if named and example.marks and asked.other_than(example.marks):
                     cosine *= OTHER_MARK_SHARE
                 facts[example.fact].append(cosine)
                 cards[example.card].append(cosine)

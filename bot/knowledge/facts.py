@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskType
 from bot.knowledge.model import Fact
-from bot.knowledge.text import YEAR_TERM, Token, ordinals_of
+from bot.knowledge.text import Token, marks, ordinals_of
 
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
 KIND_WEIGHT = 0.4
@@ -124,8 +124,8 @@ class CardFacts:
                 named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
             weights.append(rarity * math.sqrt(min(1.0, info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
-        asked_years = frozenset(t.main[1:] for t in tokens if YEAR_TERM.fullmatch(t.main))
-        asked_ordinals = ordinals_of(term for t in tokens for term in t.terms)
+        asked = marks(tokens)
+        asked_years = frozenset(year[1:] for year in asked.years)  # "n2019" → "2019"
         scored = []
         for fact in self.facts:
             terms = self.terms[fact.id]
@@ -138,7 +138,7 @@ class CardFacts:
             fit += _which(asked_years, self.years[fact.id], YEAR_WEIGHT)
             # The result of the first call need not say "first": naming the round asked
             # gains nothing, naming only others loses as another year does.
-            fit += _which(asked_ordinals, self.ordinals[fact.id], 0.0)
+            fit += _which(asked.ordinals, self.ordinals[fact.id], 0.0)
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))

@@ -26,8 +26,6 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{2,3})|X{1,3}I?")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ORDINAL_TERM = re.compile(r"o\d+")
-#: A number that is a year (``n2019``).
-YEAR_TERM = re.compile(r"n(?:19|20)\d\d")
 #: Words after which a lone "I" is a Roman one ("rundzie I").
 _NUMBERED = ("rund", "round", "edycj", "edition", "etap", "stage")
 #: Ordinal words by their folded lemma (or, for English, the word): "szóstej rundy",
