@@ -74,30 +74,32 @@ class AskDetector:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``."""
         words = question_words(question)
         best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
-        #: Where each ask-type is asked with a question word.
-        asked: dict[str, tuple[AskType, set[int]]] = {}
+        #: The words each cue holding a question word covers, and its ask-type.
+        asked: list[tuple[range, AskType]] = []
         for start, word in enumerate(words):
             for cue, ask_type in self._candidates(word):
                 span = _match(words, start, cue)
                 if span is not None:
                     asking = any(part in self._interrogatives for part in cue)
                     if asking:
-                        asked.setdefault(ask_type.name, (ask_type, set()))[1].add(start)
+                        asked.append((range(start, _end(words, start, span)), ask_type))
                     key = (asking, sum(len(p) for p in cue), -start)
                     if best is None or key > best[0]:
                         after = _after(words, start, span)
                         best = (key, ask_type, span, after)
         if best is None:
             return None
-        # Another ask-type counts where its cue starts elsewhere: "ile klastrów" asks how
-        # many, not also how much.
-        begun = -best[0][2]
-        others = tuple(
-            ask_type
-            for name, (ask_type, starts) in asked.items()
-            if name != best[1].name and starts - {begun}
-        )
-        return Ask(best[1], frozenset(best[2]), best[3], others)
+        # Another ask-type counts where its cue lies outside the main one and outside any
+        # longer cue: "ile klastrów" asks how many, not also how much; "do kiedy", not "kiedy".
+        main = range(-best[0][2], _end(words, -best[0][2], best[2]))
+        others: dict[str, AskType] = {}
+        for words_of, ask_type in asked:
+            inside = any(
+                len(longer) > len(words_of) and _within(words_of, longer) for longer, _ in asked
+            )
+            if not inside and not set(words_of) & set(main) and ask_type != best[1]:
+                others.setdefault(ask_type.name, ask_type)
+        return Ask(best[1], frozenset(best[2]), best[3], tuple(others.values()))
 
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], AskType]]:
         found = list(self._by_first.get(word, ()))
@@ -106,13 +108,23 @@ class AskDetector:
         return found
 
 
-def _after(words: Sequence[str], start: int, span: Sequence[str]) -> str | None:
-    """The first word after a matched cue that is not a short function word."""
+def _end(words: Sequence[str], start: int, span: Sequence[str]) -> int:
+    """The position just after a cue matched from ``start`` (the words it skipped included)."""
     position = start
     for word in span:
         while position < len(words) and words[position] != word:
             position += 1
         position += 1
+    return position
+
+
+def _within(inner: range, outer: range) -> bool:
+    return outer.start <= inner.start and inner.stop <= outer.stop
+
+
+def _after(words: Sequence[str], start: int, span: Sequence[str]) -> str | None:
+    """The first word after a matched cue that is not a short function word."""
+    position = _end(words, start, span)
     for word in words[position : position + 2]:
         if len(word) > 3:
             return word

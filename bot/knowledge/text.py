@@ -3,7 +3,9 @@
 A question and a card are both turned into *tokens*; each token carries the terms it can
 match: its lemma without diacritics (``klastrów`` and ``klastrow`` → ``klaster``), a
 five-letter prefix (``p5klast``) for inflections the lexicon does not know, and for numbers a
-normalised form (``2.3.3``, ``2 3 3`` and ``233`` → ``n233``).
+normalised form (``2.3.3``, ``2 3 3`` and ``233`` → ``n233``). A Roman numeral or an
+ordinal word beside a word for rounds or editions also names the round (``rundzie VI``,
+``szóstej rundy`` and ``sixth round`` → ``o6``).
 """
 
 from __future__ import annotations
@@ -21,18 +23,22 @@ _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-#: A Roman numeral as rounds and editions are numbered ("runda VI"); a lone "I" is the
-#: English pronoun or the Polish "i" far more often than round one, so it is not one.
-_ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{2,3})|X{1,3}I?")
+#: A Roman numeral as rounds and editions are numbered ("runda VI", "Runda I").
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3}")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ORDINAL_TERM = re.compile(r"o\d+")
-#: Words after which a lone "I" is a Roman one ("rundzie I").
-_NUMBERED = ("rund", "round", "edycj", "edition", "etap", "stage")
-#: Ordinal words by their folded lemma (or, for English, the word): "szóstej rundy",
-#: "sixth round" and "rundzie VI" all name the sixth.
-ORDINALS = {
-    **{w: i for i, w in enumerate(("pierwszy", "drugi", "trzeci", "czwarty", "piaty"), 1)},
-    **{w: i for i, w in enumerate(("szosty", "siodmy", "osmy", "dziewiaty", "dziesiaty"), 6)},
+#: A numeral or an ordinal word names a round only beside one of these words ("rundzie VI",
+#: "szóstej edycji", "first call"): "oś II", "po pierwsze", "firma X" name none.
+_ROUNDS = ("rund", "round", "edycj", "edition", "etap", "stage", "nabor", "call", "odslon")
+#: Ordinal words, Polish by their folded stem and an adjective ending ("trzeciej",
+#: "szósta", "pierwszego"), English as written.
+_POLISH_ORDINAL = re.compile(
+    r"(pierwsz|drug|trzec|czwart|piat|szost|siodm|osm|dziewiat|dziesiat)"
+    r"(?:y|a|e|ej|ego|emu|ym|ymi|ych|i|ia|ie|iej|iego|iemu|im|imi|ich)"
+)
+_POLISH_STEMS = ("pierwsz", "drug", "trzec", "czwart", "piat", "szost", "siodm", "osm")
+_ORDINAL_WORDS = {
+    **{stem: i for i, stem in enumerate((*_POLISH_STEMS, "dziewiat", "dziesiat"), 1)},
     **{w: i for i, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
     **{w: i for i, w in enumerate(("sixth", "seventh", "eighth", "ninth", "tenth"), 6)},
 }
@@ -60,9 +66,10 @@ class Token:
 
     @property
     def is_number(self) -> bool:
-        """Whether the token is a number (``n233``) or a Roman numeral (``VI``: ``o6``)."""
+        """Whether the token is a number (``n233``) or a round's Roman numeral ("VI": ``o6``)."""
         return (self.main.startswith("n") and self.main[1:].isdigit()) or (
-            self.surface.isupper() and any(_ORDINAL_TERM.fullmatch(t) for t in self.terms)
+            _ORDINAL_TERM.fullmatch(self.terms[-1]) is not None
+            and _ROMAN.fullmatch(self.surface) is not None
         )
 
 
@@ -72,9 +79,9 @@ class Analyzer:
     def __init__(self, lexicon: Mapping[str, str], stopwords: Iterable[str]) -> None:
         self._lexicon = lexicon
         self._stop = frozenset(fold(w) for w in stopwords)
-        #: Each written word's token (``None`` for a stop word): the same words recur in
-        #: thousands of example questions and in every question asked.
-        self._words: dict[str, Token | None] = {}
+        #: Each written word's token (``None`` for a stop word) and the round it may name:
+        #: the same words recur in thousands of example questions and in every question.
+        self._words: dict[str, tuple[Token | None, int | None]] = {}
 
     def lemma(self, word: str) -> str:
         """Return the folded lemma of a word (the folded word when the lexicon lacks it)."""
@@ -101,25 +108,24 @@ class Analyzer:
             digits = re.sub(r"\D", "", match.group())
             out.append(Token(match.group(), (f"n{digits}",)))
         rest = _NUMBER.sub(" ", text)
-        previous = ""
-        for word in _WORD.findall(rest):
-            if word == "I" and fold(previous).startswith(_NUMBERED):
-                out.append(Token(word, ("i", "o1")))  # "runda I": round one
-            previous = word
-            if word in self._words:
-                token = self._words[word]
-            else:
+        found = list(_WORD.finditer(rest))
+        for index, match in enumerate(found):
+            word = match.group()
+            known = self._words.get(word)
+            if known is None:
                 if len(self._words) >= WORD_CACHE:
                     self._words.clear()
-                token = self._words[word] = self._word(word)
+                known = self._words[word] = (self._word(word), _ordinal(word))
+            token, ordinal = known
+            if ordinal is not None and _beside_round(rest, found, index):
+                terms = token.terms if token is not None else (fold(word),)
+                token = Token(word, (*terms, f"o{ordinal}"))
             if token is not None:
                 out.append(token)
         return out
 
     def _word(self, word: str) -> Token | None:
         folded = fold(word)
-        if _ROMAN.fullmatch(word):
-            return Token(word, (folded, f"o{roman_value(word)}"))
         if folded in self._stop or len(folded) < 2:
             return None
         lemma = self.lemma(word)
@@ -128,10 +134,30 @@ class Analyzer:
             prefix = f"p{PREFIX_LENGTH}{folded[:PREFIX_LENGTH]}"
             if prefix != lemma:
                 terms.append(prefix)
-        ordinal = ORDINALS.get(lemma) or ORDINALS.get(folded)
-        if ordinal is not None:
-            terms.append(f"o{ordinal}")
         return Token(word, tuple(terms))
+
+
+def _ordinal(word: str) -> int | None:
+    """The number a Roman numeral or an ordinal word stands for ("VI", "szóstej": 6)."""
+    if _ROMAN.fullmatch(word):
+        return roman_value(word)
+    folded = fold(word)
+    if folded in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[folded]
+    polish = _POLISH_ORDINAL.fullmatch(folded)
+    return _ORDINAL_WORDS[polish.group(1)] if polish else None
+
+
+def _beside_round(text: str, found: Sequence[re.Match[str]], index: int) -> bool:
+    """Whether the word next to ``found[index]`` (nothing but spaces between) names rounds."""
+    here = found[index]
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(found):
+            near = found[other]
+            between = text[min(here.end(), near.end()) : max(here.start(), near.start())]
+            if (not between or between.isspace()) and fold(near.group()).startswith(_ROUNDS):
+                return True
+    return False
 
 
 def ordinals_of(terms: Iterable[str]) -> frozenset[str]:

@@ -44,6 +44,10 @@ def test_instrument_numbers(content: Content, written: str) -> None:
         ("the sixth round", "o6"),
         ("Runda I konkursu", "o1"),
         ("w pierwszej rundzie", "o1"),
+        ("w trzeciej rundzie", "o3"),
+        ("drugiej edycji", "o2"),
+        ("pierwszy nabór", "o1"),
+        ("first call", "o1"),
         ("round IV", "o4"),
         ("XII edycja", "o12"),
     ],
@@ -53,7 +57,23 @@ def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordin
     assert ordinals_of(t for token in tokens for t in token.terms) == {ordinal}
 
 
-@pytest.mark.parametrize("written", ["I think", "Klaster I firmy", "Vi", "MIX", "IVI"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "I think",
+        "Klaster I firmy",
+        "MIX rundy",
+        "IVI rundy",
+        # A numeral or an ordinal word names a round only beside a word for one.
+        "oś II programu",
+        "firma X",
+        "XXI wieku",
+        "po pierwsze",
+        "z drugiej strony",
+        "Ile było rund? I kiedy?",
+        "pierwszeństwo rundy",
+    ],
+)
 def test_no_round_without_a_numeral(content: Content, written: str) -> None:
     tokens = content.knowledge_base.analyzer.tokens(written)
     assert not ordinals_of(t for token in tokens for t in token.terms)
@@ -125,3 +145,7 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
     found = content.knowledge_base.asks.detect("Kiedy był pierwszy benchmarking i ile klastrów?")
     assert found is not None
     assert {found.type.name, *(other.name for other in found.others)} == {"date", "count"}
+    # A question word inside a longer cue asks nothing more: "do kiedy" is not also "kiedy".
+    found = content.knowledge_base.asks.detect("Ile wynosi dofinansowanie i do kiedy?")
+    assert found is not None
+    assert {found.type.name, *(other.name for other in found.others)} == {"deadline", "amount"}
