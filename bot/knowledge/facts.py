@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskType
 from bot.knowledge.model import Fact
-from bot.knowledge.text import Token, marks, ordinals_of
+from bot.knowledge.text import Marks, Token, marks
 
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
 KIND_WEIGHT = 0.4
@@ -84,15 +84,15 @@ class CardFacts:
         facts: Iterable[Fact],
         terms_of: Callable[[Fact], frozenset[str]],
         own: frozenset[str],
-        text_terms: Callable[[Fact], frozenset[str]],
+        marks_of: Callable[[Fact], Marks],
     ) -> CardFacts:
         """Index ``facts`` with ``terms_of`` (the knowledge base's text analysis).
 
-        ``text_terms``: the terms of a fact's own text (without keywords or example questions).
+        ``marks_of``: the years and rounds a fact's own text names.
         """
         ordered = tuple(facts)
         terms = {fact.id: terms_of(fact) for fact in ordered}
-        ordinals = {fact.id: ordinals_of(text_terms(fact)) for fact in ordered}
+        ordinals = {fact.id: marks_of(fact).ordinals for fact in ordered}
         frequency: Counter[str] = Counter()
         for found in terms.values():
             frequency.update(found)

@@ -160,7 +160,7 @@ class KnowledgeBase:
                 card.facts,
                 lambda fact: frozenset(self._terms(fact_texts(fact, questions=True))),
                 own,
-                lambda fact: frozenset(self._terms([fact.pl, fact.en])),
+                lambda fact: marks([*self._tokens_of(fact.pl), *self._tokens_of(fact.en)]),
             )
             self._fact_terms.update(
                 {fact.id: frozenset(self._terms(fact_texts(fact))) for fact in card.facts}

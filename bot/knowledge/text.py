@@ -26,22 +26,27 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 #: A Roman numeral as rounds and editions are numbered ("runda VI", "Runda I").
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3}")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-_ORDINAL_TERM = re.compile(r"o\d+")
 #: A numeral or an ordinal word names a round only beside one of these words ("rundzie VI",
 #: "szóstej edycji", "first call"): "oś II", "po pierwsze", "firma X" name none.
 _ROUNDS = ("rund", "round", "edycj", "edition", "etap", "stage", "nabor", "call", "odslon")
 #: Ordinal words, Polish by their folded stem and an adjective ending ("trzeciej",
 #: "szósta", "pierwszego"), English as written.
+_POLISH_STEMS = {
+    stem: i
+    for i, stem in enumerate(
+        ("pierwsz", "drug", "trzec", "czwart", "piat", "szost", "siodm", "osm", "dziewiat"), 1
+    )
+} | {"dziesiat": 10}
 _POLISH_ORDINAL = re.compile(
-    r"(pierwsz|drug|trzec|czwart|piat|szost|siodm|osm|dziewiat|dziesiat)"
+    f"({'|'.join(_POLISH_STEMS)})"
     r"(?:y|a|e|ej|ego|emu|ym|ymi|ych|i|ia|ie|iej|iego|iemu|im|imi|ich)"
 )
-_POLISH_STEMS = ("pierwsz", "drug", "trzec", "czwart", "piat", "szost", "siodm", "osm")
-_ORDINAL_WORDS = {
-    **{stem: i for i, stem in enumerate((*_POLISH_STEMS, "dziewiat", "dziesiat"), 1)},
-    **{w: i for i, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
-    **{w: i for i, w in enumerate(("sixth", "seventh", "eighth", "ninth", "tenth"), 6)},
-}
+_ENGLISH_ORDINALS = {
+    word: i
+    for i, word in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"), 1
+    )
+} | {"tenth": 10}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +73,7 @@ class Token:
     def is_number(self) -> bool:
         """Whether the token is a number (``n233``) or a round's Roman numeral ("VI": ``o6``)."""
         return (self.main.startswith("n") and self.main[1:].isdigit()) or (
-            _ORDINAL_TERM.fullmatch(self.terms[-1]) is not None
-            and _ROMAN.fullmatch(self.surface) is not None
+            _is_ordinal(self.terms[-1]) and _ROMAN.fullmatch(self.surface) is not None
         )
 
 
@@ -142,10 +146,10 @@ def _ordinal(word: str) -> int | None:
     if _ROMAN.fullmatch(word):
         return roman_value(word)
     folded = fold(word)
-    if folded in _ORDINAL_WORDS:
-        return _ORDINAL_WORDS[folded]
+    if folded in _ENGLISH_ORDINALS:
+        return _ENGLISH_ORDINALS[folded]
     polish = _POLISH_ORDINAL.fullmatch(folded)
-    return _ORDINAL_WORDS[polish.group(1)] if polish else None
+    return _POLISH_STEMS[polish.group(1)] if polish else None
 
 
 def _beside_round(text: str, found: Sequence[re.Match[str]], index: int) -> bool:
@@ -160,9 +164,9 @@ def _beside_round(text: str, found: Sequence[re.Match[str]], index: int) -> bool
     return False
 
 
-def ordinals_of(terms: Iterable[str]) -> frozenset[str]:
-    """The ordinal terms among ``terms`` (``o6`` for "VI", "szóstej", "sixth")."""
-    return frozenset(term for term in terms if _ORDINAL_TERM.fullmatch(term))
+def _is_ordinal(term: str) -> bool:
+    """Whether a term is a round's number (``o6`` for "VI", "szóstej", "sixth")."""
+    return term[0] == "o" and term[1:].isdigit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +196,10 @@ def marks(tokens: Iterable[Token]) -> Marks:
     ordinals: list[str] = []
     for token in tokens:
         term = token.terms[-1]  # a number's only term; an ordinal's is its last
-        if term[0] in "on" and term[1:].isdigit():
-            if term[0] == "o":
-                ordinals.append(term)
-            elif len(term) == 5 and term[:3] in ("n19", "n20"):
-                years.append(term)
+        if _is_ordinal(term):
+            ordinals.append(term)
+        elif len(term) == 5 and term[:3] in ("n19", "n20") and term[3:].isdigit():
+            years.append(term)
     return Marks(frozenset(years), frozenset(ordinals)) if years or ordinals else _NO_MARKS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.folding import fold
-from bot.knowledge.text import ordinals_of
+from bot.knowledge.text import marks
 from bot.loader import Content
 
 
@@ -54,7 +54,7 @@ def test_instrument_numbers(content: Content, written: str) -> None:
 )
 def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordinal: str) -> None:
     tokens = content.knowledge_base.analyzer.tokens(written)
-    assert ordinals_of(t for token in tokens for t in token.terms) == {ordinal}
+    assert marks(tokens).ordinals == {ordinal}
 
 
 @pytest.mark.parametrize(
@@ -72,11 +72,12 @@ def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordin
         "z drugiej strony",
         "Ile było rund? I kiedy?",
         "pierwszeństwo rundy",
+        "drug round",
     ],
 )
 def test_no_round_without_a_numeral(content: Content, written: str) -> None:
     tokens = content.knowledge_base.analyzer.tokens(written)
-    assert not ordinals_of(t for token in tokens for t in token.terms)
+    assert not marks(tokens).ordinals
 
 
 def test_typos_find_the_card(content: Content) -> None:
