@@ -232,7 +232,8 @@ def build_knowledge_base(
     ``verbs`` tells verb forms by their endings (``content/verb_endings.json``).
     """
     lexicon = lexicon_for(knowledge, stored_lexicon)
-    analyzer = Analyzer(lexicon, knowledge.vocabulary.stopwords)
+    vocabulary = knowledge.vocabulary
+    analyzer = Analyzer(lexicon, vocabulary.stopwords, vocabulary.synonyms)
     return KnowledgeBase(knowledge, analyzer, WordInfo.load(), verbs)
 
 

@@ -32,6 +32,8 @@ def corpus_words(content: KnowledgeContent) -> set[str]:
         texts += [q for fact in card.facts for q in fact.questions]
     for ask in content.vocabulary.ask_types:
         texts += ask.cues
+    for group in content.vocabulary.synonyms:
+        texts += group
     return {w.lower() for text in texts for w in _WORD.findall(text)}
 
 

@@ -222,6 +222,18 @@ class Vocabulary(_Frozen):
     #: Interrogatives: a cue holding one of them says more about what is asked.
     question_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...]
+    #: Groups of words a question may use for one another ("kryterium", "warunek").
+    synonyms: tuple[Annotated[tuple[str, ...], Field(min_length=2)], ...] = ()
+
+    @model_validator(mode="after")
+    def _one_group_per_word(self) -> Vocabulary:
+        seen: set[str] = set()
+        for group in self.synonyms:
+            for word in group:
+                if word.lower() in seen:
+                    raise ValueError(f"synonyms: {word!r} is in more than one group")
+                seen.add(word.lower())
+        return self
 
 
 class KnowledgeContent(_Frozen):

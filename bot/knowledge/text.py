@@ -80,9 +80,22 @@ class Token:
 class Analyzer:
     """Turns text into tokens using a lexicon of word forms to lemmas."""
 
-    def __init__(self, lexicon: Mapping[str, str], stopwords: Iterable[str]) -> None:
+    def __init__(
+        self,
+        lexicon: Mapping[str, str],
+        stopwords: Iterable[str],
+        synonyms: Iterable[Sequence[str]] = (),
+    ) -> None:
         self._lexicon = lexicon
         self._stop = frozenset(fold(w) for w in stopwords)
+        #: Each synonym's lemma and the term its group shares ("warunki" and "kryteria":
+        #: ``s:kryterium``), so that either word finds a text using the other.
+        self._synonyms: dict[str, str] = {}
+        for group in synonyms:
+            # A word as written and as the lexicon reads it: "wymaganie" is "wymagać" there.
+            shared = f"s:{fold(group[0].lower())}"
+            for word in group:
+                self._synonyms.update(dict.fromkeys((fold(word.lower()), self.lemma(word)), shared))
         #: Each written word's token (``None`` for a stop word) and the round it may name:
         #: the same words recur in thousands of example questions and in every question.
         self._words: dict[str, tuple[Token | None, int | None]] = {}
@@ -138,6 +151,8 @@ class Analyzer:
             prefix = f"p{PREFIX_LENGTH}{folded[:PREFIX_LENGTH]}"
             if prefix != lemma:
                 terms.append(prefix)
+        if group := self._synonyms.get(lemma) or self._synonyms.get(folded):
+            terms.append(group)
         return Token(word, tuple(terms))
 
 

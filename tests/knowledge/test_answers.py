@@ -102,6 +102,22 @@ async def test_the_round_asked_for_leads(dispatcher: Dispatcher, question: str, 
     assert lead in chat.text.splitlines()[0]
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # "koperta" and "pułap" are in no fact and no example question of these cards; their
+        # synonyms ("budżet", "limit") are.
+        ("Jaka była koperta na FENG 2.17?", "Budżet naboru FENG 2.17"),
+        ("Jaki jest pułap wsparcia na projekt w FENG 2.17?", "limitów kwot na projekt"),
+        ("Ile czasu ważna jest etykieta brązowa?", "Brązowa Odznaka jest ważna 2 lata"),
+    ],
+)
+async def test_a_synonym_finds_the_fact(dispatcher: Dispatcher, question: str, lead: str) -> None:
+    chat = Chat(dispatcher)
+    await chat.send(question)
+    assert lead in chat.text.splitlines()[0]
+
+
 async def test_a_question_asking_when_and_how_many_gets_the_fact_with_both(
     dispatcher: Dispatcher,
 ) -> None:

@@ -115,3 +115,14 @@ def test_no_source_is_a_staging_copy(content: Content) -> None:
     sources += [content.readiness.kkk.source, content.readiness.esca_bronze.source]
     hosts = {s.url.host for s in sources if s.url is not None and s.url.host}
     assert hosts and not [h for h in hosts if h.endswith("hosted-temp.com")]
+
+
+def test_a_word_in_two_synonym_groups_stops_start_up(tmp_content: Path) -> None:
+    path = tmp_content / "knowledge.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["synonyms"] = [["kryterium", "warunek"], ["warunek", "termin"]]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(tmp_content)
+    assert "knowledge.yaml" in str(info.value)
+    assert "'warunek' is in more than one group" in str(info.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.folding import fold
-from bot.knowledge.text import marks
+from bot.knowledge.text import Analyzer, marks
 from bot.loader import Content
 
 
@@ -27,6 +27,32 @@ def test_forms_share_terms(content: Content, a: str, b: str) -> None:
     left = {t for token in analyzer.tokens(a) for t in token.terms}
     right = {t for token in analyzer.tokens(b) for t in token.terms}
     assert left & right
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("kryteria", "warunki"),
+        ("wymogi", "wymagania"),
+        ("criteria", "warunków"),
+    ],
+)
+def test_synonyms_share_a_term(content: Content, a: str, b: str) -> None:
+    analyzer = content.knowledge_base.analyzer
+    (left,), (right,) = analyzer.tokens(a), analyzer.tokens(b)
+    assert set(left.terms) & set(right.terms)
+    assert left.main != right.main  # each keeps its own lemma: the group only adds a term
+
+
+def test_synonyms_as_written_and_as_the_lexicon_reads_them() -> None:
+    # simplemma reads "wymaganie" as "wymagać" but "wymagania" as "wymaganie".
+    lexicon = {"wymaganie": "wymagać", "wymagania": "wymaganie"}
+    analyzer = Analyzer(lexicon, (), [["wymóg", "wymaganie"]])
+    for form in ("wymaganie", "wymagania", "wymóg"):
+        (token,) = analyzer.tokens(form)
+        assert "s:wymog" in token.terms, form
+    (other,) = analyzer.tokens("termin")
+    assert not any(term.startswith("s:") for term in other.terms)
 
 
 @pytest.mark.parametrize("written", ["2.3.3", "233", "poddziałanie 2 3 3", "2 3 3"])
