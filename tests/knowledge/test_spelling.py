@@ -40,12 +40,12 @@ def test_an_unknown_question_resembles_nothing() -> None:
 def test_letter_likeness_picks_the_fact_asked(
     content: Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Typed without Polish letters, the price of a first assessment; without the letter
-    likeness the answer opens with the first Gold labels ever awarded ("pierwsza")."""
-    question = "pierwsza ocena na zlota odznake esca koszt"
+    """Typed without Polish letters ("dzialaja"), since when Euroclusters work; without the
+    letter likeness the answer opens with what Euroclusters are."""
+    question = "euroklastry od kiedy dzialaja"
     kb = content.knowledge_base
     hit = kb.search(question)[0]
-    assert hit.lead is not None and hit.lead.id == "esca-gold-price-first"
+    assert hit.lead is not None and hit.lead.id == "euroclusters-launch-2022"
     monkeypatch.setattr(retrieval, "SPELLING_SHARE", 0.0)
     hit = kb.search(question)[0]
-    assert hit.lead is not None and hit.lead.id != "esca-gold-price-first"
+    assert hit.lead is not None and hit.lead.id != "euroclusters-launch-2022"

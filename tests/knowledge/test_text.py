@@ -156,11 +156,24 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         # Comparing prices asks for them.
         ("Czy odnowienie srebrnej odznaki jest tańsze?", "cost"),
         ("Is the renewal cheaper?", "cost"),
+        # A call or a round named is what the question is about, not when it ends.
+        ("Jaka była pula naboru 2.3.3 w 2019?", "amount"),
+        ("Ile wniosków wpłynęło w naborze Smart UP?", "result"),
+        ("Jak liczne było grono sygnatariuszy deklaracji?", "count"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
     found = content.knowledge_base.asks.detect(question)
     assert found is not None and found.type.name == ask
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Jaki był budżet pierwszego naboru?", "What was the budget of the first call?"],
+)
+def test_first_names_a_round_not_history(content: Content, question: str) -> None:
+    ask = content.knowledge_base.asks.detect(question)
+    assert ask is not None and ask.type.name == "amount"
 
 
 def test_currently_alone_does_not_ask_whether_a_call_is_open(content: Content) -> None:
