@@ -7,6 +7,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.core.folding import fold
 from bot.core.localized import Localized, Source
 
 Category = Literal[
@@ -229,10 +230,10 @@ class Vocabulary(_Frozen):
     def _one_group_per_word(self) -> Vocabulary:
         seen: set[str] = set()
         for group in self.synonyms:
-            for word in group:
-                if word.lower() in seen:
+            for word in {fold(w.lower()) for w in group}:  # "nabór" and "nabor" are one
+                if word in seen:
                     raise ValueError(f"synonyms: {word!r} is in more than one group")
-                seen.add(word.lower())
+                seen.add(word)
         return self
 
 

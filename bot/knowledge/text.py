@@ -20,6 +20,8 @@ _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
+#: The term a group of synonyms shares begins with this ("s:kryterium").
+SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
@@ -66,8 +68,12 @@ class Token:
         return any(term in terms for term in self.terms)
 
     def matches_lemma(self, terms: frozenset[str]) -> bool:
-        """Whether it is among ``terms`` by a term other than its first letters."""
-        return any(term in terms for term in self.terms if not term.startswith(_PREFIX_TERM))
+        """Whether it is among ``terms`` by itself, not by its first letters or a synonym."""
+        return any(
+            term in terms
+            for term in self.terms
+            if not term.startswith((_PREFIX_TERM, SYNONYM_TERM))
+        )
 
     @property
     def is_number(self) -> bool:
@@ -88,14 +94,14 @@ class Analyzer:
     ) -> None:
         self._lexicon = lexicon
         self._stop = frozenset(fold(w) for w in stopwords)
-        #: Each synonym's lemma and the term its group shares ("warunki" and "kryteria":
-        #: ``s:kryterium``), so that either word finds a text using the other.
+        #: Each synonym (folded, as the group writes it) and the term its group shares
+        #: ("warunki" and "kryteria": ``s:kryterium``), so that either word finds a text
+        #: using the other. A question word belongs by its lemma or as written: the lexicon
+        #: reads "wymagania" as "wymaganie" but "wymaganie" as "wymagać", which is no synonym.
         self._synonyms: dict[str, str] = {}
         for group in synonyms:
-            # A word as written and as the lexicon reads it: "wymaganie" is "wymagać" there.
-            shared = f"s:{fold(group[0].lower())}"
-            for word in group:
-                self._synonyms.update(dict.fromkeys((fold(word.lower()), self.lemma(word)), shared))
+            shared = f"{SYNONYM_TERM}{fold(group[0].lower())}"
+            self._synonyms.update(dict.fromkeys((fold(word.lower()) for word in group), shared))
         #: Each written word's token (``None`` for a stop word) and the round it may name:
         #: the same words recur in thousands of example questions and in every question.
         self._words: dict[str, tuple[Token | None, int | None]] = {}

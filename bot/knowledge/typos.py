@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from rapidfuzz import fuzz, process
 
 from bot.core.folding import fold
-from bot.knowledge.text import Token
+from bot.knowledge.text import SYNONYM_TERM, Token
 from bot.knowledge.tuning import TYPO_CUTOFF
 
 #: Words shorter than this are not mended ("sa" is not "są"'s typo of anything we know).
@@ -46,6 +46,7 @@ class Typos:
             lemma = None
             if (
                 token.main not in self._known
+                and not self._has_synonym(token)
                 and not token.is_number
                 and len(token.main) >= MIN_LENGTH
                 and self._zipf(token.surface) < COMMON_ZIPF
@@ -53,6 +54,10 @@ class Typos:
                 lemma = self._closest(token)
             fixed.append(Token(token.surface, (lemma, *token.terms)) if lemma else token)
         return fixed
+
+    def _has_synonym(self, token: Token) -> bool:
+        """Whether the word has a synonym in our texts ("pułap" for "limit"): no typo."""
+        return any(t in self._known for t in token.terms if t.startswith(SYNONYM_TERM))
 
     def _closest(self, token: Token) -> str | None:
         form = process.extractOne(

@@ -109,7 +109,6 @@ async def test_the_round_asked_for_leads(dispatcher: Dispatcher, question: str, 
         # synonyms ("budżet", "limit") are.
         ("Jaka była koperta na FENG 2.17?", "Budżet naboru FENG 2.17"),
         ("Jaki jest pułap wsparcia na projekt w FENG 2.17?", "limitów kwot na projekt"),
-        ("Ile czasu ważna jest etykieta brązowa?", "Brązowa Odznaka jest ważna 2 lata"),
     ],
 )
 async def test_a_synonym_finds_the_fact(dispatcher: Dispatcher, question: str, lead: str) -> None:
@@ -161,6 +160,23 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
     assert "Infolinia PARP" in chat.text
     assert "📚 Inne tematy" in chat.buttons
     assert not any(ch.isdigit() and "zł" in chat.text for ch in chat.text)  # never a number
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Each shares only synonyms with our texts ("registration": "wpis", "threshold":
+        # "próg"; "zebranie": "spotkanie"), which do not make it ours.
+        "What is the threshold for VAT registration?",
+        "Kiedy jest zebranie zarządu stowarzyszenia?",
+    ],
+)
+async def test_synonyms_alone_do_not_make_a_question_ours(
+    dispatcher: Dispatcher, question: str
+) -> None:
+    chat = Chat(dispatcher)
+    await chat.send(question)
+    assert chat.text.startswith(("Nie wiem tego na pewno", "I don't know that for sure"))
 
 
 async def test_browse_menu_works_without_typing(dispatcher: Dispatcher) -> None:

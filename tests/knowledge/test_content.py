@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from wordfreq import zipf_frequency
 
 from bot.config import REPO_CONTENT_DIR
 from bot.errors import ContentError
+from bot.knowledge.asking import PREFIX_MIN
 from bot.knowledge.deadlines import deadline_events
 from bot.knowledge.lexicon import corpus_key, corpus_words
 from bot.loader import Content, load_content
@@ -120,9 +122,23 @@ def test_no_source_is_a_staging_copy(content: Content) -> None:
 def test_a_word_in_two_synonym_groups_stops_start_up(tmp_content: Path) -> None:
     path = tmp_content / "knowledge.yaml"
     data = yaml.safe_load(path.read_text("utf-8"))
-    data["synonyms"] = [["kryterium", "warunek"], ["warunek", "termin"]]
+    data["synonyms"] = [["kryterium", "warunek"], ["nabór", "konkurs"], ["nabor", "termin"]]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     with pytest.raises(ContentError) as info:
         load_content(tmp_content)
     assert "knowledge.yaml" in str(info.value)
-    assert "'warunek' is in more than one group" in str(info.value)
+    assert "'nabor' is in more than one group" in str(info.value)
+
+
+def test_every_short_cue_word_is_a_word(content: Content) -> None:
+    """A cue word under five letters matches only the same word: "ważn" matched nothing."""
+    asks = content.knowledge_base.asks
+    stems = {
+        word
+        for ask_type in asks.types
+        for cue in ask_type.cues
+        for word in cue
+        if len(word) < PREFIX_MIN
+        and max(zipf_frequency(word, "pl"), zipf_frequency(word, "en")) < 2.0
+    }
+    assert not stems, f"these cue words are stems that match no word: {sorted(stems)}"

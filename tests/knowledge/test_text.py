@@ -46,13 +46,30 @@ def test_synonyms_share_a_term(content: Content, a: str, b: str) -> None:
 
 def test_synonyms_as_written_and_as_the_lexicon_reads_them() -> None:
     # simplemma reads "wymaganie" as "wymagać" but "wymagania" as "wymaganie".
-    lexicon = {"wymaganie": "wymagać", "wymagania": "wymaganie"}
+    lexicon = {"wymaganie": "wymagać", "wymagania": "wymaganie", "wymaga": "wymagać"}
     analyzer = Analyzer(lexicon, (), [["wymóg", "wymaganie"]])
     for form in ("wymaganie", "wymagania", "wymóg"):
         (token,) = analyzer.tokens(form)
         assert "s:wymog" in token.terms, form
-    (other,) = analyzer.tokens("termin")
-    assert not any(term.startswith("s:") for term in other.terms)
+    # The verb the lexicon reads "wymaganie" as is no synonym of "wymóg", nor is any word.
+    for other in ("wymaga", "termin"):
+        (token,) = analyzer.tokens(other)
+        assert not any(term.startswith("s:") for term in token.terms), other
+
+
+def test_a_synonym_is_weaker_evidence_than_the_word(content: Content) -> None:
+    """Found by its synonym, a word counts towards confidence as one found by its first
+    letters: "What is the threshold for VAT registration?" is not about ECCP listing."""
+    analyzer = content.knowledge_base.analyzer
+    (question,), (text,) = analyzer.tokens("warunki"), analyzer.tokens("kryteria")
+    terms = frozenset(text.terms)
+    assert question.matches(terms) and not question.matches_lemma(terms)
+
+
+def test_a_word_with_a_synonym_in_our_texts_is_no_typo(content: Content) -> None:
+    kb = content.knowledge_base
+    (token,) = kb._correct(kb.analyzer.tokens("pułap"))  # "limit" is in our texts
+    assert token.main == "pulap" and "s:limit" in token.terms
 
 
 @pytest.mark.parametrize("written", ["2.3.3", "233", "poddziałanie 2 3 3", "2 3 3"])
@@ -160,6 +177,12 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Jaka była pula naboru 2.3.3 w 2019?", "amount"),
         ("Ile wniosków wpłynęło w naborze Smart UP?", "result"),
         ("Jak liczne było grono sygnatariuszy deklaracji?", "count"),
+        # Stems spelt out to five letters: "ważn" alone matched no word.
+        ("Czy status KKK jest jeszcze ważny?", "status"),
+        ("Do kiedy zachowuje ważność brązowa odznaka?", "deadline"),
+        ("Jaki jest okres ważności odznaki?", "duration"),
+        ("Czy certyfikaty straciły już ważność?", "duration"),
+        ("Jaki jest pierwszy krok, żeby dostać status KKK?", "procedure"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
