@@ -45,8 +45,8 @@ def explained_share(words: QuestionWords, shown: frozenset[str], title: frozense
         # context ("Srebro mamy od dwóch lat …"), not what is asked.
         context = 1.0 if sentence == words.asking else CONTEXT_SHARE
         if token.matches(shown):
-            # A word found only by its first letters ("przestawna" in "przesunięto") is
-            # weaker evidence than its lemma.
+            # A word found only by its first letters ("przestawna" in "przesunięto") or by a
+            # synonym ("registration" for "wpis") is weaker evidence than its lemma.
             share_found = 1.0 if token.matches_lemma(shown) else PREFIX_SHARE
             explained += weight * share_found
             anchor += weight * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
