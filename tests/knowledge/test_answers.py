@@ -89,29 +89,18 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
+        # Rounds named by a numeral or an ordinal word: not the answer about another round.
         ("Which clusters got KKK status in the first round?", "Round I of the KKK"),
         ("kiedy wręczono statusy w II rundzie KKK", "Runda II konkursu o status KKK"),
         ("ile klastrów dostało status w rundzie VI", "przyznany w rundzie VI"),
         ("Ile było Krajowych Klastrów Kluczowych po rozstrzygnięciu VI rundy?", "w rundzie VI"),
-    ],
-)
-async def test_the_round_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
-    """Rounds named by a numeral or an ordinal word: not the answer about another round."""
-    chat = Chat(dispatcher)
-    await chat.send(question)
-    assert lead in chat.text.splitlines()[0]
-
-
-@pytest.mark.parametrize(
-    ("question", "lead"),
-    [
         # "koperta" and "pułap" are in no fact and no example question of these cards; their
         # synonyms ("budżet", "limit") are.
         ("Jaka była koperta na FENG 2.17?", "Budżet naboru FENG 2.17"),
         ("Jaki jest pułap wsparcia na projekt w FENG 2.17?", "limitów kwot na projekt"),
     ],
 )
-async def test_a_synonym_finds_the_fact(dispatcher: Dispatcher, question: str, lead: str) -> None:
+async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
     chat = Chat(dispatcher)
     await chat.send(question)
     assert lead in chat.text.splitlines()[0]
