@@ -172,20 +172,14 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Jaki jest okres ważności odznaki?", "duration"),
         ("Czy certyfikaty straciły już ważność?", "duration"),
         ("Jaki jest pierwszy krok, żeby dostać status KKK?", "procedure"),
+        # "pierwszy" names a round, it does not ask for history.
+        ("Jaki był budżet pierwszego naboru?", "amount"),
+        ("What was the budget of the first call?", "amount"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
     found = content.knowledge_base.asks.detect(question)
     assert found is not None and found.type.name == ask
-
-
-@pytest.mark.parametrize(
-    "question",
-    ["Jaki był budżet pierwszego naboru?", "What was the budget of the first call?"],
-)
-def test_first_names_a_round_not_history(content: Content, question: str) -> None:
-    ask = content.knowledge_base.asks.detect(question)
-    assert ask is not None and ask.type.name == "amount"
 
 
 def test_currently_alone_does_not_ask_whether_a_call_is_open(content: Content) -> None:
