@@ -3,9 +3,10 @@
 Each case is a question with the card and fact(s) the answer must lead with, or none when it
 must be refused. The ``test`` part was written before the retrieval was tuned and is frozen
 (its fingerprint is checked); the ``dev`` part is what tuning may look at; the ``val`` part,
-written after the dev tuning, chose between settings dev could not tell apart; the ``fresh``
+written after the dev tuning, chose between settings dev could not tell apart (``val2``, written
+later still, chooses where dev and the held-out example questions disagree); the ``fresh``
 part was written after the retrieval tuning and is frozen too. Run
-``python -m tests.knowledge.qa [dev|val|test|fresh] [-v]`` for the tables the README quotes.
+``python -m tests.knowledge.qa [dev|val|val2|test|fresh] [-v]`` for the tables the README quotes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PARTS = {
     "dev": DATA / "qa_eval_dev.yaml",
     "val": DATA / "qa_eval_val.yaml",
+    "val2": DATA / "qa_eval_val2.yaml",
     "test": DATA / "qa_eval_test.yaml",
     "fresh": DATA / "qa_eval_fresh.yaml",
 }

@@ -50,7 +50,7 @@ def test_the_test_part_is_frozen() -> None:
     assert fingerprint("fresh") == FROZEN_FRESH, "the fresh part must not change"
 
 
-@pytest.mark.parametrize("part", ["dev", "test", "fresh"])
+@pytest.mark.parametrize("part", ["dev", "val", "val2", "test", "fresh"])
 def test_each_part_covers_styles_cards_and_refusals(part: str) -> None:
     cases = load_part(part)
     facts = _content().knowledge_base.facts
