@@ -26,6 +26,38 @@ SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_LAST_WORD = re.compile(r"(?:^|\s|\()([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
+#: Abbreviations a sentence never ends with ("ok. 40 firm", "np. PARP", "e.g. Poland").
+_ABBREVIATIONS = frozenset(
+    [
+        "ok",
+        "np",
+        "tzw",
+        "m.in",
+        "ul",
+        "tj",
+        "wg",
+        "nr",
+        "ds",
+        "dot",
+        "ang",
+        "pt",
+        "e.g",
+        "i.e",
+        "ca",
+        "vs",
+        "approx",
+        "dr",
+        "prof",
+        "mgr",
+        "inż",
+        "godz",
+        "tel",
+        "al",
+    ]
+)
+#: Abbreviations that may end one ("… w 2019 r. Czy …"): they do when a capital follows.
+_ABBREVIATIONS_AT_END = frozenset(["r", "rr", "itp", "itd", "etc", "mln", "mld", "tys", "zł"])
 #: A Roman numeral as rounds and editions are numbered ("runda VI", "Runda I").
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3}")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
@@ -114,14 +146,22 @@ class Analyzer:
         return fold(found) if found else fold(lower)
 
     def sentence_of(self, text: str, tokens: Sequence[Token]) -> list[int]:
-        """The number of the sentence of ``text`` each token comes from (tokens in order)."""
-        surfaces = [[t.surface for t in self.tokens(part)] for part in sentences(text)]
+        """The number of the sentence of ``text`` each token comes from.
+
+        ``tokens`` are those of ``text`` (numbers first, then words, as ``tokens`` gives
+        them), some perhaps left out: each takes the first sentence where its written form
+        is still unclaimed, so "2.3.3" in the last sentence does not pull the words before
+        it there.
+        """
+        unclaimed: dict[str, list[int]] = {}
+        for number, part in enumerate(sentences(text)):
+            for token in self.tokens(part):
+                unclaimed.setdefault(token.surface, []).append(number)
+        last = max(0, len(sentences(text)) - 1)
         where: list[int] = []
-        index = 0
         for token in tokens:
-            while index < len(surfaces) and token.surface not in surfaces[index]:
-                index += 1
-            where.append(min(index, max(0, len(surfaces) - 1)))
+            places = unclaimed.get(token.surface)
+            where.append(places.pop(0) if places else last)
         return where
 
     def tokens(self, text: str) -> list[Token]:
@@ -235,8 +275,25 @@ def roman_value(numeral: str) -> int:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text."""
-    return [part for part in _SENTENCE.split(text) if part.strip()]
+    """The sentences of a text; "ok. 40 firm", "np. PARP", "w 2019 r. ogłoszono" end none."""
+    parts: list[str] = []
+    for part in _SENTENCE.split(text):
+        if not part.strip():
+            continue
+        if parts and _continues(parts[-1], part):
+            parts[-1] = f"{parts[-1]} {part}"
+        else:
+            parts.append(part)
+    return parts
+
+
+def _continues(before: str, part: str) -> bool:
+    """Whether ``part`` goes on the sentence ``before`` cut after an abbreviation."""
+    found = _LAST_WORD.search(before)
+    if found is None:
+        return False
+    word = found.group(1).lower()
+    return word in _ABBREVIATIONS or (word in _ABBREVIATIONS_AT_END and not part[0].isupper())
 
 
 def asking_sentence(question: str) -> int:

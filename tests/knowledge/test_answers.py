@@ -98,6 +98,14 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         # synonyms ("budżet", "limit") are.
         ("Jaka była koperta na FENG 2.17?", "Budżet naboru FENG 2.17"),
         ("Jaki jest pułap wsparcia na projekt w FENG 2.17?", "limitów kwot na projekt"),
+        # A long question: its context ("ok. 40 firm", a city, an industry) is not what it
+        # asks, though the number that names the instrument stands only in the last sentence.
+        (
+            "Prowadzimy klaster meblarski w Radomsku, mamy ok. 40 firm eksportujących do "
+            "Skandynawii. Kolega wspomniał o jakimś 2.3.3 – jaki był właściwie cel tego "
+            "instrumentu?",
+            "Celem POIR 2.3.3",
+        ),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.folding import fold
-from bot.knowledge.text import Analyzer, marks
+from bot.knowledge.text import Analyzer, marks, sentences
 from bot.loader import Content
 
 
@@ -195,3 +195,26 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
     found = content.knowledge_base.asks.detect("Ile wynosi dofinansowanie i do kiedy?")
     assert found is not None
     assert {found.type.name, *(other.name for other in found.others)} == {"deadline", "amount"}
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Mamy ok. 40 firm, np. dwie uczelnie. Czy 2.3.3?", 2),
+        ("W 2019 r. ogłoszono nabór. Kiedy następny?", 2),
+        ("Było to w 2019 r. Czy będzie kolejny?", 2),
+        ("Jesteśmy klastrem (m.in. ESCA, tzw. brąz). Ile kosztuje srebro?", 2),
+    ],
+)
+def test_an_abbreviation_ends_no_sentence(text: str, parts: int) -> None:
+    assert len(sentences(text)) == parts
+
+
+def test_each_word_stands_in_its_own_sentence(content: Content) -> None:
+    # Numbers come first among the tokens: "2.3.3" in the last sentence must not pull the
+    # words before it there (the sentences around the one that asks count less).
+    analyzer = content.knowledge_base.analyzer
+    text = "Mamy 40 firm w Radomsku. Kolega wspomniał o 2.3.3 – jaki był cel?"
+    tokens = analyzer.tokens(text)
+    where = dict(zip((t.surface for t in tokens), analyzer.sentence_of(text, tokens), strict=True))
+    assert (where["40"], where["Radomsku"], where["2.3.3"], where["cel"]) == (0, 0, 1, 1)
