@@ -4,9 +4,11 @@ Each case is a question with the card and fact(s) the answer must lead with, or 
 must be refused. The ``test`` part was written before the retrieval was tuned and is frozen
 (its fingerprint is checked); the ``dev`` part is what tuning may look at; the ``val`` part,
 written after the dev tuning, chose between settings dev could not tell apart (``val2``, written
-later still, chooses where dev and the held-out example questions disagree); the ``fresh``
+later still, chooses where dev and the held-out example questions disagree; ``context``, its
+questions told after a word about the asker's cluster, tunes on its even cases); the ``fresh``
 part was written after the retrieval tuning and is frozen too. Run
-``python -m tests.knowledge.qa [dev|val|val2|test|fresh] [-v]`` for the tables the README quotes.
+``python -m tests.knowledge.qa [dev|val|val2|context[:even|:odd]|test|fresh] [-v]`` for the
+tables the README quotes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ PARTS = {
     "dev": DATA / "qa_eval_dev.yaml",
     "val": DATA / "qa_eval_val.yaml",
     "val2": DATA / "qa_eval_val2.yaml",
+    "context": DATA / "qa_eval_context.yaml",
     "test": DATA / "qa_eval_test.yaml",
     "fresh": DATA / "qa_eval_fresh.yaml",
 }
@@ -64,8 +67,11 @@ class Case:
 
 
 def load_part(part: str) -> list[Case]:
-    """Read the cases of ``dev`` or ``test``."""
-    raw = yaml.safe_load(PARTS[part].read_text("utf-8"))["questions"]
+    """Read the cases of a part; ``context:even`` and ``context:odd`` are its halves."""
+    name, _, half = part.partition(":")
+    raw = yaml.safe_load(PARTS[name].read_text("utf-8"))["questions"]
+    if half:
+        raw = raw[0::2] if half == "even" else raw[1::2]
     cases = []
     for item in raw:
         facts = item.get("fact")
@@ -241,7 +247,7 @@ def render(part: str, report: Report) -> str:
 def main(argv: Sequence[str]) -> int:
     content = load_content(REPO_CONTENT_DIR)
     verbose = "-v" in argv
-    for part in [p for p in PARTS if p in argv] or list(PARTS):
+    for part in [p for p in argv if p.partition(":")[0] in PARTS] or list(PARTS):
         report = Report(asyncio.run(answer_all(content, load_part(part))))
         print(render(part, report))
         if verbose:
