@@ -1,9 +1,7 @@
 """Retrieval: a question's topic chooses the card, its ask-type and words choose the facts.
 
-Every word of a question weighs what it tells about the topic: its rarity among our cards
-(inverse document frequency) times its rarity in the language (``wordinfo``), so that
-ordinary words ("otwarty", "kryteria", "wybrano") neither decide the card nor make a
-question look foreign, while rare words that no card has ("fotowoltaika") do.
+Every word of a question weighs what it tells about the topic (``weighing``): its rarity
+among our cards times its rarity in the language.
 
 - A card scores by the weight of the question words found in its title (name and aliases,
   counted three times) and in its body (summary, sections and facts), and by its aliases
@@ -19,7 +17,9 @@ question look foreign, while rare words that no card has ("fotowoltaika") do.
   our facts.
 - Confidence (``confidence``) is the share of the question's weight that the card's title and
   the facts shown explain, judged by the few most telling unexplained words; below a threshold
-  the assistant says it does not know.
+  the assistant says it does not know. So does it when the question resembles the questions
+  outside our topics (``content/outside.yaml``) more than the card's examples, or when the
+  sentence that asks does, read alone: "Mamy Złotą Odznakę ESCA. Jak usunąć plamę z wina?"
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
@@ -27,7 +27,6 @@ on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the froz
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,7 +37,7 @@ from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
 from bot.knowledge.confidence import QuestionWords, explained_share
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
-from bot.knowledge.examples import ExampleIndex
+from bot.knowledge.examples import ExampleIndex, Resemblance
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
@@ -46,22 +45,20 @@ from bot.knowledge.names import Names, Phrase
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentence, marks
 from bot.knowledge.tuning import (
+    ASKING_OUTSIDE_MARGIN,
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
     FACT_WEIGHT,
-    INFO_CACHE,
-    NUMBER_WEIGHT,
     OUTSIDE,
     OUTSIDE_MARGIN,
     PENALTY_POWER,
     PHRASE_WEIGHT,
-    QUANTITY_INFO,
     SPELLING_SHARE,
     TITLE_WEIGHT,
-    VERB_RELIEF,
 )
 from bot.knowledge.typos import Typos
+from bot.knowledge.weighing import Weigher
 from bot.knowledge.wordinfo import WordInfo
 
 
@@ -166,7 +163,6 @@ class KnowledgeBase:
                 {fact.id: frozenset(self._terms(fact_texts(fact))) for fact in card.facts}
             )
 
-        self._card_df = card_df
         examples = [
             (card.id, fact.id, q)
             for card in content.cards
@@ -185,10 +181,9 @@ class KnowledgeBase:
         self._spelling = SpellingIndex(
             examples + own_words, lambda text: marks(self._tokens_of(text))
         )
-        self._info_cache: dict[tuple[str, str], float] = {}
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
-        self._n_cards = len(self._index)
+        self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
         forms = (token for text in written for token in self._tokens_of(text))
         self._typos = Typos(forms, card_df, words.zipf)
@@ -206,7 +201,11 @@ class KnowledgeBase:
 
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
-        self._info_cache.clear()
+        self._weigher.forget()
+
+    def info(self, token: Token) -> float:
+        """How much a word says in the language (``Weigher.info``)."""
+        return self._weigher.info(token)
 
     def _tokens_of(self, text: str) -> list[Token]:
         known = self._text_tokens.get(text)
@@ -230,43 +229,6 @@ class KnowledgeBase:
             terms += known
         return terms
 
-    def idf(self, term: str) -> float:
-        """Inverse card frequency; a term no card has counts as the rarest."""
-        return math.log((self._n_cards + 1) / (self._card_df.get(term, 0) + 0.5))
-
-    def weight(self, token: Token, *, info: float | None = None) -> float:
-        """How much a question word tells: rarity among our cards times rarity in language."""
-        rarity = max(self.idf(term) for term in token.terms)
-        if info is None:
-            info = self.info(token)
-        return rarity * info
-
-    def info(self, token: Token) -> float:
-        """How much a word says in the language (numbers and acronyms by their own rules).
-
-        An instrument's number ("2.3.3", "2.17") names it and counts double; any other number
-        ("200", "2019") is a quantity or a year of middling weight. An acronym our cards do not
-        know ("ZUS", "KRS", "KPO") names something outside them and weighs in full.
-        """
-        if token.is_number:
-            return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
-        if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
-            return 1.0
-        key = (token.surface, token.main)
-        known = self._info_cache.get(key)
-        if known is None:
-            if len(self._info_cache) >= INFO_CACHE:
-                self._info_cache.clear()
-            known = self.words.info(token.surface, token.main)
-            if token.main not in self._card_df and self._polish(token.surface):
-                known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
-            self._info_cache[key] = known
-        return known
-
-    def _polish(self, word: str) -> bool:
-        """Whether a word is not clearly English ("invoices" ends like "robiłeś" folded)."""
-        return self.words.zipf(word, "en") <= self.words.zipf(word, "pl")
-
     def _weights(self, tokens: Sequence[Token]) -> list[float]:
         """Weights of a question's words; words of a named instrument count in full.
 
@@ -276,7 +238,8 @@ class KnowledgeBase:
         named: set[int] = set()
         for _, positions in self._names.found(tokens):
             named |= positions
-        return [self.weight(t, info=1.0 if i in named else None) for i, t in enumerate(tokens)]
+        weigh = self._weigher.weight
+        return [weigh(t, info=1.0 if i in named else None) for i, t in enumerate(tokens)]
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
@@ -323,7 +286,8 @@ class KnowledgeBase:
             self.analyzer.sentence_of(self.plain(question), tokens),
             asking_sentence(self.plain(question)),
         )
-        by_words = self._examples.resemblance(every, lambda t: math.sqrt(min(1.0, self.info(t))))
+        by_words = self._examples.resemblance(every, self._weigher.example_weight)
+        asked = self._asked_alone(question, every)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(
             self._spelling.resemblance(self.plain(question), marks(every)), SPELLING_SHARE
@@ -351,8 +315,9 @@ class KnowledgeBase:
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             share = explained_share(words, shown, self._index[card.id].title)
-            outside = by_words.cards.get(OUTSIDE, 0.0)
-            if outside - by_words.cards.get(card.id, 0.0) > OUTSIDE_MARGIN:
+            if _sounds_outside(by_words, card.id, OUTSIDE_MARGIN) or (
+                asked is not None and _sounds_outside(asked, card.id, ASKING_OUTSIDE_MARGIN)
+            ):
                 share = 0.0  # it sounds like the questions we do not answer
             if asks_where and card.id == CONTACT:
                 share = 1.0  # where to ask is known, whatever the question is about
@@ -367,6 +332,16 @@ class KnowledgeBase:
             )
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
+
+    def _asked_alone(self, question: str, every: Sequence[Token]) -> Resemblance | None:
+        """How the sentence that asks, alone, resembles the examples (``None``: one sentence)."""
+        plain = self.plain(question)
+        where = self.analyzer.sentence_of(plain, every)
+        if len(set(where)) < 2:
+            return None
+        asking = asking_sentence(plain)
+        alone = [t for t, sentence in zip(every, where, strict=True) if sentence == asking]
+        return self._examples.resemblance(alone, self._weigher.example_weight) if alone else None
 
     def _card_score(
         self,
@@ -394,3 +369,9 @@ class KnowledgeBase:
             if token.main in index.names:
                 score += PHRASE_WEIGHT * weight
         return score, covered
+
+
+def _sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> bool:
+    """Whether a question resembles the questions outside our topics more than the card's."""
+    cards = resemblance.cards
+    return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin

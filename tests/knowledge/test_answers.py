@@ -176,6 +176,23 @@ async def test_synonyms_alone_do_not_make_a_question_ours(
     assert chat.text.startswith(("Nie wiem tego na pewno", "I don't know that for sure"))
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Our topic is named only in the sentence about the asker; the one that asks is not ours.
+        "Jesteśmy klastrem ESCA brąz z Poznania. Jaki podatek od nieruchomości zapłacimy za biuro?",
+        "Koordynujemy KKK w branży IT. Jak zarejestrować znak towarowy klastra?",
+        "Mamy brąz ESCA od roku. Czy prezes stowarzyszenia może dostać wynagrodzenie?",
+    ],
+)
+async def test_a_word_about_the_asker_does_not_make_a_question_ours(
+    dispatcher: Dispatcher, question: str
+) -> None:
+    chat = Chat(dispatcher)
+    await chat.send(question)
+    assert chat.text.startswith("Nie wiem tego na pewno")
+
+
 async def test_browse_menu_works_without_typing(dispatcher: Dispatcher) -> None:
     chat = Chat(dispatcher)
     await chat.send("/start")

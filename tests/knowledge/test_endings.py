@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import REPO_CONTENT_DIR
-from bot.knowledge import endings, retrieval
+from bot.knowledge import endings, weighing
 from bot.knowledge.endings import VerbEndings, build_endings, read_endings
 from bot.knowledge.service import CONFIDENCE_THRESHOLD
 from bot.loader import Content
@@ -135,7 +135,7 @@ def test_a_long_question_with_rare_verbs_is_answered(
     assert hit.confidence >= CONFIDENCE_THRESHOLD
     assert hit.lead is not None and hit.lead.id == fact
     # Without the verb endings, the same words weigh as a foreign topic's.
-    monkeypatch.setattr(retrieval, "VERB_RELIEF", 0.0)
+    monkeypatch.setattr(weighing, "VERB_RELIEF", 0.0)
     kb.forget()
     assert kb.search(question)[0].confidence < CONFIDENCE_THRESHOLD
     kb.forget()

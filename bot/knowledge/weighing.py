@@ -1,0 +1,80 @@
+"""How much a question word tells: its rarity among our cards times its rarity in the language.
+
+Ordinary words ("otwarty", "kryteria", "wybrano") neither decide the card nor make a question
+look foreign, while rare words that no card has ("fotowoltaika") do (``wordinfo``). A word
+our cards do not have weighs less the likelier it is a verb form (``endings``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from bot.knowledge.endings import VerbEndings
+from bot.knowledge.text import Token
+from bot.knowledge.tuning import INFO_CACHE, NUMBER_WEIGHT, QUANTITY_INFO, VERB_RELIEF
+from bot.knowledge.wordinfo import WordInfo
+
+
+class Weigher:
+    """Weighs question words against our cards' terms and the language's word frequencies."""
+
+    def __init__(
+        self,
+        card_df: Counter[str],
+        n_cards: int,
+        title_terms: frozenset[str],
+        words: WordInfo,
+        verbs: VerbEndings,
+    ) -> None:
+        self._card_df = card_df
+        self._n_cards = n_cards
+        self._title_terms = title_terms
+        self.words = words
+        self.verbs = verbs
+        self._info_cache: dict[tuple[str, str], float] = {}
+
+    def forget(self) -> None:
+        """Drop remembered word weights (benchmarks measure each run from cold)."""
+        self._info_cache.clear()
+
+    def idf(self, term: str) -> float:
+        """Inverse card frequency; a term no card has counts as the rarest."""
+        return math.log((self._n_cards + 1) / (self._card_df.get(term, 0) + 0.5))
+
+    def weight(self, token: Token, *, info: float | None = None) -> float:
+        """How much a question word tells: rarity among our cards times rarity in language."""
+        rarity = max(self.idf(term) for term in token.terms)
+        if info is None:
+            info = self.info(token)
+        return rarity * info
+
+    def info(self, token: Token) -> float:
+        """How much a word says in the language (numbers and acronyms by their own rules).
+
+        An instrument's number ("2.3.3", "2.17") names it and counts double; any other number
+        ("200", "2019") is a quantity or a year of middling weight. An acronym our cards do not
+        know ("ZUS", "KRS", "KPO") names something outside them and weighs in full.
+        """
+        if token.is_number:
+            return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
+        if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
+            return 1.0
+        key = (token.surface, token.main)
+        known = self._info_cache.get(key)
+        if known is None:
+            if len(self._info_cache) >= INFO_CACHE:
+                self._info_cache.clear()
+            known = self.words.info(token.surface, token.main)
+            if token.main not in self._card_df and self._polish(token.surface):
+                known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
+            self._info_cache[key] = known
+        return known
+
+    def example_weight(self, token: Token) -> float:
+        """How much a word counts in the likeness to example questions."""
+        return math.sqrt(min(1.0, self.info(token)))
+
+    def _polish(self, word: str) -> bool:
+        """Whether a word is not clearly English ("invoices" ends like "robiłeś" folded)."""
+        return self.words.zipf(word, "en") <= self.words.zipf(word, "pl")
