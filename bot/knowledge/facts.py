@@ -105,15 +105,17 @@ class CardFacts:
         ask: Ask | None,
         info: Callable[[Token], float],
         resemblance: Mapping[str, float] | None = None,
+        told: Sequence[float] | None = None,
     ) -> tuple[ScoredFact, ...]:
         """Order the facts by how well they answer the question (best first).
 
-        ``info`` is how much a word says in the language. Among equal fits, the fact about
-        the latest year leads, then the one listed first.
+        ``info`` is how much a word says in the language; ``told``, how much each word counts
+        for where it stands (less around the sentence that asks). Among equal fits, the fact
+        about the latest year leads, then the one listed first.
         """
         n = len(self.facts)
         weights = []
-        for token in tokens:
+        for index, token in enumerate(tokens):
             df = max(self.frequency.get(term, 0) for term in token.terms)
             rarity = math.log((n + 1) / (df + 0.5))
             # Ordinary words ("cel", "termin") do tell facts apart: the language's rarity
@@ -122,6 +124,8 @@ class CardFacts:
             named = TITLE_IN_FACT if token.matches(self.own) else 1.0
             if ask is not None and ask.focus is not None and fold(token.surface) == ask.focus:
                 named *= FOCUS_BOOST  # "ile *wskaźników*": the fact must be about them
+            if told is not None:
+                named *= told[index]
             weights.append(rarity * math.sqrt(min(1.0, info(token))) * named)
         total = max(sum(weights), FIT_FLOOR)
         asked = marks(tokens)

@@ -45,6 +45,7 @@ from bot.knowledge.names import Names, Phrase
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentence, marks
 from bot.knowledge.tuning import (
+    ASIDE_SHARE,
     ASKING_OUTSIDE_MARGIN,
     CARD_EXAMPLE,
     CARD_POOL,
@@ -268,7 +269,10 @@ class KnowledgeBase:
         tokens, ask = self.topical(question)
         if not tokens:
             return []
-        every = self._correct(self.analyzer.tokens(self.plain(question)))
+        plain = self.plain(question)
+        every = self._correct(self.analyzer.tokens(plain))
+        asking = asking_sentence(plain)
+        where = self.analyzer.sentence_of(plain, every)
         weights = self._weights(tokens)
         found = self._names.found(tokens)
         total = sum(weights)
@@ -283,15 +287,14 @@ class KnowledgeBase:
                 w * min(1.0, self.info(t)) ** PENALTY_POWER
                 for t, w in zip(tokens, weights, strict=True)
             ],
-            self.analyzer.sentence_of(self.plain(question), tokens),
-            asking_sentence(self.plain(question)),
+            self.analyzer.sentence_of(plain, tokens),
+            asking,
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        asked = self._asked_alone(question, every)
+        asked = self._asked_alone(every, where, asking)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
-        resemblance = by_words.plus(
-            self._spelling.resemblance(self.plain(question), marks(every)), SPELLING_SHARE
-        )
+        resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
+        told = [1.0 if sentence == asking else ASIDE_SHARE for sentence in where]
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights, found)
@@ -308,7 +311,9 @@ class KnowledgeBase:
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
             facts = (
-                indexed.rank(every, ask, self.info, resemblance.facts) if rank < CARD_POOL else ()
+                indexed.rank(every, ask, self.info, resemblance.facts, told)
+                if rank < CARD_POOL
+                else ()
             )
             best_fit = facts[0].fit if facts else 0.0
             shown = self._index[card.id].title.union(
@@ -333,13 +338,15 @@ class KnowledgeBase:
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
 
-    def _asked_alone(self, question: str, every: Sequence[Token]) -> Resemblance | None:
-        """How the sentence that asks, alone, resembles the examples (``None``: one sentence)."""
-        plain = self.plain(question)
-        where = self.analyzer.sentence_of(plain, every)
+    def _asked_alone(
+        self, every: Sequence[Token], where: Sequence[int], asking: int
+    ) -> Resemblance | None:
+        """How the sentence that asks, alone, resembles the examples (``None``: one sentence).
+
+        ``where``: the sentence of each of the question's words; ``asking``: the one that asks.
+        """
         if len(set(where)) < 2:
             return None
-        asking = asking_sentence(plain)
         alone = [t for t, sentence in zip(every, where, strict=True) if sentence == asking]
         return self._examples.resemblance(alone, self._weigher.example_weight) if alone else None
 

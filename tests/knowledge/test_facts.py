@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.localized import Source
 from bot.errors import ContentError
-from bot.knowledge.model import FACT_KINDS
+from bot.knowledge.facts import CardFacts
+from bot.knowledge.model import FACT_KINDS, Fact
+from bot.knowledge.text import Analyzer, asking_sentence, marks
+from bot.knowledge.tuning import ASIDE_SHARE
 from bot.loader import Content, load_knowledge
 from tests.knowledge.qa import numbers
 
@@ -185,3 +189,31 @@ def test_a_broken_list_of_questions_outside_our_topics_stops_start_up(tmp_conten
         load_knowledge(tmp_content)
     assert "outside.yaml" in str(caught.value)
     assert "questions" in str(caught.value)
+
+
+def test_words_told_around_the_question_count_less_among_facts() -> None:
+    """ "Na spotkaniu w urzędzie padło, że … Ile jest KKK?": the count, not the meeting."""
+    analyzer = Analyzer({}, stopwords=("w", "o", "na", "ile", "jest", "że"))
+
+    def fact(fact_id: str, text: str) -> Fact:
+        source = Source.model_validate({"url": "https://example.org/", "as_of": None})
+        return Fact(
+            id=fact_id, kind="history", pl=text, en=text, source=source, certainty="confirmed"
+        )
+
+    facts = CardFacts.index(
+        [
+            fact("meeting", "Na spotkaniu w urzędzie mówiono o radzie."),
+            fact("count", "Klastrów jest 20."),
+        ],
+        lambda f: frozenset(term for t in analyzer.tokens(f.pl) for term in t.terms),
+        frozenset(),
+        lambda f: marks(()),
+    )
+    question = "Na spotkaniu padło, że dużo. Ile jest klastrów?"
+    tokens = analyzer.tokens(question)
+    where = analyzer.sentence_of(question, tokens)
+    told = [1.0 if s == asking_sentence(question) else ASIDE_SHARE for s in where]
+    # Word for word the two facts tie, and the one listed first would lead.
+    assert facts.rank(tokens, None, lambda t: 1.0)[0].fact.id == "meeting"
+    assert facts.rank(tokens, None, lambda t: 1.0, None, told)[0].fact.id == "count"
