@@ -89,13 +89,22 @@ def test_fresh_part_does_not_regress() -> None:
     assert report.refused.share >= FLOOR_REFUSED, _misses(report)
 
 
-def test_validation_part_does_not_regress() -> None:
-    report = _report("val")
-    assert report.in_scope.share >= FLOOR_VAL, _misses(report)
-    assert report.refused.share >= FLOOR_REFUSED, _misses(report)
+@pytest.mark.parametrize(
+    ("part", "in_scope", "refused"),
+    [
+        ("val", 0.95, 0.925),
+        ("val2", 0.92, 0.89),
+        # Questions told after a word about the asker's cluster: refusals are the weak point.
+        ("context", 0.83, 0.65),
+    ],
+)
+def test_validation_parts_do_not_regress(part: str, in_scope: float, refused: float) -> None:
+    report = _report(part)
+    assert report.in_scope.share >= in_scope, _misses(report)
+    assert report.refused.share >= refused, _misses(report)
 
 
-@pytest.mark.parametrize("part", ["dev", "test", "fresh"])
+@pytest.mark.parametrize("part", ["dev", "val2", "context", "test", "fresh"])
 def test_no_number_in_an_answer_that_its_cited_facts_do_not_hold(part: str) -> None:
     facts = _content().knowledge_base.facts
     for outcome in _report(part).outcomes:
@@ -137,10 +146,10 @@ def _misses(report: Report) -> list[tuple[str, tuple[str, ...], str | None]]:
     return [(o.case.q, o.case.facts, o.lead) for o in report.misses()]
 
 
-# Measured with synonyms and the audited cues (test 89.8%, dev 90.9%, val 95.7%), each less
-# one case; the fresh part less three.
-FLOOR_IN_SCOPE = 0.89
+# Measured with each word in its own sentence and the sentence that asks read alone (test
+# 90.4%, dev 90.9%; val2 92.8% and 92.3%, context 85.0% and 66.2% above), each less one case;
+# the fresh part less three.
+FLOOR_IN_SCOPE = 0.898
 FLOOR_REFUSED = 0.925
 FLOOR_DEV = 0.905
-FLOOR_VAL = 0.95
-FLOOR_FRESH = 0.83  # measured 85.3% (145/170)
+FLOOR_FRESH = 0.84  # measured 85.9% (146/170)
