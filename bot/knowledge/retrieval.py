@@ -46,6 +46,7 @@ from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentence, marks
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
+    ASKING_MIN_LIKENESS,
     ASKING_OUTSIDE_MARGIN,
     CARD_EXAMPLE,
     CARD_POOL,
@@ -60,7 +61,7 @@ from bot.knowledge.tuning import (
 )
 from bot.knowledge.typos import Typos
 from bot.knowledge.weighing import Weigher
-from bot.knowledge.wordinfo import WordInfo
+from bot.knowledge.wordinfo import MIN_INFO, WordInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +292,7 @@ class KnowledgeBase:
             asking,
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        asked = self._asked_alone(every, where, asking)
+        asked, telling = self._asked_alone(every, where, asking)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if sentence == asking else ASIDE_SHARE for sentence in where]
@@ -321,7 +322,7 @@ class KnowledgeBase:
             )
             share = explained_share(words, shown, self._index[card.id].title)
             if _sounds_outside(by_words, card.id, OUTSIDE_MARGIN) or (
-                asked is not None and _sounds_outside(asked, card.id, ASKING_OUTSIDE_MARGIN)
+                asked is not None and _foreign_ask(asked, telling, card.id)
             ):
                 share = 0.0  # it sounds like the questions we do not answer
             if asks_where and card.id == CONTACT:
@@ -340,15 +341,18 @@ class KnowledgeBase:
 
     def _asked_alone(
         self, every: Sequence[Token], where: Sequence[int], asking: int
-    ) -> Resemblance | None:
-        """How the sentence that asks, alone, resembles the examples (``None``: one sentence).
+    ) -> tuple[Resemblance | None, int]:
+        """How the sentence that asks, alone, resembles the examples, and its telling words.
 
         ``where``: the sentence of each of the question's words; ``asking``: the one that asks.
+        A question of one sentence: ``None``. A telling word is any but the language's most
+        common ones ("usunąć", "plamę"; not "jak", "taką").
         """
-        if len(set(where)) < 2:
-            return None
         alone = [t for t, sentence in zip(every, where, strict=True) if sentence == asking]
-        return self._examples.resemblance(alone, self._weigher.example_weight) if alone else None
+        if len(set(where)) < 2 or not alone:
+            return None, 0
+        telling = sum(1 for t in alone if self.info(t) > MIN_INFO)
+        return self._examples.resemblance(alone, self._weigher.example_weight), telling
 
     def _card_score(
         self,
@@ -382,3 +386,15 @@ def _sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> bo
     """Whether a question resembles the questions outside our topics more than the card's."""
     cards = resemblance.cards
     return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
+
+
+def _foreign_ask(asked: Resemblance, telling: int, card_id: str) -> bool:
+    """Whether the sentence that asks, read alone, is no question for this card.
+
+    It is not when it sounds like the questions outside our topics, or when it says something
+    (two telling words) and resembles none of the card's example questions: "Mamy Złotą
+    Odznakę ESCA. Jak usunąć plamę z wina?" names the card only in what it tells.
+    """
+    if _sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
+        return True
+    return telling >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS

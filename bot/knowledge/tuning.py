@@ -54,6 +54,10 @@ OUTSIDE_MARGIN = 0.03
 #: 0.1 refuses most such questions of the context part's tuning half and costs dev one case;
 #: 0.03 costs dev four and val2 two.
 ASKING_OUTSIDE_MARGIN = 0.1
+#: … and so is it when it says something and resembles none of the card's examples by this
+#: much (cosine): on the context part's tuning half one more refusal (0.2 and more cost dev
+#: two and more), dev, val and val2 unchanged.
+ASKING_MIN_LIKENESS = 0.1
 #: How much the likeness of a question's letters to the examples' (``spelling``) adds to the
 #: likeness of its words, for facts and cards.
 SPELLING_SHARE = 1.0

@@ -183,6 +183,9 @@ async def test_synonyms_alone_do_not_make_a_question_ours(
         "Jesteśmy klastrem ESCA brąz z Poznania. Jaki podatek od nieruchomości zapłacimy za biuro?",
         "Koordynujemy KKK w branży IT. Jak zarejestrować znak towarowy klastra?",
         "Mamy brąz ESCA od roku. Czy prezes stowarzyszenia może dostać wynagrodzenie?",
+        # … and resembles none of the card's example questions.
+        "Mamy Złotą Odznakę ESCA od wiosny. Jak wyczyścić ekspres do kawy w biurze?",
+        "Realizowaliśmy projekt z POIR 2.3.3. Jak ugotować dobry bigos?",
     ],
 )
 async def test_a_word_about_the_asker_does_not_make_a_question_ours(

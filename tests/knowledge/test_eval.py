@@ -95,7 +95,7 @@ def test_fresh_part_does_not_regress() -> None:
         ("val", 0.95, 0.925),
         ("val2", 0.92, 0.89),
         # Questions told after a word about the asker's cluster: refusals are the weak point.
-        ("context", 0.83, 0.65),
+        ("context", 0.83, 0.73),
     ],
 )
 def test_validation_parts_do_not_regress(part: str, in_scope: float, refused: float) -> None:
@@ -147,7 +147,7 @@ def _misses(report: Report) -> list[tuple[str, tuple[str, ...], str | None]]:
 
 
 # Measured with each word in its own sentence and the sentence that asks read alone (test
-# 90.4%, dev 90.9%; val2 92.8% and 92.3%, context 85.0% and 66.2% above), each less one case;
+# 90.4%, dev 90.9%; val2 92.8% and 92.3%, context 85.0% and 75.0% above), each less one case;
 # the fresh part less three.
 FLOOR_IN_SCOPE = 0.898
 FLOOR_REFUSED = 0.925
