@@ -116,6 +116,9 @@ class KnowledgeBase:
             ],
             content.vocabulary.question_words,
         )
+        self._interrogatives = frozenset(
+            fold(word.lower()) for word in content.vocabulary.question_words
+        )
         self._names = Names(
             (analyzer.tokens(short)[0].main, tuple(t.main for t in analyzer.tokens(long)))
             for short, long in content.vocabulary.abbreviations.items()
@@ -272,7 +275,7 @@ class KnowledgeBase:
             return []
         plain = self.plain(question)
         every = self._correct(self.analyzer.tokens(plain))
-        asking = asking_sentence(plain)
+        asking = asking_sentence(plain, self._interrogatives)
         where = self.analyzer.sentence_of(plain, every)
         weights = self._weights(tokens)
         found = self._names.found(tokens)

@@ -12,7 +12,7 @@ term its group shares (``warunki``, ``kryteria`` and ``criteria`` → ``s:kryter
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.folding import fold
@@ -296,8 +296,19 @@ def _continues(before: str, part: str) -> bool:
     return word in _ABBREVIATIONS or (word in _ABBREVIATIONS_AT_END and not part[0].isupper())
 
 
-def asking_sentence(question: str) -> int:
-    """Which sentence asks: the last with a question mark, else the last."""
+def asking_sentence(question: str, interrogatives: Collection[str] = ()) -> int:
+    """Which sentence asks: the last with a question mark.
+
+    Failing that, the last that opens with one of the (folded) ``interrogatives`` ("Ile
+    kosztuje brąz. Pozdrawiam, Anna Kowalska"), else the last.
+    """
     parts = sentences(question)
     marked = [i for i, part in enumerate(parts) if "?" in part]
+    if not marked and interrogatives:
+        marked = [i for i, part in enumerate(parts) if _opens_with(part, interrogatives)]
     return marked[-1] if marked else max(0, len(parts) - 1)
+
+
+def _opens_with(sentence: str, words: Collection[str]) -> bool:
+    first = _WORD.search(sentence)
+    return first is not None and fold(first.group().lower()) in words

@@ -106,6 +106,12 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "instrumentu?",
             "Celem POIR 2.3.3",
         ),
+        # No question mark, and a signature last: the sentence that asks is the one opening
+        # with a question word.
+        (
+            "Ile kosztuje brązowa odznaka ESCA. Pozdrawiam serdecznie, Anna Kowalska",
+            "Benchmarking na Brązową Odznakę kosztuje",
+        ),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:

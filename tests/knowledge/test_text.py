@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.folding import fold
-from bot.knowledge.text import Analyzer, marks, sentences
+from bot.knowledge.text import Analyzer, asking_sentence, marks, sentences
 from bot.loader import Content
 
 
@@ -218,3 +218,17 @@ def test_each_word_stands_in_its_own_sentence(content: Content) -> None:
     tokens = analyzer.tokens(text)
     where = dict(zip((t.surface for t in tokens), analyzer.sentence_of(text, tokens), strict=True))
     assert (where["40"], where["Radomsku"], where["2.3.3"], where["cel"]) == (0, 0, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        ("Mamy brąz. Kiedy srebro? Dziękuję.", 1),
+        ("Ile kosztuje brąz. Pozdrawiam, Anna", 0),
+        # "który" opens no sentence here: the last one asks.
+        ("Mamy klaster, który ma brąz. Napisz wierszyk na tort.", 1),
+        ("Mamy brąz. Chcemy srebro.", 1),
+    ],
+)
+def test_the_sentence_that_asks(text: str, asking: int) -> None:
+    assert asking_sentence(text, frozenset({"kiedy", "ile", "ktory"})) == asking
