@@ -106,6 +106,9 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "instrumentu?",
             "Celem POIR 2.3.3",
         ),
+        # Where to ask, however it is put.
+        ("kogo zapytac o koszty w 2.17", "Infolinia PARP"),
+        ("Koordynuję klaster. Gdzie mogę zapytać o wniosek do PARP?", "Infolinia PARP"),
         # No question mark, and a signature last: the sentence that asks is the one opening
         # with a question word.
         (
