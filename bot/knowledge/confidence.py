@@ -29,21 +29,20 @@ class QuestionWords:
     weights: Sequence[float]
     #: How much each word counts against an answer that does not explain it.
     against: Sequence[float]
-    #: The sentence each word stands in, and the sentence that asks.
-    sentences: Sequence[int]
-    asking: int
+    #: Whether each word stands in a sentence that asks (the others tell about the asker).
+    asked: Sequence[bool]
 
 
 def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:
     """The confidence of an answer showing ``shown`` terms under a card titled ``title``."""
     explained = anchor = 0.0
     missed: list[float] = []
-    for token, weight, penalty, sentence in zip(
-        words.tokens, words.weights, words.against, words.sentences, strict=True
+    for token, weight, penalty, asked in zip(
+        words.tokens, words.weights, words.against, words.asked, strict=True
     ):
-        # The sentences around the one that asks (the last with a question mark) are
-        # context ("Srebro mamy od dwóch lat …"), not what is asked.
-        context = 1.0 if sentence == words.asking else CONTEXT_SHARE
+        # The sentences around those that ask (``text.asking_sentences``) are context
+        # ("Srebro mamy od dwóch lat …"), not what is asked.
+        context = 1.0 if asked else CONTEXT_SHARE
         if token.matches(shown):
             # A word found only by its first letters ("przestawna" in "przesunięto") or by a
             # synonym ("registration" for "wpis") is weaker evidence than its lemma.

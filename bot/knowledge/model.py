@@ -222,6 +222,9 @@ class Vocabulary(_Frozen):
     abbreviations: dict[str, str] = Field(default_factory=dict)
     #: Interrogatives: a cue holding one of them says more about what is asked.
     question_words: tuple[str, ...] = ()
+    #: Verbs a request opens with ("Napisz …", "Poleć …"): with the question words, a sentence
+    #: opening with one asks even without a question mark.
+    request_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...]
     #: Groups of words a question may use for one another ("kryterium", "warunek").
     synonyms: tuple[Annotated[tuple[str, ...], Field(min_length=2)], ...] = ()

@@ -43,7 +43,7 @@ from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names, Phrase
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import Analyzer, Token, asking_sentence, marks
+from bot.knowledge.text import Analyzer, Token, asking_sentences, marks
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
     ASKING_MIN_LIKENESS,
@@ -116,8 +116,10 @@ class KnowledgeBase:
             ],
             content.vocabulary.question_words,
         )
-        self._interrogatives = frozenset(
-            fold(word.lower()) for word in content.vocabulary.question_words
+        #: Words a sentence that asks may open with ("Ile …", "Poleć …").
+        self._openers = frozenset(
+            fold(word.lower())
+            for word in (*content.vocabulary.question_words, *content.vocabulary.request_words)
         )
         self._names = Names(
             (analyzer.tokens(short)[0].main, tuple(t.main for t in analyzer.tokens(long)))
@@ -256,13 +258,10 @@ class KnowledgeBase:
 
     def topical(self, question: str) -> tuple[list[Token], Ask | None]:
         """The question's words that say what it is about, and its ask-type."""
-        question = self.plain(question)
-        ask = self.asks.detect(question)
-        tokens = self._correct(self.analyzer.tokens(question))
-        if ask is None:
-            return tokens, None
-        topical = [t for t in tokens if fold(t.surface) not in ask.cue_words]
-        return topical, ask
+        plain = self.plain(question)
+        ask = self.asks.detect(plain)
+        every = self._correct(self.analyzer.tokens(plain))
+        return [every[i] for i in _topical(every, ask)], ask
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank cards (each with its best facts) for a question; empty when nothing matches.
@@ -270,13 +269,16 @@ class KnowledgeBase:
         A hit's confidence is the share of the question's weight that its card's title and
         its chosen facts explain: what the answer shows must cover what was asked.
         """
-        tokens, ask = self.topical(question)
+        plain = self.plain(question)
+        ask = self.asks.detect(plain)
+        every = self._correct(self.analyzer.tokens(plain))
+        keep = _topical(every, ask)
+        tokens = [every[i] for i in keep]
         if not tokens:
             return []
-        plain = self.plain(question)
-        every = self._correct(self.analyzer.tokens(plain))
-        asking = asking_sentence(plain, self._interrogatives)
-        where = self.analyzer.sentence_of(plain, every)
+        # Whether each word stands in a sentence that asks, or in one around it that tells.
+        asking = asking_sentences(plain, self._openers)
+        asks = [sentence in asking for sentence in self.analyzer.sentence_of(plain, every)]
         weights = self._weights(tokens)
         found = self._names.found(tokens)
         total = sum(weights)
@@ -291,14 +293,13 @@ class KnowledgeBase:
                 w * min(1.0, self.info(t)) ** PENALTY_POWER
                 for t, w in zip(tokens, weights, strict=True)
             ],
-            self.analyzer.sentence_of(plain, tokens),
-            asking,
+            [asks[i] for i in keep],
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        asked, telling = self._asked_alone(every, where, asking)
+        asked, telling = self._asked_alone(every, asks)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
-        told = [1.0 if sentence == asking else ASIDE_SHARE for sentence in where]
+        told = [1.0 if a else ASIDE_SHARE for a in asks]
         ranked: list[tuple[float, Card]] = []
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, weights, found)
@@ -324,10 +325,10 @@ class KnowledgeBase:
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             share = explained_share(words, shown, self._index[card.id].title)
-            if _sounds_outside(by_words, card.id, OUTSIDE_MARGIN) or (
-                asked is not None and _foreign_ask(asked, telling, card.id)
-            ):
+            if _sounds_outside(by_words, card.id, OUTSIDE_MARGIN):
                 share = 0.0  # it sounds like the questions we do not answer
+            elif asked is not None and _foreign_ask(asked, telling, card.id):
+                share = 0.0  # what it asks is not this card's
             if asks_where and card.id == CONTACT:
                 share = 1.0  # where to ask is known, whatever the question is about
             hits.append(
@@ -339,20 +340,22 @@ class KnowledgeBase:
                     ask.type if ask else None,
                 )
             )
-        hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
+        hits.sort(
+            key=lambda h: (asks_where and h.card.id == CONTACT, h.score),
+            reverse=True,
+        )
         return hits
 
     def _asked_alone(
-        self, every: Sequence[Token], where: Sequence[int], asking: int
+        self, every: Sequence[Token], asks: Sequence[bool]
     ) -> tuple[Resemblance | None, int]:
-        """How the sentence that asks, alone, resembles the examples, and its telling words.
+        """How the sentences that ask, alone, resemble the examples, and their telling words.
 
-        ``where``: the sentence of each of the question's words; ``asking``: the one that asks.
-        A question of one sentence: ``None``. A telling word is any but the language's most
-        common ones ("usunąć", "plamę"; not "jak", "taką").
+        ``asks``: whether each word stands in a sentence that asks; ``None`` when all do. A
+        telling word is any but the language's most common ones ("usunąć", "plamę"; not "taką").
         """
-        alone = [t for t, sentence in zip(every, where, strict=True) if sentence == asking]
-        if len(set(where)) < 2 or not alone:
+        alone = [t for t, a in zip(every, asks, strict=True) if a]
+        if len(alone) == len(every) or not alone:
             return None, 0
         telling = sum(1 for t in alone if self.info(t) > MIN_INFO)
         return self._examples.resemblance(alone, self._weigher.example_weight), telling
@@ -401,3 +404,9 @@ def _foreign_ask(asked: Resemblance, telling: int, card_id: str) -> bool:
     if _sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
         return True
     return telling >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
+
+
+def _topical(every: Sequence[Token], ask: Ask | None) -> list[int]:
+    """The places of the words that say what a question is about: all but its ask cue's."""
+    cue = ask.cue_words if ask is not None else frozenset()
+    return [i for i, t in enumerate(every) if fold(t.surface) not in cue]

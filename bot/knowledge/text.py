@@ -25,14 +25,16 @@ _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+#: A sentence ends at ".", "!", "?" or ";" before a space, or at a line break.
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
 _LAST_WORD = re.compile(r"(?:^|\s|\()([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
-#: Abbreviations a sentence never ends with ("ok. 40 firm", "np. PARP", "e.g. Poland").
+#: Abbreviations a sentence never ends with ("ok. 40 firm", "np. PARP", "sp. z o.o. Czy").
 _ABBREVIATIONS = frozenset(
     [
         "ok",
         "np",
         "tzw",
+        "tzn",
         "m.in",
         "ul",
         "tj",
@@ -42,6 +44,15 @@ _ABBREVIATIONS = frozenset(
         "dot",
         "ang",
         "pt",
+        "sp",
+        "o.o",
+        "art",
+        "ust",
+        "pkt",
+        "ws",
+        "woj",
+        "im",
+        "św",
         "e.g",
         "i.e",
         "ca",
@@ -288,7 +299,9 @@ def sentences(text: str) -> list[str]:
 
 
 def _continues(before: str, part: str) -> bool:
-    """Whether ``part`` goes on the sentence ``before`` cut after an abbreviation."""
+    """Whether ``part`` goes on the sentence ``before`` cut after an abbreviation or "..."."""
+    if before.endswith(".."):
+        return True  # "Czy KKK... hmm... daje punkty?" is one sentence
     found = _LAST_WORD.search(before)
     if found is None:
         return False
@@ -296,17 +309,29 @@ def _continues(before: str, part: str) -> bool:
     return word in _ABBREVIATIONS or (word in _ABBREVIATIONS_AT_END and not part[0].isupper())
 
 
-def asking_sentence(question: str, interrogatives: Collection[str] = ()) -> int:
-    """Which sentence asks: the last with a question mark.
+def asking_sentences(question: str, openers: Collection[str] = ()) -> frozenset[int]:
+    """Which sentences ask, and so which are mere context around them.
 
-    Failing that, the last that opens with one of the (folded) ``interrogatives`` ("Ile
-    kosztuje brąz. Pozdrawiam, Anna Kowalska"), else the last.
+    Those with a question mark ("Ile kosztuje srebro? Czy to się opłaca?"); failing that,
+    those opening with a question word or a request, one of the (folded) ``openers`` ("Ile
+    kosztuje brąz. Co do terminu, nie spieszy nam się."); failing that, the last. A sentence
+    without a word ("🙏") or with only a name (a signature: "Anna Kowalska") asks nothing;
+    greetings and thanks are gone before (``courtesy`` in ``content/knowledge.yaml``).
     """
     parts = sentences(question)
-    marked = [i for i, part in enumerate(parts) if "?" in part]
-    if not marked and interrogatives:
-        marked = [i for i, part in enumerate(parts) if _opens_with(part, interrogatives)]
-    return marked[-1] if marked else max(0, len(parts) - 1)
+    worded = [i for i, part in enumerate(parts) if _says_something(part)]
+    marked = [i for i in worded if "?" in parts[i]]
+    if not marked:
+        marked = [i for i in worded if _opens_with(parts[i], openers)]
+    if not marked:
+        marked = worded[-1:]
+    return frozenset(marked or range(len(parts)))
+
+
+def _says_something(sentence: str) -> bool:
+    """Whether a sentence has words, and not only a name ("🙏", "Anna Kowalska" do not)."""
+    words = _WORD.findall(sentence)
+    return bool(words) and not (len(words) <= 3 and all(w[0].isupper() for w in words))
 
 
 def _opens_with(sentence: str, words: Collection[str]) -> bool:

@@ -109,6 +109,9 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         # Where to ask, however it is put.
         ("kogo zapytac o koszty w 2.17", "Infolinia PARP"),
         ("Koordynuję klaster. Gdzie mogę zapytać o wniosek do PARP?", "Infolinia PARP"),
+        # A second question ("Czy to się opłaca?") or "..." takes nothing from the first.
+        ("Ile kosztuje srebrna odznaka ESCA? Czy to się opłaca?", "Srebrna Odznaka ESCA (nowa"),
+        ("Ile kosztuje złota odznaka ESCA... i czy warto?", "Pierwsza ocena na Złotą Odznakę"),
         # No question mark, and a signature last: the sentence that asks is the one opening
         # with a question word.
         (

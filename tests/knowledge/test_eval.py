@@ -32,6 +32,10 @@ WRAPPERS = (
     "a jeszcze jedno – {q}",
     "czy możesz mi powiedzieć {q}",
     "powiedz proszę, {q}",
+    # … and what follows it: thanks, a signature, an emoji.
+    "{q} Z góry dziękuję za pomoc!",
+    "{q}\nPozdrawiam, Anna Kowalska",
+    "{q} 🙏",
 )
 
 

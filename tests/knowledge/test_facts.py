@@ -13,7 +13,7 @@ from bot.core.localized import Source
 from bot.errors import ContentError
 from bot.knowledge.facts import CardFacts
 from bot.knowledge.model import FACT_KINDS, Fact
-from bot.knowledge.text import Analyzer, asking_sentence, marks
+from bot.knowledge.text import Analyzer, asking_sentences, marks
 from bot.knowledge.tuning import ASIDE_SHARE
 from bot.loader import Content, load_knowledge
 from tests.knowledge.qa import numbers
@@ -213,7 +213,7 @@ def test_words_told_around_the_question_count_less_among_facts() -> None:
     question = "Na spotkaniu padło, że dużo. Ile jest klastrów?"
     tokens = analyzer.tokens(question)
     where = analyzer.sentence_of(question, tokens)
-    told = [1.0 if s == asking_sentence(question) else ASIDE_SHARE for s in where]
+    told = [1.0 if s in asking_sentences(question) else ASIDE_SHARE for s in where]
     # Word for word the two facts tie, and the one listed first would lead.
     assert facts.rank(tokens, None, lambda t: 1.0)[0].fact.id == "meeting"
     assert facts.rank(tokens, None, lambda t: 1.0, None, told)[0].fact.id == "count"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.folding import fold
-from bot.knowledge.text import Analyzer, asking_sentence, marks, sentences
+from bot.knowledge.text import Analyzer, asking_sentences, marks, sentences
 from bot.loader import Content
 
 
@@ -204,6 +204,9 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
         ("W 2019 r. ogłoszono nabór. Kiedy następny?", 2),
         ("Było to w 2019 r. Czy będzie kolejny?", 2),
         ("Jesteśmy klastrem (m.in. ESCA, tzw. brąz). Ile kosztuje srebro?", 2),
+        ("Czy KKK... hmm... daje punkty? Pytam dla zarządu.", 2),
+        ("Jesteśmy sp. z o.o., tzn. spółką. Ile kosztuje brąz?", 2),
+        ("ile kosztuje brąz\nPozdrawiam, Anna", 2),
     ],
 )
 def test_an_abbreviation_ends_no_sentence(text: str, parts: int) -> None:
@@ -223,12 +226,17 @@ def test_each_word_stands_in_its_own_sentence(content: Content) -> None:
 @pytest.mark.parametrize(
     ("text", "asking"),
     [
-        ("Mamy brąz. Kiedy srebro? Dziękuję.", 1),
-        ("Ile kosztuje brąz. Pozdrawiam, Anna", 0),
-        # "który" opens no sentence here: the last one asks.
-        ("Mamy klaster, który ma brąz. Napisz wierszyk na tort.", 1),
-        ("Mamy brąz. Chcemy srebro.", 1),
+        ("Mamy brąz. Kiedy srebro? Dziękuję.", {1}),
+        ("Ile kosztuje srebro? Czy to się opłaca?", {0, 1}),
+        # Without a question mark: the sentences opening with a question word or a request.
+        ("Ile kosztuje brąz. Co do terminu, nie spieszy nam się.", {0, 1}),
+        ("Mamy klaster, który ma brąz. Napisz wierszyk na tort.", {1}),
+        # … else the last, but neither a signature nor an emoji.
+        ("Mamy brąz. Chcemy srebro.", {1}),
+        ("Chcemy srebro. Anna Kowalska", {0}),
+        ("Chcemy srebro. 🙏", {0}),
     ],
 )
-def test_the_sentence_that_asks(text: str, asking: int) -> None:
-    assert asking_sentence(text, frozenset({"kiedy", "ile", "ktory"})) == asking
+def test_the_sentences_that_ask(text: str, asking: set[int]) -> None:
+    openers = frozenset({"kiedy", "ile", "co", "ktory", "napisz"})
+    assert asking_sentences(text, openers) == asking
