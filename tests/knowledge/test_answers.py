@@ -178,19 +178,6 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # "próg"; "zebranie": "spotkanie"), which do not make it ours.
         "What is the threshold for VAT registration?",
         "Kiedy jest zebranie zarządu stowarzyszenia?",
-    ],
-)
-async def test_synonyms_alone_do_not_make_a_question_ours(
-    dispatcher: Dispatcher, question: str
-) -> None:
-    chat = Chat(dispatcher)
-    await chat.send(question)
-    assert chat.text.startswith(("Nie wiem tego na pewno", "I don't know that for sure"))
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
         # Our topic is named only in the sentence about the asker; the one that asks is not ours.
         "Jesteśmy klastrem ESCA brąz z Poznania. Jaki podatek od nieruchomości zapłacimy za biuro?",
         "Koordynujemy KKK w branży IT. Jak zarejestrować znak towarowy klastra?",
@@ -200,12 +187,12 @@ async def test_synonyms_alone_do_not_make_a_question_ours(
         "Realizowaliśmy projekt z POIR 2.3.3. Jak ugotować dobry bigos?",
     ],
 )
-async def test_a_word_about_the_asker_does_not_make_a_question_ours(
+async def test_what_is_not_ours_is_refused_whatever_it_shares_with_us(
     dispatcher: Dispatcher, question: str
 ) -> None:
     chat = Chat(dispatcher)
     await chat.send(question)
-    assert chat.text.startswith("Nie wiem tego na pewno")
+    assert chat.text.startswith(("Nie wiem tego na pewno", "I don't know that for sure"))
 
 
 async def test_browse_menu_works_without_typing(dispatcher: Dispatcher) -> None:
