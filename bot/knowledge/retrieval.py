@@ -42,12 +42,11 @@ from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names, Phrase
+from bot.knowledge.refusal import foreign_ask, sounds_outside
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
-    ASKING_MIN_LIKENESS,
-    ASKING_OUTSIDE_MARGIN,
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
@@ -325,9 +324,9 @@ class KnowledgeBase:
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             share = explained_share(words, shown, self._index[card.id].title)
-            if _sounds_outside(by_words, card.id, OUTSIDE_MARGIN):
+            if sounds_outside(by_words, card.id, OUTSIDE_MARGIN):
                 share = 0.0  # it sounds like the questions we do not answer
-            elif asked is not None and _foreign_ask(asked, telling, card.id):
+            elif asked is not None and foreign_ask(asked, telling, card.id):
                 share = 0.0  # what it asks is not this card's
             if asks_where and card.id == CONTACT:
                 share = 1.0  # where to ask is known, whatever the question is about
@@ -386,24 +385,6 @@ class KnowledgeBase:
             if token.main in index.names:
                 score += PHRASE_WEIGHT * weight
         return score, covered
-
-
-def _sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> bool:
-    """Whether a question resembles the questions outside our topics more than the card's."""
-    cards = resemblance.cards
-    return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
-
-
-def _foreign_ask(asked: Resemblance, telling: int, card_id: str) -> bool:
-    """Whether the sentence that asks, read alone, is no question for this card.
-
-    It is not when it sounds like the questions outside our topics, or when it says something
-    (two telling words) and resembles none of the card's example questions: "Mamy Złotą
-    Odznakę ESCA. Jak usunąć plamę z wina?" names the card only in what it tells.
-    """
-    if _sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
-        return True
-    return telling >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
 
 
 def _topical(every: Sequence[Token], ask: Ask | None) -> list[int]:

@@ -1,0 +1,30 @@
+"""When a card must not answer a question, whatever words they share (pure).
+
+Example questions outside our topics (``content/outside.yaml``) are indexed as the examples
+of a card that does not exist (``OUTSIDE``): a question that resembles them more than a
+card's own examples is not that card's. The sentences that ask, read alone, are held to the
+same and to one more test: "Mamy Złotą Odznakę ESCA. Jak usunąć plamę z wina?" names the card
+only in what it tells about the asker.
+"""
+
+from __future__ import annotations
+
+from bot.knowledge.examples import Resemblance
+from bot.knowledge.tuning import ASKING_MIN_LIKENESS, ASKING_OUTSIDE_MARGIN, OUTSIDE
+
+
+def sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> bool:
+    """Whether a question resembles the questions outside our topics more than the card's."""
+    cards = resemblance.cards
+    return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
+
+
+def foreign_ask(asked: Resemblance, telling: int, card_id: str) -> bool:
+    """Whether the sentences that ask, read alone, are no question for this card.
+
+    They are not when they sound like the questions outside our topics, or when they say
+    something (``telling``: two words or more) and resemble none of the card's examples.
+    """
+    if sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
+        return True
+    return telling >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
