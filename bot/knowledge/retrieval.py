@@ -19,7 +19,8 @@ among our cards times its rarity in the language.
   the facts shown explain, judged by the few most telling unexplained words; below a threshold
   the assistant says it does not know. So does it when the question resembles the questions
   outside our topics (``content/outside.yaml``) more than the card's examples, or when the
-  sentence that asks does, read alone: "Mamy Złotą Odznakę ESCA. Jak usunąć plamę z wina?"
+  sentences that ask, read alone, are not the card's (``refusal``): "Mamy Złotą Odznakę ESCA.
+  Jak usunąć plamę z wina?"
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
@@ -339,10 +340,7 @@ class KnowledgeBase:
                     ask.type if ask else None,
                 )
             )
-        hits.sort(
-            key=lambda h: (asks_where and h.card.id == CONTACT, h.score),
-            reverse=True,
-        )
+        hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
 
     def _asked_alone(
