@@ -193,7 +193,14 @@ class KnowledgeBase:
         self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
         forms = (token for text in written for token in self._tokens_of(text))
-        self._typos = Typos(forms, card_df, words.zipf)
+        self._typos = Typos(
+            forms,
+            card_df,
+            words.zipf,
+            names=self._title_terms,
+            in_dictionary=analyzer.knows,
+            english=lambda term: not self._weigher.polish(term),
+        )
         # Only indexing needs them; questions are analysed as they come.
         self._text_tokens.clear()
         self._text_terms.clear()

@@ -150,6 +150,11 @@ class Analyzer:
         #: the same words recur in thousands of example questions and in every question.
         self._words: dict[str, tuple[Token | None, int | None]] = {}
 
+    def knows(self, word: str) -> bool:
+        """Whether the lexicon has the word: a dictionary word, not a typo ("branżowym")."""
+        lower = word.lower()
+        return lower in self._lexicon or fold(lower) in self._lexicon
+
     def lemma(self, word: str) -> str:
         """Return the folded lemma of a word (the folded word when the lexicon lacks it)."""
         lower = word.lower()

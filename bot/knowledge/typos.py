@@ -21,6 +21,10 @@ class Typos:
 
     A typo is of a word as written ("obszry" for "obszary"), so the closest written form in
     our texts gives the lemma; failing that, the closest lemma ("standardow" is folded).
+
+    A dictionary word (``in_dictionary``) is not mended into one of our cards' ``names``:
+    "klaster branżowy" is no typo of the Bronze Label's "brązowy", nor "morskim" of
+    "pomorski". An English name may still be its cognate ("sekretariat", "secretariat").
     """
 
     def __init__(
@@ -28,6 +32,10 @@ class Typos:
         forms: Iterable[Token],
         known: Iterable[str],
         zipf: Callable[[str], float],
+        *,
+        names: frozenset[str] = frozenset(),
+        in_dictionary: Callable[[str], bool] = lambda word: False,
+        english: Callable[[str], bool] = lambda term: False,
     ) -> None:
         self._forms: dict[str, str] = {}
         for token in forms:
@@ -38,6 +46,9 @@ class Typos:
         # Only word lemmas are candidates for typo correction, not numbers or prefixes.
         self._vocabulary = sorted(t for t in self._known if t.isalpha())
         self._zipf = zipf
+        self._names = names
+        self._in_dictionary = in_dictionary
+        self._english = english
 
     def correct(self, tokens: list[Token]) -> list[Token]:
         """The tokens, each unknown rare word given the closest known lemma first."""
@@ -52,8 +63,16 @@ class Typos:
                 and self._zipf(token.surface) < COMMON_ZIPF
             ):
                 lemma = self._closest(token)
+                if lemma is not None and self._renames(token, lemma):
+                    lemma = None
             fixed.append(Token(token.surface, (lemma, *token.terms)) if lemma else token)
         return fixed
+
+    def _renames(self, token: Token, lemma: str) -> bool:
+        """Whether mending would turn a dictionary word into another word, one of our names."""
+        return (
+            lemma in self._names and self._in_dictionary(token.surface) and not self._english(lemma)
+        )
 
     def _has_synonym(self, token: Token) -> bool:
         """Whether the word has a synonym in our texts ("pułap" for "limit"): no typo."""

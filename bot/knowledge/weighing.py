@@ -66,7 +66,7 @@ class Weigher:
             if len(self._info_cache) >= INFO_CACHE:
                 self._info_cache.clear()
             known = self.words.info(token.surface, token.main)
-            if token.main not in self._card_df and self._polish(token.surface):
+            if token.main not in self._card_df and self.polish(token.surface):
                 known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
             self._info_cache[key] = known
         return known
@@ -75,6 +75,6 @@ class Weigher:
         """How much a word counts in the likeness to example questions."""
         return math.sqrt(min(1.0, self.info(token)))
 
-    def _polish(self, word: str) -> bool:
+    def polish(self, word: str) -> bool:
         """Whether a word is not clearly English ("invoices" ends like "robiłeś" folded)."""
         return self.words.zipf(word, "en") <= self.words.zipf(word, "pl")
