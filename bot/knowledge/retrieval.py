@@ -265,10 +265,13 @@ class KnowledgeBase:
 
     def topical(self, question: str) -> tuple[list[Token], Ask | None]:
         """The question's words that say what it is about, and its ask-type."""
-        plain = self.plain(question)
-        ask = self.asks.detect(plain)
-        every = self._correct(self.analyzer.tokens(plain))
+        _, ask, every = self._read(question)
         return [every[i] for i in _topical(every, ask)], ask
+
+    def _read(self, question: str) -> tuple[str, Ask | None, list[Token]]:
+        """The question without courtesy, its ask-type, and all its words (typos mended)."""
+        plain = self.plain(question)
+        return plain, self.asks.detect(plain), self._correct(self.analyzer.tokens(plain))
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank cards (each with its best facts) for a question; empty when nothing matches.
@@ -276,9 +279,7 @@ class KnowledgeBase:
         A hit's confidence is the share of the question's weight that its card's title and
         its chosen facts explain: what the answer shows must cover what was asked.
         """
-        plain = self.plain(question)
-        ask = self.asks.detect(plain)
-        every = self._correct(self.analyzer.tokens(plain))
+        plain, ask, every = self._read(question)
         keep = _topical(every, ask)
         tokens = [every[i] for i in keep]
         if not tokens:

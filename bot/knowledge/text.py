@@ -169,11 +169,12 @@ class Analyzer:
         is still unclaimed, so "2.3.3" in the last sentence does not pull the words before
         it there.
         """
+        parts = sentences(text)
         unclaimed: dict[str, list[int]] = {}
-        for number, part in enumerate(sentences(text)):
+        for number, part in enumerate(parts):
             for token in self.tokens(part):
                 unclaimed.setdefault(token.surface, []).append(number)
-        last = max(0, len(sentences(text)) - 1)
+        last = max(0, len(parts) - 1)
         where: list[int] = []
         for token in tokens:
             places = unclaimed.get(token.surface)
@@ -334,9 +335,11 @@ def asking_sentences(question: str, openers: Collection[str] = ()) -> frozenset[
 
 
 def _says_something(sentence: str) -> bool:
-    """Whether a sentence has words, and not only a name ("🙏", "Anna Kowalska" do not)."""
+    """Whether a sentence says something: "🙏" and a signature ("Anna Kowalska") do not."""
     words = _WORD.findall(sentence)
-    return bool(words) and not (len(words) <= 3 and all(w[0].isupper() for w in words))
+    if not words:
+        return False
+    return "?" in sentence or not (len(words) <= 3 and all(w[0].isupper() for w in words))
 
 
 def _opens_with(sentence: str, words: Collection[str]) -> bool:

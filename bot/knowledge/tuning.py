@@ -49,7 +49,7 @@ OUTSIDE = ""
 #: the same anywhere from 0 to 0.05; 0.03 refuses "Czy koordynator klastra może pracować na
 #: B2B?", which the casual example questions brought within 0.05 of a card.
 OUTSIDE_MARGIN = 0.03
-#: The sentence that asks, read alone, is refused by a wider margin: "Mamy Złotą Odznakę ESCA.
+#: The sentences that ask, read alone, are refused by a wider margin: "Mamy Złotą Odznakę ESCA.
 #: Jak usunąć plamę z wina?" names our topic only in the sentence that tells about the asker.
 #: 0.1 refuses most such questions of the context part's tuning half and costs dev one case;
 #: 0.03 costs dev four and val2 two.

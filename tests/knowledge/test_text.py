@@ -235,6 +235,8 @@ def test_each_word_stands_in_its_own_sentence(content: Content) -> None:
         ("Mamy brąz. Chcemy srebro.", {1}),
         ("Chcemy srebro. Anna Kowalska", {0}),
         ("Chcemy srebro. 🙏", {0}),
+        # A short question of names is still a question.
+        ("Mamy brąz. Czy ESCA Silver?", {1}),
     ],
 )
 def test_the_sentences_that_ask(text: str, asking: set[int]) -> None:
