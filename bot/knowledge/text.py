@@ -19,6 +19,9 @@ from bot.core.folding import fold
 
 _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
+#: An acronym's ending written after a hyphen ("PARP-u", "KKK-ów", "PARP-owskie"): the word is
+#: the acronym, not a second word.
+_ACRONYM_ENDING = re.compile(r"(?<![^\W_])([^\W\d_a-ząćęłńóśźż]{2,})-[a-ząćęłńóśźż]{1,9}(?![^\W_])")
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: The term a group of synonyms shares begins with this ("s:kryterium").
@@ -26,7 +29,7 @@ SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 #: A sentence ends at ".", "!", "?" or ";" before a space, or at a line break.
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\s*\n\s*")
 _LAST_WORD = re.compile(r"(?:^|\s|\()([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
 #: Abbreviations a sentence never ends with ("ok. 40 firm", "np. PARP", "sp. z o.o. Czy").
 _ABBREVIATIONS = frozenset(
@@ -184,7 +187,7 @@ class Analyzer:
     def tokens(self, text: str) -> list[Token]:
         """Analyse ``text`` into tokens, dropping stop words."""
         out: list[Token] = []
-        rest = text
+        text = _ACRONYM_ENDING.sub(r"\1", text)
         for match in _NUMBER.finditer(text):
             digits = re.sub(r"\D", "", match.group())
             out.append(Token(match.group(), (f"n{digits}",)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.core.folding import fold
 from bot.knowledge.text import SYNONYM_TERM, Token
@@ -14,6 +15,9 @@ from bot.knowledge.tuning import TYPO_CUTOFF
 MIN_LENGTH = 5
 #: A word at least this common in the language is a word, not a typo (Zipf scale).
 COMMON_ZIPF = 3.5
+#: A made-up name ("ESCA", "FENG", "EUCLES") is mended from a word this long or longer that
+#: differs by one letter, or two swapped ("fneg", "ekcp", "eukles").
+CODE_LENGTH = 4
 
 
 class Typos:
@@ -25,6 +29,9 @@ class Typos:
     A dictionary word (``in_dictionary``) is not mended into one of our cards' ``names``:
     "klaster branżowy" is no typo of the Bronze Label's "brązowy", nor "morskim" of
     "pomorski". An English name may still be its cognate ("sekretariat", "secretariat").
+
+    A made-up name of our cards (``codes``: "esca", "feng", no dictionary word) is mended
+    from an unknown word one letter or one swap away, however short ("fneg" is FENG).
     """
 
     def __init__(
@@ -36,6 +43,7 @@ class Typos:
         names: frozenset[str] = frozenset(),
         in_dictionary: Callable[[str], bool] = lambda word: False,
         english: Callable[[str], bool] = lambda term: False,
+        codes: Iterable[str] = (),
     ) -> None:
         self._forms: dict[str, str] = {}
         for token in forms:
@@ -49,6 +57,7 @@ class Typos:
         self._names = names
         self._in_dictionary = in_dictionary
         self._english = english
+        self._codes = sorted(c for c in codes if c.isalpha() and len(c) >= CODE_LENGTH)
 
     def correct(self, tokens: list[Token]) -> list[Token]:
         """The tokens, each unknown rare word given the closest known lemma first."""
@@ -59,10 +68,12 @@ class Typos:
                 token.main not in self._known
                 and not self._has_synonym(token)
                 and not token.is_number
-                and len(token.main) >= MIN_LENGTH
+                and len(token.main) >= CODE_LENGTH
                 and self._zipf(token.surface) < COMMON_ZIPF
             ):
-                lemma = self._closest(token)
+                lemma = self._code(token)
+                if lemma is None and len(token.main) >= MIN_LENGTH:
+                    lemma = self._closest(token)
                 if lemma is not None and self._renames(token, lemma):
                     lemma = None
             fixed.append(Token(token.surface, (lemma, *token.terms)) if lemma else token)
@@ -77,6 +88,15 @@ class Typos:
     def _has_synonym(self, token: Token) -> bool:
         """Whether the word has a synonym in our texts ("pułap" for "limit"): no typo."""
         return any(t in self._known for t in token.terms if t.startswith(SYNONYM_TERM))
+
+    def _code(self, token: Token) -> str | None:
+        """The made-up name one letter or one swap away from an unknown word, if any."""
+        if not self._codes or self._in_dictionary(token.surface):
+            return None
+        found = process.extractOne(
+            fold(token.surface.lower()), self._codes, scorer=OSA.distance, score_cutoff=1
+        )
+        return found[0] if found is not None else None
 
     def _closest(self, token: Token) -> str | None:
         form = process.extractOne(

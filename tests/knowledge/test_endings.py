@@ -15,12 +15,12 @@ from bot.loader import Content
 #: Long questions whose rare words are verb forms ("dopytuje", "przebadano", "polegniemy").
 LONG_WINDED = [
     (
-        "Koleżanka z zarządu dopytuje, a ja nie pamiętam: ile klastrów przebadano w "
+        "Koleżanka z zarządu dopytuje, a ja nie pamiętam – ile klastrów przebadano w "
         "benchmarkingu PARP w 2018 roku?",
         "parp-benchmarking-2018",
     ),
     (
-        "Szefowa się niecierpliwi i dopytuje, czy polegniemy na kosztach: ile kosztuje "
+        "Szefowa się niecierpliwi i dopytuje, czy polegniemy na kosztach – ile kosztuje "
         "pierwsza ocena na złotą odznakę ESCA?",
         "esca-gold-price-first",
     ),

@@ -117,6 +117,28 @@ def test_typos_find_the_card(content: Content) -> None:
     assert hits[0].card.id == "poir-233"
 
 
+@pytest.mark.parametrize(
+    ("written", "name"), [("fneg", "feng"), ("ekcp", "eccp"), ("eukles", "eucles")]
+)
+def test_a_short_name_one_letter_or_swap_away_is_mended(
+    content: Content, written: str, name: str
+) -> None:
+    kb = content.knowledge_base
+    assert kb.topical(f"{written} co to jest")[0][0].main == name
+
+
+def test_a_dictionary_word_near_a_short_name_is_left_alone(content: Content) -> None:
+    # "pipe" is a common word, though one letter from PIFE; "eska" a dictionary one (ESCA).
+    kb = content.knowledge_base
+    assert [t.main for t in kb.topical("pipe eska")[0]] == ["pipe", "eska"]
+
+
+@pytest.mark.parametrize("written", ["PARP-owskie", "PARP-u", "PARP"])
+def test_an_acronym_with_its_ending_is_the_acronym(content: Content, written: str) -> None:
+    tokens = content.knowledge_base.analyzer.tokens(f"standardy {written}")
+    assert [t.main for t in tokens] == ["standard", "parp"]
+
+
 def test_stop_words_and_emoji_give_no_tokens(content: Content) -> None:
     assert content.knowledge_base.analyzer.tokens("czy to jest?") == []
     assert content.knowledge_base.analyzer.tokens("🙂🙂🙂") == []
@@ -175,6 +197,10 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         # "pierwszy" names a round, it does not ask for history.
         ("Jaki był budżet pierwszego naboru?", "amount"),
         ("What was the budget of the first call?", "amount"),
+        # When the next call comes asks whether one is known, not a past date.
+        ("Kiedy będzie następna runda konkursu na KKK?", "status"),
+        ("When is the next call for FENG 2.17?", "status"),
+        ("Can we still apply to 2.3.3?", "status"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
@@ -207,6 +233,8 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
         ("Czy KKK... hmm... daje punkty? Pytam dla zarządu.", 2),
         ("Jesteśmy sp. z o.o., tzn. spółką. Ile kosztuje brąz?", 2),
         ("ile kosztuje brąz\nPozdrawiam, Anna", 2),
+        # A colon ends what frames the question ("Członkowie pytają przed walnym: …").
+        ("Członkowie pytają przed walnym: jakie korzyści daje status KKK?", 2),
     ],
 )
 def test_an_abbreviation_ends_no_sentence(text: str, parts: int) -> None:
