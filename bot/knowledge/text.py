@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.core.folding import fold
 
@@ -28,8 +29,15 @@ _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
-#: A sentence ends at ".", "!", "?" or ";" before a space, or at a line break.
+#: A sentence ends at ".", "!", "?", ";" or ":" before a space, or at a line break.
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\s*\n\s*")
+#: Who asks frames the question in a clause of its own ("Księgowa pyta, ile …", "Our
+#: board wants to know whether …"): a comma after a verb of asking ends it.
+_REPORTED = re.compile(
+    r"\b(?:pyta|pytają|pytał|pytała|pytali|dopytuje|dopytują|wiedzieć|zastanawia się"
+    r"|zastanawiamy się|zastanawiam się|asks|asked|know|wonders|wondering),\s+",
+    re.IGNORECASE,
+)
 _LAST_WORD = re.compile(r"(?:^|\s|\()([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
 #: Abbreviations a sentence never ends with ("ok. 40 firm", "np. PARP", "sp. z o.o. Czy").
 _ABBREVIATIONS = frozenset(
@@ -297,7 +305,7 @@ def roman_value(numeral: str) -> int:
 def sentences(text: str) -> list[str]:
     """The sentences of a text; "ok. 40 firm", "np. PARP", "w 2019 r. ogłoszono" end none."""
     parts: list[str] = []
-    for part in _SENTENCE.split(text):
+    for part in (p for whole in _SENTENCE.split(text) for p in _clauses(whole)):
         if not part.strip():
             continue
         if parts and _continues(parts[-1], part):
@@ -305,6 +313,12 @@ def sentences(text: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence cut after the clause that says who asks ("Księgowa pyta, | ile …")."""
+    cuts = [0, *(found.end() for found in _REPORTED.finditer(sentence)), len(sentence)]
+    return [sentence[a:b].rstrip() for a, b in pairwise(cuts) if a < b]
 
 
 def _continues(before: str, part: str) -> bool:

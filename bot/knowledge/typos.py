@@ -46,10 +46,16 @@ class Typos:
         codes: Iterable[str] = (),
     ) -> None:
         self._forms: dict[str, str] = {}
-        for token in forms:
+        forms_list = list(forms)
+        for token in forms_list:
             if token.main.isalpha() and len(token.surface) >= MIN_LENGTH:
                 self._forms.setdefault(fold(token.surface), token.main)
         self._form_list = sorted(self._forms)
+        #: Our texts' forms as they sound: "nabór" and "nabur", "trzeba" and "tżeba" alike.
+        self._sounds: dict[str, str] = {}
+        for token in forms_list:
+            if token.main.isalpha() and len(token.surface) >= CODE_LENGTH:
+                self._sounds.setdefault(sound(token.surface), token.main)
         self._known = frozenset(known)
         # Only word lemmas are candidates for typo correction, not numbers or prefixes.
         self._vocabulary = sorted(t for t in self._known if t.isalpha())
@@ -71,7 +77,7 @@ class Typos:
                 and len(token.main) >= CODE_LENGTH
                 and self._zipf(token.surface) < COMMON_ZIPF
             ):
-                lemma = self._code(token)
+                lemma = self._sounds.get(sound(token.surface)) or self._code(token)
                 if lemma is None and len(token.main) >= MIN_LENGTH:
                     lemma = self._closest(token)
                 if lemma is not None and self._renames(token, lemma):
@@ -108,3 +114,12 @@ class Typos:
             token.main, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
         )
         return best[0] if best is not None else None
+
+
+def sound(word: str) -> str:
+    """A word as it sounds in Polish: "ó" is "u", "rz" is "ż", "ch" is "h" (folded).
+
+    The commonest Polish spelling slips ("nabur", "tżeba", "hcemy") sound like the word.
+    """
+    folded = fold(word.lower().replace("ó", "u"))
+    return folded.replace("rz", "z").replace("ch", "h")

@@ -133,6 +133,16 @@ def test_a_dictionary_word_near_a_short_name_is_left_alone(content: Content) -> 
     assert [t.main for t in kb.topical("pipe eska")[0]] == ["pipe", "eska"]
 
 
+@pytest.mark.parametrize(
+    ("written", "lemma"),
+    [("nabur", "nabor"), ("klastruw", "klaster"), ("pżedsiębiorstw", "przedsiebiorstwo")],
+)
+def test_a_word_spelt_as_it_sounds_is_mended(content: Content, written: str, lemma: str) -> None:
+    # "ó" written "u", "rz" written "ż": the commonest Polish spelling slips.
+    kb = content.knowledge_base
+    assert kb._correct(kb.analyzer.tokens(written))[0].main == lemma
+
+
 @pytest.mark.parametrize("written", ["PARP-owskie", "PARP-u", "PARP"])
 def test_an_acronym_with_its_ending_is_the_acronym(content: Content, written: str) -> None:
     tokens = content.knowledge_base.analyzer.tokens(f"standardy {written}")
@@ -235,6 +245,10 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
         ("ile kosztuje brąz\nPozdrawiam, Anna", 2),
         # A colon ends what frames the question ("Członkowie pytają przed walnym: …").
         ("Członkowie pytają przed walnym: jakie korzyści daje status KKK?", 2),
+        # … and so does a comma after who asks ("Księgowa pyta, ile …").
+        ("Księgowa pyta, ile pozycji ma arkusz PARP?", 2),
+        ("Our board wants to know, is the call still open?", 2),
+        ("Pytam, bo nie wiem: czy ESCA to PARP?", 2),
     ],
 )
 def test_an_abbreviation_ends_no_sentence(text: str, parts: int) -> None:
