@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.folding import fold
+from bot.knowledge.text import Token
 
 _WORD = re.compile(r"[^\W_]+")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
@@ -154,3 +155,9 @@ def _match(words: Sequence[str], start: int, cue: Sequence[str]) -> list[str] | 
 
 def _word_matches(word: str, part: str) -> bool:
     return word == part or (len(part) >= PREFIX_MIN and word.startswith(part))
+
+
+def topical_places(every: Sequence[Token], ask: Ask | None) -> list[int]:
+    """The places of the words that say what a question is about: all but its ask cue's."""
+    cue = ask.cue_words if ask is not None else frozenset()
+    return [i for i, t in enumerate(every) if fold(t.surface) not in cue]

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.folding import fold
-from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words
+from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
 from bot.knowledge.confidence import QuestionWords, explained_share
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
@@ -267,7 +267,7 @@ class KnowledgeBase:
     def topical(self, question: str) -> tuple[list[Token], Ask | None]:
         """The question's words that say what it is about, and its ask-type."""
         _, ask, every = self._read(question)
-        return [every[i] for i in _topical(every, ask)], ask
+        return [every[i] for i in topical_places(every, ask)], ask
 
     def _read(self, question: str) -> tuple[str, Ask | None, list[Token]]:
         """The question without courtesy, its ask-type, and all its words (typos mended)."""
@@ -281,7 +281,7 @@ class KnowledgeBase:
         its chosen facts explain: what the answer shows must cover what was asked.
         """
         plain, ask, every = self._read(question)
-        keep = _topical(every, ask)
+        keep = topical_places(every, ask)
         tokens = [every[i] for i in keep]
         if not tokens:
             return []
@@ -304,6 +304,8 @@ class KnowledgeBase:
             ],
             [asks[i] for i in keep],
         )
+        cue = [i for i in range(len(every)) if i not in keep]
+        words = words.with_cue([every[i] for i in cue], self._weights, [asks[i] for i in cue])
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
         asked, telling = self._asked_alone(every, asks)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
@@ -392,9 +394,3 @@ class KnowledgeBase:
             if token.main in index.names:
                 score += PHRASE_WEIGHT * weight
         return score, covered
-
-
-def _topical(every: Sequence[Token], ask: Ask | None) -> list[int]:
-    """The places of the words that say what a question is about: all but its ask cue's."""
-    cue = ask.cue_words if ask is not None else frozenset()
-    return [i for i, t in enumerate(every) if fold(t.surface) not in cue]

@@ -123,6 +123,14 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Ile kosztuje brązowa odznaka ESCA. Pozdrawiam serdecznie, Anna Kowalska",
             "Benchmarking na Brązową Odznakę kosztuje",
         ),
+        # The words of the ask cue ("ile klastrów spełniło") explain when the fact has them.
+        ("ile klastrów spełniło standardy w 2015", "W weryfikacji standardów PARP"),
+        # Who asks, before a colon or a comma, is not what is asked.
+        (
+            "Członkowie pytają przed walnym: jakie korzyści daje firmom status KKK?",
+            "Posiadacz statusu KKK otrzymuje certyfikat",
+        ),
+        ("Kiedy będzie następna runda konkursu o status KKK?", "Nie znaleźliśmy żadnej rundy"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
