@@ -15,6 +15,8 @@ from bot.knowledge.tuning import TYPO_CUTOFF
 MIN_LENGTH = 5
 #: A word at least this common in the language is a word, not a typo (Zipf scale).
 COMMON_ZIPF = 3.5
+#: Polish case endings a foreign name takes ("w Scale Upie", "z Boosterem").
+CASE_ENDINGS = ("owi", "ach", "ami", "ie", "em", "om", "ow", "u", "a", "y", "e")
 #: A made-up name ("ESCA", "FENG", "EUCLES") is mended from a word this long or longer that
 #: differs by one letter, or two swapped ("fneg", "ekcp", "eukles").
 CODE_LENGTH = 4
@@ -77,7 +79,11 @@ class Typos:
                 and len(token.main) >= CODE_LENGTH
                 and self._zipf(token.surface) < COMMON_ZIPF
             ):
-                lemma = self._sounds.get(sound(token.surface)) or self._code(token)
+                lemma = (
+                    self._sounds.get(sound(token.surface))
+                    or self._inflected_name(token)
+                    or self._code(token)
+                )
                 if lemma is None and len(token.main) >= MIN_LENGTH:
                     lemma = self._closest(token)
                 if lemma is not None and self._renames(token, lemma):
@@ -94,6 +100,17 @@ class Typos:
     def _has_synonym(self, token: Token) -> bool:
         """Whether the word has a synonym in our texts ("pułap" for "limit"): no typo."""
         return any(t in self._known for t in token.terms if t.startswith(SYNONYM_TERM))
+
+    def _inflected_name(self, token: Token) -> str | None:
+        """The name a capitalised word declines in Polish ("w Scale Upie": "up")."""
+        if not token.surface[:1].isupper():
+            return None
+        folded = fold(token.surface.lower())
+        for ending in CASE_ENDINGS:
+            stem = folded.removesuffix(ending)
+            if stem != folded and len(stem) >= 2 and stem in self._names:
+                return stem
+        return None
 
     def _code(self, token: Token) -> str | None:
         """The made-up name one letter or one swap away from an unknown word, if any."""

@@ -143,6 +143,13 @@ def test_a_word_spelt_as_it_sounds_is_mended(content: Content, written: str, lem
     assert kb._correct(kb.analyzer.tokens(written))[0].main == lemma
 
 
+def test_a_declined_name_is_the_name(content: Content) -> None:
+    # "w Scale Upie", "w Smart Upie": a foreign name takes a Polish case ending.
+    kb = content.knowledge_base
+    assert [t.main for t in kb.topical("startup w Smart Upie")[0]][-1] == "up"
+    assert kb.search("ile dostaje startup w Smart Upie")[0].card.id == "feng-smart-up"
+
+
 @pytest.mark.parametrize("written", ["PARP-owskie", "PARP-u", "PARP"])
 def test_an_acronym_with_its_ending_is_the_acronym(content: Content, written: str) -> None:
     tokens = content.knowledge_base.analyzer.tokens(f"standardy {written}")
