@@ -109,6 +109,10 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         # Where to ask, however it is put.
         ("kogo zapytac o koszty w 2.17", "Infolinia PARP"),
         ("Koordynuję klaster. Gdzie mogę zapytać o wniosek do PARP?", "Infolinia PARP"),
+        (
+            "Nie chcę zgadywać, czy koszt jest kwalifikowalny. Gdzie najlepiej o to zapytać?",
+            "Infolinia PARP",
+        ),
         # "branżowy" (an industry cluster) is a word, not a typo of the Bronze Label's "brązowy".
         (
             "Jesteśmy klastrem branżowym z Lublina. Ile kosztuje srebrna odznaka ESCA?",
