@@ -48,6 +48,7 @@ from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
+    ASKING_MIN_WORDS,
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
@@ -359,12 +360,13 @@ class KnowledgeBase:
     ) -> tuple[Resemblance | None, int]:
         """How the sentences that ask, alone, resemble the examples, and their telling words.
 
-        ``asks``: whether each word stands in a sentence that asks; ``None`` when all do. A
-        telling word is any but the language's most common ones ("usunąć", "plamę"; not "taką").
+        ``asks``: whether each word stands in a sentence that asks; ``None`` when all do, or
+        when they are too short to be read alone. A telling word is any but the language's
+        most common ones ("usunąć", "plamę"; not "taką").
         """
         alone = [t for t, a in zip(every, asks, strict=True) if a]
-        if len(alone) == len(every) or not alone:
-            return None, 0
+        if len(alone) == len(every) or len(alone) < ASKING_MIN_WORDS:
+            return None, 0  # "Kto go przygotował?" asks about what the sentence before says
         telling = sum(1 for t in alone if self.info(t) > MIN_INFO)
         return self._examples.resemblance(alone, self._weigher.example_weight), telling
 

@@ -135,6 +135,12 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Posiadacz statusu KKK otrzymuje certyfikat",
         ),
         ("Kiedy będzie następna runda konkursu o status KKK?", "Nie znaleźliśmy żadnej rundy"),
+        # A short question refers to the sentence before it: it is not read alone.
+        (
+            "U nas nikt nie wie, skąd się wziął dokument „Kierunki polityki klastrowej po "
+            "2020 r.”. Kto go przygotował?",
+            "Dokument MRPiT „Kierunki polityki klastrowej po 2020 r.”",
+        ),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
