@@ -135,6 +135,8 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Posiadacz statusu KKK otrzymuje certyfikat",
         ),
         ("Kiedy będzie następna runda konkursu o status KKK?", "Nie znaleźliśmy żadnej rundy"),
+        # An aspect pair is one verb: "składać" finds the example that says "złożyć".
+        ("kto może składać wniosek w FENG 2.17", "O FENG 2.17 mogą ubiegać się"),
         # A short question refers to the sentence before it: it is not read alone.
         (
             "U nas nikt nie wie, skąd się wziął dokument „Kierunki polityki klastrowej po "
