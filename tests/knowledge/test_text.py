@@ -218,6 +218,7 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Kiedy będzie następna runda konkursu na KKK?", "status"),
         ("When is the next call for FENG 2.17?", "status"),
         ("Can we still apply to 2.3.3?", "status"),
+        ("Na czym polega status KKK?", "definition"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
