@@ -8,7 +8,7 @@ A question made of ordinary words only needs a word that names our topic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.text import Token
@@ -31,24 +31,6 @@ class QuestionWords:
     against: Sequence[float]
     #: Whether each word stands in a sentence that asks (the others tell about the asker).
     asked: Sequence[bool]
-
-    def with_cue(
-        self,
-        tokens: Sequence[Token],
-        weigh: Callable[[Sequence[Token]], Sequence[float]],
-        asked: Sequence[bool],
-    ) -> QuestionWords:
-        """These words and the ask cue's ("ile klastrów *spełniło*").
-
-        A cue word explains when the answer has it and counts against it by nothing when it
-        does not.
-        """
-        return QuestionWords(
-            [*self.tokens, *tokens],
-            [*self.weights, *weigh(tokens)],
-            [*self.against, *(0.0 for _ in tokens)],
-            [*self.asked, *asked],
-        )
 
 
 def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:

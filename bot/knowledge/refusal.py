@@ -19,12 +19,13 @@ def sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> boo
     return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
 
 
-def foreign_ask(asked: Resemblance, telling: int, card_id: str) -> bool:
+def foreign_ask(asked: Resemblance, words: int, card_id: str) -> bool:
     """Whether the sentences that ask, read alone, are no question for this card.
 
     They are not when they sound like the questions outside our topics, or when they say
-    something (``telling``: two words or more) and resemble none of the card's examples.
+    something (``words``: two or more, stop words aside) and resemble none of the card's
+    examples.
     """
     if sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
         return True
-    return telling >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
+    return words >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS

@@ -45,10 +45,9 @@ from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names, Phrase
 from bot.knowledge.refusal import foreign_ask, sounds_outside
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import Analyzer, Token, asking_sentences, marks
+from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
-    ASKING_MIN_WORDS,
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
@@ -62,7 +61,7 @@ from bot.knowledge.tuning import (
 )
 from bot.knowledge.typos import Typos
 from bot.knowledge.weighing import Weigher
-from bot.knowledge.wordinfo import MIN_INFO, WordInfo
+from bot.knowledge.wordinfo import WordInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,11 +283,14 @@ class KnowledgeBase:
         plain, ask, every = self._read(question)
         keep = topical_places(every, ask)
         tokens = [every[i] for i in keep]
-        if not tokens:
-            return []
+        asks_where = ask is not None and ask.type.name == "contact" and CONTACT in self.cards
+        if not tokens:  # "Kogo o to zapytać?" is answered by where to ask
+            facts = self._facts[CONTACT].rank(every, ask, self.info) if asks_where else ()
+            return [Hit(self.cards[CONTACT], facts, 1.0, 1.0, ask.type)] if ask and facts else []
         # Whether each word stands in a sentence that asks, or in one around it that tells.
         asking = asking_sentences(plain, self._openers)
-        asks = [sentence in asking for sentence in self.analyzer.sentence_of(plain, every)]
+        places = self.analyzer.sentence_of(plain, every, self._openers)
+        asks = [sentence in asking for sentence in places]
         weights = self._weights(tokens)
         found = self._names.found(tokens)
         total = sum(weights)
@@ -305,10 +307,9 @@ class KnowledgeBase:
             ],
             [asks[i] for i in keep],
         )
-        cue = [i for i in range(len(every)) if i not in keep]
-        words = words.with_cue([every[i] for i in cue], self._weights, [asks[i] for i in cue])
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        asked, telling = self._asked_alone(every, asks)
+        back = refers_back(plain, asking, self._openers)
+        asked, asking_words = self._asked_alone(every, [] if back else asks)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]
@@ -320,7 +321,6 @@ class KnowledgeBase:
                     (score / total + CARD_EXAMPLE * resemblance.cards.get(card.id, 0.0), card)
                 )
         ranked.sort(key=lambda item: item[0], reverse=True)
-        asks_where = ask is not None and ask.type.name == "contact" and CONTACT in self.cards
         if asks_where:
             # "Where can I ask …?" is answered by where to ask, whatever it is about.
             ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
@@ -339,7 +339,7 @@ class KnowledgeBase:
             share = explained_share(words, shown, self._index[card.id].title)
             if sounds_outside(by_words, card.id, OUTSIDE_MARGIN):
                 share = 0.0  # it sounds like the questions we do not answer
-            elif asked is not None and foreign_ask(asked, telling, card.id):
+            elif asked is not None and foreign_ask(asked, asking_words, card.id):
                 share = 0.0  # what it asks is not this card's
             if asks_where and card.id == CONTACT:
                 share = 1.0  # where to ask is known, whatever the question is about
@@ -358,17 +358,15 @@ class KnowledgeBase:
     def _asked_alone(
         self, every: Sequence[Token], asks: Sequence[bool]
     ) -> tuple[Resemblance | None, int]:
-        """How the sentences that ask, alone, resemble the examples, and their telling words.
+        """How the sentences that ask, alone, resemble the examples, and how many words they have.
 
-        ``asks``: whether each word stands in a sentence that asks; ``None`` when all do, or
-        when they are too short to be read alone. A telling word is any but the language's
-        most common ones ("usunąć", "plamę"; not "taką").
+        ``asks``: whether each word stands in a sentence that asks (empty when they point
+        back to the others: "Kto go przygotował?"); ``None`` when all do.
         """
-        alone = [t for t, a in zip(every, asks, strict=True) if a]
-        if len(alone) == len(every) or len(alone) < ASKING_MIN_WORDS:
-            return None, 0  # "Kto go przygotował?" asks about what the sentence before says
-        telling = sum(1 for t in alone if self.info(t) > MIN_INFO)
-        return self._examples.resemblance(alone, self._weigher.example_weight), telling
+        alone = [t for t, a in zip(every, asks, strict=False) if a]
+        if len(alone) == len(every) or not alone:
+            return None, 0
+        return self._examples.resemblance(alone, self._weigher.example_weight), len(alone)
 
     def _card_score(
         self,

@@ -107,9 +107,9 @@ class KnowledgeFeature(FeatureBase):
             if language is not None and language != turn.locale:
                 user = dataclasses.replace(turn.user, locale=language)
                 turn = dataclasses.replace(turn, user=user)
-        tokens, _ = self.kb.topical(question)
-        if not tokens:
-            return [Reply(turn.t("knowledge.no_words"))]
+        tokens, ask = self.kb.topical(question)
+        if not tokens and (ask is None or ask.type.name != "contact"):
+            return [Reply(turn.t("knowledge.no_words"))]  # "Kogo o to zapytać?" is answered
         hits = self.kb.search(question)
         top = _accepted(hits)
         if top is None:

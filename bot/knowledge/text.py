@@ -20,23 +20,37 @@ from bot.core.folding import fold
 
 _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
-#: An acronym's ending written after a hyphen ("PARP-u", "KKK-ów", "PARP-owskie"): the word is
-#: the acronym, not a second word.
-_ACRONYM_ENDING = re.compile(r"(?<![^\W_])([^\W\d_a-ząćęłńóśźż]{2,})-[a-ząćęłńóśźż]{1,9}(?![^\W_])")
+#: An acronym's Polish ending written after a hyphen ("PARP-u", "KKK-ów", "PARP-owskie"):
+#: the word is the acronym ("EU-funded" is two words).
+_ACRONYM_ENDING = re.compile(
+    r"(?<![^\W_])([A-ZĄĆĘŁŃÓŚŹŻ]{2,})-(?:u|a|y|ie|em|om|owi|ach|ami|ów|ą|ę|i"
+    r"|owsk(?:i|a|ie|iego|iej|ich|im|ą)|ow(?:y|a|e|ego|ej|ych|ym|ą))(?![^\W_])"
+)
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: The term a group of synonyms shares begins with this ("s:kryterium").
 SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
-#: A sentence ends at ".", "!", "?", ";" or ":" before a space, or at a line break.
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\s*\n\s*")
-#: Who asks frames the question in a clause of its own ("Księgowa pyta, ile …", "Our
-#: board wants to know whether …"): a comma after a verb of asking ends it.
-_REPORTED = re.compile(
-    r"\b(?:pyta|pytają|pytał|pytała|pytali|dopytuje|dopytują|wiedzieć|zastanawia się"
-    r"|zastanawiamy się|zastanawiam się|asks|asked|know|wonders|wondering),\s+",
+#: A sentence ends at ".", "!", "?" or ";" before a space, or at a line break.
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
+#: What frames a question ends at a colon or at a comma after a verb of asking, when a
+#: question word follows ("Członkowie pytają przed walnym: jakie …", "Księgowa pyta, ile …",
+#: "Our board wants to know, is …"; not "Jakie dokumenty: wniosek, …").
+_FRAMING = re.compile(
+    r"(?::|\b(?:pyta|pytam|pytamy|pytają|pytał|pytała|pytali|dopytuje|dopytują|wiedzieć"
+    r"|dowiedzieć się|zastanawia się|zastanawiamy się|zastanawiam się|asks|asked|know"
+    r"|wonders|wondering),)\s+",
     re.IGNORECASE,
+)
+#: Words that point back to what was said before ("Kto *go* przygotował?", "Is *it* open?"):
+#: a sentence holding one asks about the sentences around it.
+_BACK = frozenset(
+    {
+        *("go", "jego", "jej", "ich", "je", "nim", "niej", "nich", "niego", "nia", "tego"),
+        *("tym", "tej", "tam", "tamten", "tamta", "tamto"),
+        *("it", "its", "this", "them", "they", "those"),
+    }
 )
 _LAST_WORD = re.compile(r"(?:^|\s|\()([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
 #: Abbreviations a sentence never ends with ("ok. 40 firm", "np. PARP", "sp. z o.o. Czy").
@@ -172,7 +186,9 @@ class Analyzer:
         found = self._lexicon.get(lower) or self._lexicon.get(fold(lower))
         return fold(found) if found else fold(lower)
 
-    def sentence_of(self, text: str, tokens: Sequence[Token]) -> list[int]:
+    def sentence_of(
+        self, text: str, tokens: Sequence[Token], openers: Collection[str] = ()
+    ) -> list[int]:
         """The number of the sentence of ``text`` each token comes from.
 
         ``tokens`` are those of ``text`` (numbers first, then words, as ``tokens`` gives
@@ -180,7 +196,7 @@ class Analyzer:
         is still unclaimed, so "2.3.3" in the last sentence does not pull the words before
         it there.
         """
-        parts = sentences(text)
+        parts = sentences(text, openers)
         unclaimed: dict[str, list[int]] = {}
         for number, part in enumerate(parts):
             for token in self.tokens(part):
@@ -302,10 +318,14 @@ def roman_value(numeral: str) -> int:
     return total
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of a text; "ok. 40 firm", "np. PARP", "w 2019 r. ogłoszono" end none."""
+def sentences(text: str, openers: Collection[str] = ()) -> list[str]:
+    """The sentences of a text; "ok. 40 firm", "np. PARP", "w 2019 r. ogłoszono" end none.
+
+    What frames a question ("Księgowa pyta, | ile …") ends before one of the (folded)
+    ``openers``, the words a question opens with.
+    """
     parts: list[str] = []
-    for part in (p for whole in _SENTENCE.split(text) for p in _clauses(whole)):
+    for part in (p for whole in _SENTENCE.split(text) for p in _clauses(whole, openers)):
         if not part.strip():
             continue
         if parts and _continues(parts[-1], part):
@@ -315,10 +335,17 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
-def _clauses(sentence: str) -> list[str]:
-    """A sentence cut after the clause that says who asks ("Księgowa pyta, | ile …")."""
-    cuts = [0, *(found.end() for found in _REPORTED.finditer(sentence)), len(sentence)]
+def _clauses(sentence: str, openers: Collection[str]) -> list[str]:
+    """A sentence cut after what frames the question in it ("Księgowa pyta, | ile …")."""
+    ends = (found.end() for found in _FRAMING.finditer(sentence))
+    cuts = [0, *(end for end in ends if _opens_with(sentence[end:], openers)), len(sentence)]
     return [sentence[a:b].rstrip() for a, b in pairwise(cuts) if a < b]
+
+
+def refers_back(question: str, asking: Collection[int], openers: Collection[str] = ()) -> bool:
+    """Whether the sentences that ask point back to what was said before ("Kto go …?")."""
+    parts = sentences(question, openers)
+    return any(fold(word.lower()) in _BACK for i in asking for word in _WORD.findall(parts[i]))
 
 
 def _continues(before: str, part: str) -> bool:
@@ -341,7 +368,7 @@ def asking_sentences(question: str, openers: Collection[str] = ()) -> frozenset[
     without a word ("🙏") or with only a name (a signature: "Anna Kowalska") asks nothing;
     greetings and thanks are gone before (``courtesy`` in ``content/knowledge.yaml``).
     """
-    parts = sentences(question)
+    parts = sentences(question, openers)
     worded = [i for i, part in enumerate(parts) if _says_something(part)]
     marked = [i for i in worded if "?" in parts[i]]
     if not marked:

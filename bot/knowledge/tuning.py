@@ -54,10 +54,6 @@ OUTSIDE_MARGIN = 0.03
 #: 0.1 refuses most such questions of the context part's tuning half and costs dev one case;
 #: 0.03 costs dev four and val2 two.
 ASKING_OUTSIDE_MARGIN = 0.1
-#: Sentences that ask with fewer words than this (stop words aside) are not read alone: "Kto
-#: go przygotował?" asks about the document the sentence before names (dev +1, held-out
-#: example questions +1 and two fewer refused; 2: dev and held-out unchanged).
-ASKING_MIN_WORDS = 3
 #: … and so is it when it says something and resembles none of the card's examples by this
 #: much (cosine): on the context part's tuning half one more refusal (0.2 and more cost dev
 #: two and more), dev, val and val2 unchanged.

@@ -69,7 +69,7 @@ class Typos:
 
     def correct(self, tokens: list[Token]) -> list[Token]:
         """The tokens, each unknown rare word given the closest known lemma first."""
-        fixed = []
+        fixed: list[Token] = []
         for token in tokens:
             lemma = None
             if (
@@ -79,10 +79,9 @@ class Typos:
                 and len(token.main) >= CODE_LENGTH
                 and self._zipf(token.surface) < COMMON_ZIPF
             ):
+                before = fixed[-1].main if fixed else ""
                 lemma = (
-                    self._sounds.get(sound(token.surface))
-                    or self._inflected_name(token)
-                    or self._code(token)
+                    self._sounded(token) or self._inflected_name(token, before) or self._code(token)
                 )
                 if lemma is None and len(token.main) >= MIN_LENGTH:
                     lemma = self._closest(token)
@@ -101,9 +100,17 @@ class Typos:
         """Whether the word has a synonym in our texts ("pułap" for "limit"): no typo."""
         return any(t in self._known for t in token.terms if t.startswith(SYNONYM_TERM))
 
-    def _inflected_name(self, token: Token) -> str | None:
-        """The name a capitalised word declines in Polish ("w Scale Upie": "up")."""
-        if not token.surface[:1].isupper():
+    def _sounded(self, token: Token) -> str | None:
+        """The Polish word of our texts an unknown word sounds like ("nabur": "nabor")."""
+        lemma = self._sounds.get(sound(token.surface))
+        return lemma if lemma is not None and not self._english(lemma) else None
+
+    def _inflected_name(self, token: Token, before: str) -> str | None:
+        """The name a capitalised word declines in Polish ("w Scale Upie": "up").
+
+        Only after the name's first word (``before``): "Aśka" alone is no "ask".
+        """
+        if not token.surface[:1].isupper() or before not in self._names:
             return None
         folded = fold(token.surface.lower())
         for ending in CASE_ENDINGS:
@@ -113,13 +120,21 @@ class Typos:
         return None
 
     def _code(self, token: Token) -> str | None:
-        """The made-up name one letter or one swap away from an unknown word, if any."""
-        if not self._codes or self._in_dictionary(token.surface):
+        """The made-up name an unknown lower-case word misspells, if any.
+
+        One letter away from a name of five letters or more ("eukles"), two letters swapped
+        in a shorter one ("fneg"); a word written with capitals is a name of its own ("ENEA",
+        "Fang"), and "felg" is no FENG.
+        """
+        if not token.surface.islower() or self._in_dictionary(token.surface):
             return None
-        found = process.extractOne(
-            fold(token.surface.lower()), self._codes, scorer=OSA.distance, score_cutoff=1
-        )
-        return found[0] if found is not None else None
+        word = fold(token.surface)
+        for code in self._codes:
+            if OSA.distance(word, code, score_cutoff=1) <= 1 and (
+                len(code) > CODE_LENGTH or sorted(word) == sorted(code)
+            ):
+                return code
+        return None
 
     def _closest(self, token: Token) -> str | None:
         form = process.extractOne(

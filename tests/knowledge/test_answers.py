@@ -113,6 +113,7 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Nie chcę zgadywać, czy koszt jest kwalifikowalny. Gdzie najlepiej o to zapytać?",
             "Infolinia PARP",
         ),
+        ("Kogo o to zapytać?", "Infolinia PARP"),
         # "branżowy" (an industry cluster) is a word, not a typo of the Bronze Label's "brązowy".
         (
             "Jesteśmy klastrem branżowym z Lublina. Ile kosztuje srebrna odznaka ESCA?",
@@ -127,8 +128,6 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Ile kosztuje brązowa odznaka ESCA. Pozdrawiam serdecznie, Anna Kowalska",
             "Benchmarking na Brązową Odznakę kosztuje",
         ),
-        # The words of the ask cue ("ile klastrów spełniło") explain when the fact has them.
-        ("ile klastrów spełniło standardy w 2015", "W weryfikacji standardów PARP"),
         # Who asks, before a colon or a comma, is not what is asked.
         (
             "Członkowie pytają przed walnym: jakie korzyści daje firmom status KKK?",
@@ -210,6 +209,9 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # … and resembles none of the card's example questions.
         "Mamy Złotą Odznakę ESCA od wiosny. Jak wyczyścić ekspres do kawy w biurze?",
         "Realizowaliśmy projekt z POIR 2.3.3. Jak ugotować dobry bigos?",
+        # A short question is read alone too, unless it points back ("Kto go …?").
+        "Jestem koordynatorem klastra ESCA. Kto wygrał mundial?",
+        "Mam pytanie o FENG 2.17. Jaka pogoda?",
     ],
 )
 async def test_what_is_not_ours_is_refused_whatever_it_shares_with_us(
