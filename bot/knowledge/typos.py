@@ -17,8 +17,9 @@ MIN_LENGTH = 5
 COMMON_ZIPF = 3.5
 #: Polish case endings a foreign name takes ("w Scale Upie", "z Boosterem").
 CASE_ENDINGS = ("owi", "ach", "ami", "ie", "em", "om", "ow", "u", "a", "y", "e")
-#: A made-up name ("ESCA", "FENG", "EUCLES") is mended from a word this long or longer that
-#: differs by one letter, or two swapped ("fneg", "ekcp", "eukles").
+#: A made-up name ("ESCA", "FENG", "EUCLES") is mended from a lower-case word of this length
+#: or more: one letter away from a longer name ("eukles"), two letters swapped in one of this
+#: length ("fneg"). Shorter words are not mended at all.
 CODE_LENGTH = 4
 
 
@@ -33,7 +34,9 @@ class Typos:
     "pomorski". An English name may still be its cognate ("sekretariat", "secretariat").
 
     A made-up name of our cards (``codes``: "esca", "feng", no dictionary word) is mended
-    from an unknown word one letter or one swap away, however short ("fneg" is FENG).
+    from an unknown lower-case word that misspells it ("fneg", "eukles"; not "ENEA", "felg").
+    A word spelt as it sounds is mended into a Polish word of our texts ("nabur"), and a
+    capitalised foreign name with a Polish ending after its first word ("Scale Upie").
     """
 
     def __init__(
