@@ -9,18 +9,15 @@ among our cards times its rarity in the language.
 - Among the best three cards, a fact scores by the question words it has (each counting by
   how few of the card's facts have it), by how well its kind fits the ask-type ("ile
   kosztuje" → cost) and by whether its text has the answer's shape (an amount, a date).
-- Each fact's example questions (``content/questions/``), written the way coordinators
-  ask, add their closest resemblance to the question (``examples``) to the fact's fit and to
-  its card's score; their words also tell a card's facts apart. Their letters do too
-  (``spelling``: four-letter pieces catch clipped, misspelt and unknown forms). They do not
-  count towards confidence: "jak zrobić przelew" shares words with some example, not with
-  our facts.
+- Each fact's example questions (``content/questions/``) add their closest resemblance, by
+  words (``examples``) and by letters (``spelling``), to the fact's fit and its card's score.
+  They do not count towards confidence: "jak zrobić przelew" shares words with an example.
 - Confidence (``confidence``) is the share of the question's weight that the card's title and
   the facts shown explain, judged by the few most telling unexplained words; below a threshold
   the assistant says it does not know. So does it when the question resembles the questions
   outside our topics (``content/outside.yaml``) more than the card's examples, or when the
   sentences that ask, read alone, are not the card's (``refusal``): "Mamy Złotą Odznakę ESCA.
-  Jak usunąć plamę z wina?"
+  Jak usunąć plamę z wina?" Where to ask is answered when a card's texts explain the rest.
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
@@ -31,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
@@ -308,8 +305,9 @@ class KnowledgeBase:
             [asks[i] for i in keep],
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        back = refers_back(plain, asking, self._openers)
-        asked, asking_words = self._asked_alone(every, [] if back else asks)
+        asked, asking_words = self._asked_alone(every, asks)
+        if refers_back(plain, asking, self._openers):
+            asking_words = 0  # "Kto go przygotował?" need not resemble the card's examples
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]
@@ -322,7 +320,7 @@ class KnowledgeBase:
                 )
         ranked.sort(key=lambda item: item[0], reverse=True)
         if asks_where:
-            # "Where can I ask …?" is answered by where to ask, whatever it is about.
+            # "Where can I ask …?" is answered by where to ask, whatever card it is about.
             ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
@@ -341,8 +339,6 @@ class KnowledgeBase:
                 share = 0.0  # it sounds like the questions we do not answer
             elif asked is not None and foreign_ask(asked, asking_words, card.id):
                 share = 0.0  # what it asks is not this card's
-            if asks_where and card.id == CONTACT:
-                share = 1.0  # where to ask is known, whatever the question is about
             hits.append(
                 Hit(
                     card,
@@ -352,6 +348,9 @@ class KnowledgeBase:
                     ask.type if ask else None,
                 )
             )
+        if asks_where:  # where to ask is known when the rest of the question is about us
+            topic = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
+            hits = [replace(h, confidence=topic) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
 
@@ -360,13 +359,17 @@ class KnowledgeBase:
     ) -> tuple[Resemblance | None, int]:
         """How the sentences that ask, alone, resemble the examples, and how many words they have.
 
-        ``asks``: whether each word stands in a sentence that asks (empty when they point
-        back to the others: "Kto go przygotował?"); ``None`` when all do.
+        ``asks``: whether each word stands in a sentence that asks; ``None`` when all do.
         """
-        alone = [t for t, a in zip(every, asks, strict=False) if a]
+        alone = [t for t, a in zip(every, asks, strict=True) if a]
         if len(alone) == len(every) or not alone:
             return None, 0
         return self._examples.resemblance(alone, self._weigher.example_weight), len(alone)
+
+    def _about(self, words: QuestionWords, card_id: str, by_words: Resemblance) -> float:
+        """How much of the question a card's texts explain, unless it sounds like another topic."""
+        index, outside = self._index[card_id], sounds_outside(by_words, card_id, OUTSIDE_MARGIN)
+        return 0.0 if outside else explained_share(words, index.body, index.title)
 
     def _card_score(
         self,

@@ -136,12 +136,8 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("Kiedy będzie następna runda konkursu o status KKK?", "Nie znaleźliśmy żadnej rundy"),
         # An aspect pair is one verb: "składać" finds the example that says "złożyć".
         ("kto może składać wniosek w FENG 2.17", "O FENG 2.17 mogą ubiegać się"),
-        # A short question refers to the sentence before it: it is not read alone.
-        (
-            "U nas nikt nie wie, skąd się wziął dokument „Kierunki polityki klastrowej po "
-            "2020 r.”. Kto go przygotował?",
-            "Dokument MRPiT „Kierunki polityki klastrowej po 2020 r.”",
-        ),
+        # A question pointing back ("go") need not resemble the card's examples on its own.
+        ("Mamy status KKK. Kto go przyznał?", "Konkurs o status KKK organizowało"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
@@ -209,9 +205,16 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # … and resembles none of the card's example questions.
         "Mamy Złotą Odznakę ESCA od wiosny. Jak wyczyścić ekspres do kawy w biurze?",
         "Realizowaliśmy projekt z POIR 2.3.3. Jak ugotować dobry bigos?",
-        # A short question is read alone too, unless it points back ("Kto go …?").
+        # A short question is read alone too; one pointing back ("tam", "od tego") is still
+        # compared with the questions outside our topics.
         "Jestem koordynatorem klastra ESCA. Kto wygrał mundial?",
         "Mam pytanie o FENG 2.17. Jaka pogoda?",
+        "Mamy status KKK. Jaka jest tam pogoda?",
+        "Klaster dostał dotację z POIR 2.3.3. Czy od tego płacimy CIT?",
+        # Where to ask about something that is not ours is not the PARP helpline's to answer.
+        "Boli mnie ząb. Gdzie najlepiej o to zapytać?",
+        "Chcę zmienić statut stowarzyszenia w KRS. Kogo o to zapytać?",
+        "Gdzie najlepiej zapytać o kredyt hipoteczny?",
     ],
 )
 async def test_what_is_not_ours_is_refused_whatever_it_shares_with_us(
