@@ -51,16 +51,14 @@ class Typos:
         codes: Iterable[str] = (),
     ) -> None:
         self._forms: dict[str, str] = {}
-        forms_list = list(forms)
-        for token in forms_list:
-            if token.main.isalpha() and len(token.surface) >= MIN_LENGTH:
-                self._forms.setdefault(fold(token.surface), token.main)
-        self._form_list = sorted(self._forms)
-        #: Our texts' forms as they sound: "nabór" and "nabur", "trzeba" and "tżeba" alike.
+        #: Our texts' forms as they sound: "nabór" and "nabur", "przyznano" and "pżyznano".
         self._sounds: dict[str, str] = {}
-        for token in forms_list:
+        for token in forms:
             if token.main.isalpha() and len(token.surface) >= CODE_LENGTH:
                 self._sounds.setdefault(sound(token.surface), token.main)
+                if len(token.surface) >= MIN_LENGTH:
+                    self._forms.setdefault(fold(token.surface), token.main)
+        self._form_list = sorted(self._forms)
         self._known = frozenset(known)
         # Only word lemmas are candidates for typo correction, not numbers or prefixes.
         self._vocabulary = sorted(t for t in self._known if t.isalpha())
@@ -154,7 +152,7 @@ class Typos:
 def sound(word: str) -> str:
     """A word as it sounds in Polish: "ó" is "u", "rz" is "ż", "ch" is "h" (folded).
 
-    The commonest Polish spelling slips ("nabur", "tżeba", "hcemy") sound like the word.
+    The commonest Polish spelling slips ("nabur", "pżyznano", "hcemy") sound like the word.
     """
     folded = fold(word.lower().replace("ó", "u"))
     return folded.replace("rz", "z").replace("ch", "h")
