@@ -7,8 +7,9 @@ each example by the cosine of their words, each word weighted by how few example
 closest examples, a card by its three closest examples whichever facts they are for. This
 catches what the fact's own text cannot: "ile klastrów przebadano" resembles an example
 "jak duża była próba benchmarkingu", whatever words the fact uses. An example about another
-year or round than the question's resembles it less. The constants were chosen on the dev
-part of the evaluation.
+year or round than the question's resembles it less. The sums over examples are numpy
+arrays, so a question costs about the same however many examples share its common words.
+The constants were chosen on the dev part of the evaluation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.knowledge.text import Marks, Token, marks
 
@@ -28,15 +32,6 @@ IDF_CAP = 6.0
 #: An example naming only other years or rounds than the question ("w 2016" for "w 2019",
 #: "drugiej rundy" for "rundy VI") is about another call: its likeness counts this share.
 OTHER_MARK_SHARE = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class _Example:
-    fact: str
-    card: str
-    norm: float
-    #: The years and the rounds it names ("w 2016", "drugiej rundy").
-    marks: Marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +50,25 @@ class Resemblance:
         return Resemblance(add(self.facts, other.facts), add(self.cards, other.cards))
 
 
-@dataclass(frozen=True, slots=True)
 class ExampleIndex:
-    """Example questions indexed by their terms."""
+    """Example questions indexed by their terms (the sums over examples in numpy arrays)."""
 
-    examples: tuple[_Example, ...]
-    #: For each term, the examples that have it.
-    postings: Mapping[str, tuple[int, ...]]
-    idf: Mapping[str, float]
+    def __init__(
+        self,
+        keys: Sequence[tuple[str, str]],
+        postings: Mapping[str, npt.NDArray[np.int32]],
+        idf: Mapping[str, float],
+        norms: npt.NDArray[np.float64],
+        named: Sequence[Marks],
+    ) -> None:
+        self._size = len(keys)
+        #: For each term, the examples that have it.
+        self.postings = postings
+        self.idf = idf
+        self._norms = norms
+        self._facts = Keys(fact for _, fact in keys)
+        self._cards = Keys(card for card, _ in keys)
+        self._marks = MarkIndex(named)
 
     @classmethod
     def build(
@@ -84,14 +90,18 @@ class ExampleIndex:
             term: min(IDF_CAP, math.log((n + 1) / (len(ids) + 0.5)))
             for term, ids in postings.items()
         }
-        examples = []
-        for card, fact, tokens in rows:
+        norms = []
+        for _, _, tokens in rows:
             # A word weighs by its most telling term (a prefix may be rarer than the lemma).
             best = {t.main: max(idf[term] for term in t.terms) for t in tokens}
-            examples.append(
-                _Example(fact, card, math.sqrt(sum(w * w for w in best.values())), marks(tokens))
-            )
-        return cls(tuple(examples), {t: tuple(sorted(ids)) for t, ids in postings.items()}, idf)
+            norms.append(math.sqrt(sum(w * w for w in best.values())))
+        return cls(
+            [(card, fact) for card, fact, _ in rows],
+            {t: np.fromiter(ids, dtype=np.int32, count=len(ids)) for t, ids in postings.items()},
+            idf,
+            np.array(norms, dtype=np.float64),
+            [marks(tokens) for _, _, tokens in rows],
+        )
 
     def resemblance(
         self, tokens: Sequence[Token], weight: Callable[[Token], float] | None = None
@@ -104,45 +114,93 @@ class ExampleIndex:
         ``weight`` scales a question word (how much it says in the language); by default
         every word counts by its rarity among the examples only.
         """
-        if not self.examples:
+        if not self._size:
             return Resemblance({}, {})
-        scores: dict[int, float] = defaultdict(float)
+        dots = np.zeros(self._size)
+        matched = np.zeros(self._size)
         squares = 0.0
         seen: set[str] = set()
         for token in tokens:
             if token.main in seen:
                 continue
             seen.add(token.main)
-            idf = max((self.idf.get(term, 0.0) for term in token.terms), default=0.0)
+            found = sorted((self.idf[t], t) for t in token.terms if t in self.idf)
+            idf = found[-1][0] if found else 0.0
             if idf <= 0:
                 # A word no example has still makes the question longer.
-                idf = min(IDF_CAP, math.log(len(self.examples) + 1))
+                idf = min(IDF_CAP, math.log(self._size + 1))
             w = idf * (weight(token) if weight is not None else 1.0)
             squares += w * w
-            matched: dict[int, float] = {}
-            for term in token.terms:
-                for i in self.postings.get(term, ()):
-                    matched[i] = max(matched.get(i, 0.0), self.idf[term])
-            for i, example_weight in matched.items():
-                scores[i] += w * example_weight
+            if not found:
+                continue
+            # An example counts the word by its most telling term: the rarest written last.
+            matched[:] = 0.0
+            for term_idf, term in found:
+                matched[self.postings[term]] = term_idf
+            dots += w * matched
         if squares <= 0:
             return Resemblance({}, {})
-        length = math.sqrt(squares)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosines = np.where(self._norms > 0, dots / (math.sqrt(squares) * self._norms), 0.0)
         asked = marks(tokens)
-        named = bool(asked)  # most questions name no year or round
-        facts: dict[str, list[float]] = defaultdict(list)
-        cards: dict[str, list[float]] = defaultdict(list)
-        for i, dot in scores.items():
-            example = self.examples[i]
-            if example.norm > 0:
-                cosine = dot / (length * example.norm)
-                if named and example.marks and asked.other_than(example.marks):
-                    cosine *= OTHER_MARK_SHARE
-                facts[example.fact].append(cosine)
-                cards[example.card].append(cosine)
-        return Resemblance(_closest(facts), _closest(cards))
+        if asked:  # most questions name no year or round
+            cosines[self._marks.other_than(asked)] *= OTHER_MARK_SHARE
+        shared = np.flatnonzero(cosines > 0)
+        best_first = shared[np.argsort(-cosines[shared], kind="stable")]
+        return Resemblance(
+            self._facts.closest(cosines, best_first), self._cards.closest(cosines, best_first)
+        )
 
 
-def _closest(found: Mapping[str, list[float]]) -> dict[str, float]:
-    """The mean of each key's ``TOP`` best cosines (missing ones count as 0)."""
-    return {key: sum(sorted(cos, reverse=True)[:TOP]) / TOP for key, cos in found.items()}
+class MarkIndex:
+    """Which examples name which years and rounds."""
+
+    def __init__(self, named: Sequence[Marks]) -> None:
+        self._size = len(named)
+        self._by: list[tuple[npt.NDArray[np.bool_], dict[str, npt.NDArray[np.bool_]]]] = []
+        for part in ("years", "ordinals"):
+            has = np.array([bool(getattr(m, part)) for m in named], dtype=bool)
+            terms: dict[str, npt.NDArray[np.bool_]] = {}
+            for i, m in enumerate(named):
+                for term in getattr(m, part):
+                    terms.setdefault(term, np.zeros(len(named), dtype=bool))[i] = True
+            self._by.append((has, terms))
+
+    def other_than(self, asked: Marks) -> npt.NDArray[np.bool_]:
+        """The examples that name only other years, or only other rounds, than ``asked``."""
+        other = np.zeros(self._size, dtype=bool)
+        for (has, terms), wanted in zip(self._by, (asked.years, asked.ordinals), strict=True):
+            if wanted:
+                same = np.zeros(self._size, dtype=bool)
+                for term in wanted:
+                    if term in terms:
+                        same |= terms[term]
+                other |= has & ~same
+        return other
+
+
+class Keys:
+    """Which fact (or card) each example belongs to, for the mean of its closest examples."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        listed = list(keys)
+        self.names = sorted(set(listed))
+        position = {name: i for i, name in enumerate(self.names)}
+        self.of = np.array([position[k] for k in listed], dtype=np.int32)
+
+    def closest(
+        self, cosines: npt.NDArray[np.float64], best_first: npt.NDArray[np.intp]
+    ) -> dict[str, float]:
+        """The mean of each key's ``TOP`` best cosines (missing ones count as 0).
+
+        ``best_first``: the examples with a cosine above 0, best first.
+        """
+        order = best_first[np.argsort(self.of[best_first], kind="stable")]  # by key, best first
+        keys, values = self.of[order], cosines[order]
+        if not len(keys):
+            return {}
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        rank = np.arange(len(keys)) - np.repeat(first, np.diff(np.r_[first, len(keys)]))
+        top = rank < TOP
+        sums = np.bincount(keys[top], weights=values[top], minlength=len(self.names)) / TOP
+        return {self.names[i]: float(sums[i]) for i in np.flatnonzero(sums > 0)}

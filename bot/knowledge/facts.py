@@ -71,10 +71,13 @@ class CardFacts:
 
     facts: tuple[Fact, ...]
     terms: Mapping[str, frozenset[str]]
+    #: For each term, the positions of the facts that have it.
+    holders: Mapping[str, tuple[int, ...]]
     frequency: Counter[str]
     own: frozenset[str]
-    #: The years each fact mentions.
+    #: The years each fact mentions, and the latest its Polish text names (0: none).
     years: Mapping[str, frozenset[str]]
+    latest: Mapping[str, int]
     #: The rounds or editions each fact names by an ordinal ("rundzie VI": ``o6``).
     ordinals: Mapping[str, frozenset[str]]
 
@@ -94,10 +97,15 @@ class CardFacts:
         terms = {fact.id: terms_of(fact) for fact in ordered}
         ordinals = {fact.id: marks_of(fact).ordinals for fact in ordered}
         frequency: Counter[str] = Counter()
-        for found in terms.values():
+        holders: dict[str, list[int]] = {}
+        for position, found in enumerate(terms.values()):
             frequency.update(found)
+            for term in found:
+                holders.setdefault(term, []).append(position)
         years = {fact.id: frozenset(_YEAR.findall(f"{fact.pl} {fact.en}")) for fact in ordered}
-        return cls(ordered, terms, frequency, own, years, ordinals)
+        held = {term: tuple(positions) for term, positions in holders.items()}
+        latest = {fact.id: latest_year(fact) for fact in ordered}
+        return cls(ordered, terms, held, frequency, own, years, latest, ordinals)
 
     def rank(
         self,
@@ -130,10 +138,12 @@ class CardFacts:
         total = max(sum(weights), FIT_FLOOR)
         asked = marks(tokens)
         asked_years = frozenset(year[1:] for year in asked.years)  # "n2019" → "2019"
+        found = [0.0] * n  # the weight of the question words each fact has
+        for token, weight in zip(tokens, weights, strict=True):
+            for position in {p for term in token.terms for p in self.holders.get(term, ())}:
+                found[position] += weight
         scored = []
-        for fact in self.facts:
-            terms = self.terms[fact.id]
-            words = sum(w for t, w in zip(tokens, weights, strict=True) if t.matches(terms))
+        for fact, words in zip(self.facts, found, strict=True):
             fit = words / total + KIND_WEIGHT * _kind_rank(fact, ask)
             if resemblance:
                 fit += EXAMPLE_WEIGHT * resemblance.get(fact.id, 0.0)
@@ -147,7 +157,7 @@ class CardFacts:
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))
         order = {f.id: i for i, f in enumerate(self.facts)}
-        scored.sort(key=lambda s: (-s.fit, -latest_year(s.fact), order[s.fact.id]))
+        scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id], order[s.fact.id]))
         return tuple(scored)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.folding import fold
-from bot.knowledge.examples import OTHER_MARK_SHARE, TOP, Resemblance
+from bot.knowledge.examples import OTHER_MARK_SHARE, Keys, MarkIndex, Resemblance
 from bot.knowledge.text import Marks
 
 #: The length of a piece.
@@ -67,9 +67,9 @@ class SpellingIndex:
         memo: dict[str, frozenset[str]] = {}
         listed = list(questions)
         rows = [(card, fact, pieces(question, memo)) for card, fact, question in listed]
-        self._marks = _MarkIndex([marks_of(question) for _, _, question in listed])
-        self._facts = _Keys(fact for _, fact, _ in rows)
-        self._cards = _Keys(card for card, _, _ in rows)
+        self._marks = MarkIndex([marks_of(question) for _, _, question in listed])
+        self._facts = Keys(fact for _, fact, _ in rows)
+        self._cards = Keys(card for card, _, _ in rows)
         postings: dict[str, list[int]] = defaultdict(list)
         for i, (_, _, found) in enumerate(rows):
             for piece in found:
@@ -116,57 +116,3 @@ class SpellingIndex:
         ids = np.concatenate([self._postings[p] for p in found])
         repeated = np.repeat(weights, [len(self._postings[p]) for p in found])
         return np.asarray(np.bincount(ids, weights=repeated, minlength=n), dtype=np.float64)
-
-
-class _MarkIndex:
-    """Which examples name which years and rounds."""
-
-    def __init__(self, marks: list[Marks]) -> None:
-        self._size = len(marks)
-        self._by: list[tuple[npt.NDArray[np.bool_], dict[str, npt.NDArray[np.bool_]]]] = []
-        for part in ("years", "ordinals"):
-            named = np.array([bool(getattr(m, part)) for m in marks], dtype=bool)
-            terms: dict[str, npt.NDArray[np.bool_]] = {}
-            for i, m in enumerate(marks):
-                for term in getattr(m, part):
-                    terms.setdefault(term, np.zeros(len(marks), dtype=bool))[i] = True
-            self._by.append((named, terms))
-
-    def other_than(self, asked: Marks) -> npt.NDArray[np.bool_]:
-        """The examples that name only other years, or only other rounds, than ``asked``."""
-        other = np.zeros(self._size, dtype=bool)
-        for (named, terms), wanted in zip(self._by, (asked.years, asked.ordinals), strict=True):
-            if wanted:
-                same = np.zeros(self._size, dtype=bool)
-                for term in wanted:
-                    if term in terms:
-                        same |= terms[term]
-                other |= named & ~same
-        return other
-
-
-class _Keys:
-    """Which fact (or card) each example belongs to, for the mean of its closest examples."""
-
-    def __init__(self, keys: Iterable[str]) -> None:
-        listed = list(keys)
-        self.names = sorted(set(listed))
-        position = {name: i for i, name in enumerate(self.names)}
-        self.of = np.array([position[k] for k in listed], dtype=np.int32)
-
-    def closest(
-        self, cosines: npt.NDArray[np.float64], best_first: npt.NDArray[np.intp]
-    ) -> dict[str, float]:
-        """The mean of each key's ``TOP`` best cosines (missing ones count as 0).
-
-        ``best_first``: the examples sharing a piece with the question, best first.
-        """
-        order = best_first[np.argsort(self.of[best_first], kind="stable")]  # by key, best first
-        keys, values = self.of[order], cosines[order]
-        if not len(keys):
-            return {}
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        rank = np.arange(len(keys)) - np.repeat(first, np.diff(np.r_[first, len(keys)]))
-        top = rank < TOP
-        sums = np.bincount(keys[top], weights=values[top], minlength=len(self.names)) / TOP
-        return {self.names[i]: float(sums[i]) for i in np.flatnonzero(sums > 0)}

@@ -134,7 +134,7 @@ class Token:
 
     def matches(self, terms: frozenset[str]) -> bool:
         """Whether any of this token's terms is among ``terms``."""
-        return any(term in terms for term in self.terms)
+        return not terms.isdisjoint(self.terms)
 
     def matches_lemma(self, terms: frozenset[str]) -> bool:
         """Whether it is among ``terms`` by itself, not by its first letters or a synonym."""
