@@ -45,6 +45,7 @@ from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
+    CARD_ASIDE,
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
@@ -312,8 +313,10 @@ class KnowledgeBase:
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]
         ranked: list[tuple[float, Card]] = []
+        # The card is chosen by what is asked more than by what the asker tells about herself.
+        aside = [w if asks[i] else CARD_ASIDE * w for i, w in zip(keep, weights, strict=True)]
         for card in self.content.cards:
-            score, covered = self._card_score(card.id, tokens, weights, found)
+            score, covered = self._card_score(card.id, tokens, aside, found)
             if covered > 0:
                 ranked.append(
                     (score / total + CARD_EXAMPLE * resemblance.cards.get(card.id, 0.0), card)
@@ -339,15 +342,8 @@ class KnowledgeBase:
                 share = 0.0  # it sounds like the questions we do not answer
             elif asked is not None and foreign_ask(asked, asking_words, card.id):
                 share = 0.0  # what it asks is not this card's
-            hits.append(
-                Hit(
-                    card,
-                    facts,
-                    round(share, 3),
-                    score + FACT_WEIGHT * best_fit,
-                    ask.type if ask else None,
-                )
-            )
+            fit = score + FACT_WEIGHT * best_fit
+            hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
             topic = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
             hits = [replace(h, confidence=topic) if h.card.id == CONTACT else h for h in hits]

@@ -136,6 +136,12 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("Kiedy będzie następna runda konkursu o status KKK?", "Nie znaleźliśmy żadnej rundy"),
         # An aspect pair is one verb: "składać" finds the example that says "złożyć".
         ("kto może składać wniosek w FENG 2.17", "O FENG 2.17 mogą ubiegać się"),
+        # The card is the one the sentence that asks names, not the one the asker lacks.
+        (
+            "Nie mamy statusu KKK. Jakie klastry mogą startować w mazowieckim konkursie ofert "
+            "dla klastrów?",
+            "W mazowieckim konkursie dla klastrów (edycja 2021) mogły startować",
+        ),
         # Whether it is worth it asks what it gives.
         ("Is KKK status worth it?", "A KKK status holder gets a certificate"),
         # A question pointing back ("go") need not resemble the card's examples on its own.
