@@ -66,11 +66,10 @@ class ScoredFact:
 class CardFacts:
     """A card's facts, indexed for choosing among them.
 
-    Each fact's terms, how many facts have each term, and the terms of the card's own name.
+    Which facts have each term and how many, and the terms of the card's own name.
     """
 
     facts: tuple[Fact, ...]
-    terms: Mapping[str, frozenset[str]]
     #: For each term, the positions of the facts that have it.
     holders: Mapping[str, tuple[int, ...]]
     frequency: Counter[str]
@@ -94,18 +93,18 @@ class CardFacts:
         ``marks_of``: the years and rounds a fact's own text names.
         """
         ordered = tuple(facts)
-        terms = {fact.id: terms_of(fact) for fact in ordered}
         ordinals = {fact.id: marks_of(fact).ordinals for fact in ordered}
         frequency: Counter[str] = Counter()
         holders: dict[str, list[int]] = {}
-        for position, found in enumerate(terms.values()):
+        for position, fact in enumerate(ordered):
+            found = terms_of(fact)
             frequency.update(found)
             for term in found:
                 holders.setdefault(term, []).append(position)
         years = {fact.id: frozenset(_YEAR.findall(f"{fact.pl} {fact.en}")) for fact in ordered}
         held = {term: tuple(positions) for term, positions in holders.items()}
         latest = {fact.id: latest_year(fact) for fact in ordered}
-        return cls(ordered, terms, held, frequency, own, years, latest, ordinals)
+        return cls(ordered, held, frequency, own, years, latest, ordinals)
 
     def rank(
         self,
@@ -156,8 +155,8 @@ class CardFacts:
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))
-        order = {f.id: i for i, f in enumerate(self.facts)}
-        scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id], order[s.fact.id]))
+        # Among equal fits: the latest year first, then the card's order (a stable sort).
+        scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id]))
         return tuple(scored)
 
 

@@ -5,7 +5,8 @@ among our cards times its rarity in the language.
 
 - A card scores by the weight of the question words found in its title (name and aliases,
   counted three times) and in its body (summary, sections and facts), and by its aliases
-  found whole in the question ("złota odznaka", "KKK").
+  found whole in the question ("złota odznaka", "KKK"); the sentences around one that asks
+  and names a card count less ("Mamy brąz ESCA. Ile kosztuje srebro?" is Silver's).
 - Among the best three cards, a fact scores by the question words it has (each counting by
   how few of the card's facts have it), by how well its kind fits the ask-type ("ile
   kosztuje" → cost) and by whether its text has the answer's shape (an amount, a date).
@@ -50,6 +51,7 @@ from bot.knowledge.tuning import (
     CARD_POOL,
     CONTACT,
     FACT_WEIGHT,
+    NAMING,
     OUTSIDE,
     OUTSIDE_MARGIN,
     PENALTY_POWER,
@@ -187,6 +189,8 @@ class KnowledgeBase:
             examples + own_words, lambda text: marks(self._tokens_of(text))
         )
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
+        in_titles = Counter(term for index in self._index.values() for term in index.title)
+        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and ":" not in t)
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
@@ -313,8 +317,9 @@ class KnowledgeBase:
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]
         ranked: list[tuple[float, Card]] = []
-        # The card is chosen by what is asked more than by what the asker tells about herself.
-        aside = [w if asks[i] else CARD_ASIDE * w for i, w in zip(keep, weights, strict=True)]
+        # A sentence that asks and names a card chooses it; else the whole question does.
+        cut = CARD_ASIDE if any(asks[i] and every[i].matches(self._naming) for i in keep) else 1.0
+        aside = [w if asks[i] else cut * w for i, w in zip(keep, weights, strict=True)]
         for card in self.content.cards:
             score, covered = self._card_score(card.id, tokens, aside, found)
             if covered > 0:

@@ -136,7 +136,9 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("Kiedy będzie następna runda konkursu o status KKK?", "Nie znaleźliśmy żadnej rundy"),
         # An aspect pair is one verb: "składać" finds the example that says "złożyć".
         ("kto może składać wniosek w FENG 2.17", "O FENG 2.17 mogą ubiegać się"),
-        # The card is the one the sentence that asks names, not the one the asker lacks.
+        # The card is the one the sentence that asks names, not the one the asker holds or lacks.
+        ("Mamy brąz ESCA. Ile kosztuje srebro?", "Srebrna Odznaka ESCA (nowa"),
+        ("Mamy złotą odznakę ESCA. Jak długo ważny jest status KKK?", "Minister przyznaje status"),
         (
             "Nie mamy statusu KKK. Jakie klastry mogą startować w mazowieckim konkursie ofert "
             "dla klastrów?",
