@@ -310,7 +310,7 @@ class KnowledgeBase:
             [asks[i] for i in keep],
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        asked, asking_words = self._asked_alone(every, asks)
+        asked, asking_words = self._asked_alone(every, asks, keep)
         if refers_back(plain, asking, self._openers):
             asking_words = 0  # "Kto go przygotował?" need not resemble the card's examples
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
@@ -356,14 +356,16 @@ class KnowledgeBase:
         return hits
 
     def _asked_alone(
-        self, every: Sequence[Token], asks: Sequence[bool]
+        self, every: Sequence[Token], asks: Sequence[bool], keep: Sequence[int]
     ) -> tuple[Resemblance | None, int]:
-        """How the sentences that ask, alone, resemble the examples, and how many words they have.
+        """The sentences that ask, without their cue: their likeness to the examples, and size.
 
-        ``asks``: whether each word stands in a sentence that asks; ``None`` when all do.
+        "Mamy KKK. Ile kosztuje bilet?" is read as "bilet"; ``None`` when every word stands
+        in them. ``keep``: the places of the words that are not the cue's.
         """
-        alone = [t for t, a in zip(every, asks, strict=True) if a]
-        if len(alone) == len(every) or not alone:
+        kept = set(keep)
+        alone = [t for i, t in enumerate(every) if asks[i] and i in kept]
+        if all(asks) or not alone:
             return None, 0
         return self._examples.resemblance(alone, self._weigher.example_weight), len(alone)
 
@@ -382,11 +384,8 @@ class KnowledgeBase:
         index = self._index[card_id]
         score = covered = 0.0
         for token, weight in zip(tokens, weights, strict=True):
-            if token.matches(index.title):
-                score += weight * TITLE_WEIGHT
-                covered += weight
-            elif token.matches(index.body):
-                score += weight
+            if token.matches(index.body):  # the body holds the title's terms too
+                score += weight * (TITLE_WEIGHT if token.matches(index.title) else 1.0)
                 covered += weight
         for (owner, phrase), _ in phrases:
             if owner == card_id:

@@ -219,6 +219,11 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # compared with the questions outside our topics.
         "Jestem koordynatorem klastra ESCA. Kto wygrał mundial?",
         "Mam pytanie o FENG 2.17. Jaka pogoda?",
+        # The sentence that asks is read without its cue ("ile kosztuje", "kto wygrał"): the
+        # cue alone resembles the card's examples, what it asks about does not.
+        "Mamy Złotą Odznakę ESCA. Ile kosztuje bilet do Bukaresztu?",
+        "Mamy status KKK. Kto wygrał Ligę Mistrzów?",
+        "Korzystaliśmy z POIR 2.3.3. Czy będzie padać w piątek?",
         "Mamy status KKK. Jaka jest tam pogoda?",
         "Klaster dostał dotację z POIR 2.3.3. Czy od tego płacimy CIT?",
         # Where to ask about something that is not ours is not the PARP helpline's to answer.
