@@ -19,13 +19,13 @@ def sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> boo
     return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
 
 
-def foreign_ask(asked: Resemblance, words: int, card_id: str) -> bool:
+def foreign_ask(asked: Resemblance, words: int, card_id: str, *, outside: bool = True) -> bool:
     """Whether the sentences that ask, read alone, are no question for this card.
 
     They are not when they sound like the questions outside our topics, or when they say
-    something (``words``: one or more besides the ask cue and stop words: "Kto wygrał
-    *mundial*?") and resemble none of the card's examples.
+    something (``words``: two or more, stop words aside) and resemble none of the card's
+    examples. ``outside``: whether to hold them to the first test too.
     """
-    if sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
+    if outside and sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
         return True
-    return words >= 1 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
+    return words >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
+from bot.knowledge.cards import CardIndex, card_score
 from bot.knowledge.confidence import QuestionWords, explained_share
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
@@ -40,10 +41,10 @@ from bot.knowledge.examples import ExampleIndex, Resemblance
 from bot.knowledge.facts import CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
-from bot.knowledge.names import Names, Phrase
+from bot.knowledge.names import Names
 from bot.knowledge.refusal import foreign_ask, sounds_outside
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
+from bot.knowledge.text import SYNONYM_TERM, Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
     CARD_ASIDE,
@@ -52,12 +53,11 @@ from bot.knowledge.tuning import (
     CONTACT,
     FACT_WEIGHT,
     NAMING,
+    NAMING_INFO,
     OUTSIDE,
     OUTSIDE_MARGIN,
     PENALTY_POWER,
-    PHRASE_WEIGHT,
     SPELLING_SHARE,
-    TITLE_WEIGHT,
 )
 from bot.knowledge.typos import Typos
 from bot.knowledge.weighing import Weigher
@@ -78,14 +78,6 @@ class Hit:
     def lead(self) -> Fact | None:
         """The fact the answer opens with."""
         return self.facts[0].fact if self.facts else None
-
-
-@dataclass(frozen=True, slots=True)
-class _CardIndex:
-    title: frozenset[str]
-    body: frozenset[str]
-    #: One-word names and aliases ("KKK", "ESCA", "2.17"), as lemmas.
-    names: frozenset[str]
 
 
 class KnowledgeBase:
@@ -138,7 +130,7 @@ class KnowledgeBase:
         #: Our texts' tokens while indexing: an example question is read for its fact and
         #: for the example index, a card's text for its card and for typo mending.
         self._text_tokens: dict[str, list[Token]] = {}
-        self._index: dict[str, _CardIndex] = {}
+        self._index: dict[str, CardIndex] = {}
         self._facts: dict[str, CardFacts] = {}
         #: Each fact's own words (without its example questions): what showing it explains.
         self._fact_terms: dict[str, frozenset[str]] = {}
@@ -155,7 +147,7 @@ class KnowledgeBase:
                 for alias in (card.name.pl, card.name.en, *card.aliases)
                 if len(tokens := analyzer.tokens(alias)) == 1
             )
-            self._index[card.id] = _CardIndex(title_terms, body_terms, names)
+            self._index[card.id] = CardIndex(title_terms, body_terms, names)
             card_df.update(body_terms)
             # The card's own name and one-word aliases, not a part of it as an alias like
             # "klaster zalążkowy" names, say little about which of its facts is asked.
@@ -190,7 +182,7 @@ class KnowledgeBase:
         )
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         in_titles = Counter(term for index in self._index.values() for term in index.title)
-        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and ":" not in t)
+        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and _naming(t))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
@@ -215,6 +207,11 @@ class KnowledgeBase:
         return any(
             t.main in named or (t.is_number and t.main in self._title_terms) for t in tokens
         ) or bool(self._names.found(tokens))
+
+    def _names_a_card(self, token: Token) -> bool:
+        """A one-word name ("KKK", "srebro"), or a telling word of at most two cards' names."""
+        telling = token.matches(self._naming) and self.info(token) >= NAMING_INFO
+        return telling or token.main in self._one_word_names
 
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
@@ -310,18 +307,19 @@ class KnowledgeBase:
             [asks[i] for i in keep],
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
-        asked, asking_words = self._asked_alone(every, asks, keep)
+        asked, asking_words = self._asked_alone(every, asks, range(len(every)))
+        topic, topic_words = self._asked_alone(every, asks, keep)  # without the ask cue
         if refers_back(plain, asking, self._openers):
-            asking_words = 0  # "Kto go przygotował?" need not resemble the card's examples
+            asking_words = topic_words = 0  # "Kto go przygotował?" need not resemble examples
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]
         ranked: list[tuple[float, Card]] = []
         # A sentence that asks and names a card chooses it; else the whole question does.
-        cut = CARD_ASIDE if any(asks[i] and every[i].matches(self._naming) for i in keep) else 1.0
+        cut = CARD_ASIDE if any(self._names_a_card(every[i]) for i in keep if asks[i]) else 1.0
         aside = [w if asks[i] else cut * w for i, w in zip(keep, weights, strict=True)]
         for card in self.content.cards:
-            score, covered = self._card_score(card.id, tokens, aside, found)
+            score, covered = card_score(self._index[card.id], card.id, tokens, aside, found)
             if covered > 0:
                 ranked.append(
                     (score / total + CARD_EXAMPLE * resemblance.cards.get(card.id, 0.0), card)
@@ -347,21 +345,23 @@ class KnowledgeBase:
                 share = 0.0  # it sounds like the questions we do not answer
             elif asked is not None and foreign_ask(asked, asking_words, card.id):
                 share = 0.0  # what it asks is not this card's
+            elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):
+                share = 0.0  # nor what it asks about ("Kto wygrał Ligę Mistrzów?")
             fit = score + FACT_WEIGHT * best_fit
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
-            topic = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
-            hits = [replace(h, confidence=topic) if h.card.id == CONTACT else h for h in hits]
+            about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
+            hits = [replace(h, confidence=about) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits
 
     def _asked_alone(
         self, every: Sequence[Token], asks: Sequence[bool], keep: Sequence[int]
     ) -> tuple[Resemblance | None, int]:
-        """The sentences that ask, without their cue: their likeness to the examples, and size.
+        """The sentences that ask, alone: their likeness to the examples, and their size.
 
-        "Mamy KKK. Ile kosztuje bilet?" is read as "bilet"; ``None`` when every word stands
-        in them. ``keep``: the places of the words that are not the cue's.
+        ``None`` when every word stands in them. ``keep``: the places of the words read (all,
+        or all but the ask cue's: "Mamy KKK. Ile kosztuje bilet?" is then read as "bilet").
         """
         kept = set(keep)
         alone = [t for i, t in enumerate(every) if asks[i] and i in kept]
@@ -374,26 +374,8 @@ class KnowledgeBase:
         index, outside = self._index[card_id], sounds_outside(by_words, card_id, OUTSIDE_MARGIN)
         return 0.0 if outside else explained_share(words, index.body, index.title)
 
-    def _card_score(
-        self,
-        card_id: str,
-        tokens: Sequence[Token],
-        weights: Sequence[float],
-        phrases: Sequence[tuple[Phrase, set[int]]],
-    ) -> tuple[float, float]:
-        index = self._index[card_id]
-        score = covered = 0.0
-        for token, weight in zip(tokens, weights, strict=True):
-            if token.matches(index.body):  # the body holds the title's terms too
-                score += weight * (TITLE_WEIGHT if token.matches(index.title) else 1.0)
-                covered += weight
-        for (owner, phrase), _ in phrases:
-            if owner == card_id:
-                score += PHRASE_WEIGHT * sum(
-                    w for t, w in zip(tokens, weights, strict=True) if t.main in phrase
-                )
-        # A one-word name ("KKK", "EUCLES", "2.17") said outright names this card.
-        for token, weight in zip(tokens, weights, strict=True):
-            if token.main in index.names:
-                score += PHRASE_WEIGHT * weight
-        return score, covered
+
+def _naming(term: str) -> bool:
+    """Whether a term of a card's name may name it: not a year, not a synonym group."""
+    year = len(term) == 5 and term[1:].isdigit()
+    return not (year or SYNONYM_TERM in term)

@@ -24,14 +24,16 @@ CONTEXT_SHARE = 0.15
 #: questions four, dev and val the same; 0.5 and less cost val one or two.
 ASIDE_SHARE = 0.7
 #: How much a word of those sentences counts in choosing the card when the sentence that asks
-#: names one (a word in the names of at most ``NAMING`` cards): "Nie mamy statusu KKK. Jakie
-#: klastry mogą startować w mazowieckim konkursie ofert?" asks about the Mazovian grants, and
-#: "Mamy status KKK. Ile wynosiło dofinansowanie?" is left to the whole question. Against
-#: counting them fully: val +1, val2 +1, held-out example questions +7, dev −1 (a defensible
-#: answer); context words cut without the naming test answered "Jestem koordynatorem klastra
-#: ESCA. Kto wygrał mundial?" from the Gold card, whose examples ask who won.
+#: names one (a one-word name, or a word in the names of at most ``NAMING`` cards that says at
+#: least ``NAMING_INFO`` in the language: not "call" or "year" of an English name): "Nie mamy
+#: statusu KKK. Jakie klastry mogą startować w mazowieckim konkursie ofert?" asks about the
+#: Mazovian grants; "Mamy status KKK. Ile wynosiło dofinansowanie?" is left to the whole
+#: question. Against counting them fully: val +1, val2 +1, context +1, held-out example
+#: questions +6, dev −1 (a defensible answer); context words cut without the naming test
+#: answered "Jestem koordynatorem klastra ESCA. Kto wygrał mundial?" from the Gold card.
 CARD_ASIDE = 0.3
 NAMING = 2
+NAMING_INFO = 0.15
 #: Question words found in a card's title count this much more than words in its body.
 TITLE_WEIGHT = 3.0
 #: A whole alias of two or more words found in the question adds its weight this many times.

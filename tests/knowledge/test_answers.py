@@ -144,6 +144,11 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "dla klastrów?",
             "W mazowieckim konkursie dla klastrów (edycja 2021) mogły startować",
         ),
+        # … while a short follow-up naming no card is still the card the asker names first,
+        # and one word besides the ask cue ("udział", "obowiązuje") is not enough to refuse.
+        ("Mamy brązową odznakę ESCA. Jak długo obowiązuje?", "Pierwsza Brązowa Odznaka jest"),
+        ("Rozważamy Srebrną Odznakę ESCA. Ile kosztuje udział?", "Srebrna Odznaka ESCA (nowa"),
+        ("We are a national key cluster. Is there a new call this year?", "We found no round"),
         # Whether it is worth it asks what it gives.
         ("Is KKK status worth it?", "A KKK status holder gets a certificate"),
         # A question pointing back ("go") need not resemble the card's examples on its own.
