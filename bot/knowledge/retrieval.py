@@ -182,7 +182,7 @@ class KnowledgeBase:
         )
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         in_titles = Counter(term for index in self._index.values() for term in index.title)
-        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and _naming(t))
+        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and _may_name(t))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
@@ -375,7 +375,7 @@ class KnowledgeBase:
         return 0.0 if outside else explained_share(words, index.body, index.title)
 
 
-def _naming(term: str) -> bool:
+def _may_name(term: str) -> bool:
     """Whether a term of a card's name may name it: not a year, not a synonym group."""
     year = len(term) == 5 and term[1:].isdigit()
     return not (year or SYNONYM_TERM in term)
