@@ -66,9 +66,7 @@ class ExampleIndex:
         self.postings = postings
         self.idf = idf
         self._norms = norms
-        self._facts = Keys(fact for _, fact in keys)
-        self._cards = Keys(card for card, _ in keys)
-        self._marks = MarkIndex(named)
+        self._owners = Owners(keys, named)
 
     @classmethod
     def build(
@@ -140,9 +138,32 @@ class ExampleIndex:
             dots += w * matched
         if squares <= 0:
             return Resemblance({}, {})
+        return self._owners.resemblance(dots, math.sqrt(squares), self._norms, marks(tokens))
+
+
+class Owners:
+    """Whose each example is (its fact and card) and which years and rounds it names."""
+
+    def __init__(self, keys: Sequence[tuple[str, str]], named: Sequence[Marks]) -> None:
+        """``keys``: each example's ``(card id, fact id)``; ``named``: its years and rounds."""
+        self._facts = Keys(fact for _, fact in keys)
+        self._cards = Keys(card for card, _ in keys)
+        self._marks = MarkIndex(named)
+
+    def resemblance(
+        self,
+        dots: npt.NDArray[np.float64],
+        length: float,
+        norms: npt.NDArray[np.float64],
+        asked: Marks | None,
+    ) -> Resemblance:
+        """Each fact's and card's closest examples, from the question's dot products with them.
+
+        ``length``: the question's norm; an example naming only other years or rounds than
+        ``asked`` counts ``OTHER_MARK_SHARE`` of its cosine.
+        """
         with np.errstate(divide="ignore", invalid="ignore"):
-            cosines = np.where(self._norms > 0, dots / (math.sqrt(squares) * self._norms), 0.0)
-        asked = marks(tokens)
+            cosines = np.where(norms > 0, dots / (length * norms), 0.0)
         if asked:  # most questions name no year or round
             cosines[self._marks.other_than(asked)] *= OTHER_MARK_SHARE
         shared = np.flatnonzero(cosines > 0)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.folding import fold
-from bot.knowledge.examples import OTHER_MARK_SHARE, Keys, MarkIndex, Resemblance
+from bot.knowledge.examples import Owners, Resemblance
 from bot.knowledge.text import Marks
 
 #: The length of a piece.
@@ -67,9 +67,9 @@ class SpellingIndex:
         memo: dict[str, frozenset[str]] = {}
         listed = list(questions)
         rows = [(card, fact, pieces(question, memo)) for card, fact, question in listed]
-        self._marks = MarkIndex([marks_of(question) for _, _, question in listed])
-        self._facts = Keys(fact for _, fact, _ in rows)
-        self._cards = Keys(card for card, _, _ in rows)
+        self._owners = Owners(
+            [(card, fact) for card, fact, _ in rows], [marks_of(q) for _, _, q in listed]
+        )
         postings: dict[str, list[int]] = defaultdict(list)
         for i, (_, _, found) in enumerate(rows):
             for piece in found:
@@ -99,15 +99,7 @@ class SpellingIndex:
         if length <= 0:
             return Resemblance({}, {})
         dots = self._dots(found, squares, self._size)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cosines = np.where(self._norms > 0, dots / (length * self._norms), 0.0)
-        if asked:
-            cosines[self._marks.other_than(asked)] *= OTHER_MARK_SHARE
-        shared = np.flatnonzero(cosines > 0)
-        best_first = shared[np.argsort(-cosines[shared], kind="stable")]
-        return Resemblance(
-            self._facts.closest(cosines, best_first), self._cards.closest(cosines, best_first)
-        )
+        return self._owners.resemblance(dots, length, self._norms, asked)
 
     def _dots(self, found: list[str], weights: list[float], n: int) -> npt.NDArray[np.float64]:
         """For every example, the sum of ``weights`` of the pieces ``found`` it has."""
