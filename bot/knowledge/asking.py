@@ -8,7 +8,8 @@ członków"); a shorter one only the same word ("moze" is not "mozesz"). A cue h
 question word ("ile", "kiedy", "how") beats one without; among those, the longest wins, so
 "ile kosztuje" (cost) beats "ile" (amount), and "ile projektów … do dofinansowania" asks how
 many, not how much. The other ask-types a question asks with a question word ("kiedy … i ile
-…") are kept beside the main one.
+…") are kept beside the main one. A cue verb matches its perfective too ("kto organizuje" finds
+"kto zorganizował"), and fillers ("ile *w końcu* projektów") are passed over.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from bot.knowledge.text import Token
 _WORD = re.compile(r"[^\W_]+")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
 PREFIX_MIN = 5
+#: Polish verb prefixes (folded): a cue word of ``PREFIX_MIN`` letters or more also matches
+#: a word made of one of them and the cue ("organiz" → "zorganizował", "pisal" → "napisał").
+VERB_PREFIXES = (
+    *("z", "s", "za", "po", "prze", "wy", "od", "do", "na", "u", "o", "roz", "przy", "ze"),
+    *("ode", "wz", "ws"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +68,16 @@ def question_words(question: str) -> list[str]:
 class AskDetector:
     """Finds the ask-type of a question from cue phrases."""
 
-    def __init__(self, types: Sequence[AskType], question_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        types: Sequence[AskType],
+        question_words: Iterable[str] = (),
+        fillers: Iterable[str] = (),
+    ) -> None:
         self.types = tuple(types)
         self._interrogatives = frozenset(fold(w) for w in question_words)
+        #: Fillers as folded word sequences, the longest first.
+        self._fillers = sorted({cue_words(f) for f in fillers if cue_words(f)}, key=len)[::-1]
         #: Cues by their first word: a question word looks up itself and its prefixes.
         self._by_first: dict[str, list[tuple[tuple[str, ...], AskType]]] = {}
         for ask_type in types:
@@ -73,7 +87,7 @@ class AskDetector:
 
     def detect(self, question: str) -> Ask | None:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``."""
-        words = question_words(question)
+        words = self._without_fillers(question_words(question))
         best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
         #: The words each cue holding a question word covers, and its ask-type.
         asked: list[tuple[range, AskType]] = []
@@ -101,6 +115,20 @@ class AskDetector:
             if not inside and not set(words_of) & set(main) and ask_type != best[1]:
                 others.setdefault(ask_type.name, ask_type)
         return Ask(best[1], frozenset(best[2]), best[3], tuple(others.values()))
+
+    def _without_fillers(self, words: list[str]) -> list[str]:
+        """The words without the fillers in them ("ile w końcu projektów" → "ile projektów")."""
+        kept: list[str] = []
+        position = 0
+        while position < len(words):
+            filler = next(
+                (f for f in self._fillers if tuple(words[position : position + len(f)]) == f),
+                None,
+            )
+            if filler is None:
+                kept.append(words[position])
+            position += len(filler) if filler else 1
+        return kept
 
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], AskType]]:
         found = list(self._by_first.get(word, ()))
@@ -154,7 +182,13 @@ def _match(words: Sequence[str], start: int, cue: Sequence[str]) -> list[str] | 
 
 
 def _word_matches(word: str, part: str) -> bool:
-    return word == part or (len(part) >= PREFIX_MIN and word.startswith(part))
+    if word == part:
+        return True
+    if len(part) < PREFIX_MIN:
+        return False
+    return word.startswith(part) or any(
+        word.startswith(prefix) and word.startswith(part, len(prefix)) for prefix in VERB_PREFIXES
+    )
 
 
 def topical_places(every: Sequence[Token], ask: Ask | None) -> list[int]:

@@ -225,6 +225,9 @@ class Vocabulary(_Frozen):
     #: Verbs a request opens with ("Napisz …", "Poleć …"): with the question words, a sentence
     #: opening with one asks even without a question mark.
     request_words: tuple[str, ...] = ()
+    #: Words people put inside a question that say nothing about what it asks ("ile *w końcu*
+    #: projektów", "ile *właściwie* jest klastrów"): passed over when its ask cue is sought.
+    fillers: tuple[str, ...] = ()
     stopwords: tuple[str, ...]
     #: Groups of words a question may use for one another ("kryterium", "warunek").
     synonyms: tuple[Annotated[tuple[str, ...], Field(min_length=2)], ...] = ()

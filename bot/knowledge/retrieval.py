@@ -107,6 +107,7 @@ class KnowledgeBase:
                 for entry in content.vocabulary.ask_types
             ],
             content.vocabulary.question_words,
+            content.vocabulary.fillers,
         )
         #: Words a sentence that asks may open with ("Ile …", "Poleć …").
         self._openers = frozenset(
