@@ -18,7 +18,9 @@ among our cards times its rarity in the language.
   the assistant says it does not know. So does it when the question resembles the questions
   outside our topics (``content/outside.yaml``) more than the card's examples, or when the
   sentences that ask, read alone, are not the card's (``refusal``): "Mamy Złotą Odznakę ESCA.
-  Jak usunąć plamę z wina?" Where to ask is answered when a card's texts explain the rest.
+  Jak usunąć plamę z wina?" Where to ask is answered when a card's texts explain the rest
+  and the sentences that ask, read alone, are about where to ask ("Dzwoniłam na infolinię :)
+  a jaki film polecisz?" is not).
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
@@ -354,6 +356,8 @@ class KnowledgeBase:
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
             about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
+            if asked is not None and foreign_ask(asked, asking_words, CONTACT):
+                about = 0.0  # the helpline named aside: "Dzwoniłem na infolinię :) a pogoda?"
             hits = [replace(h, confidence=about) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits

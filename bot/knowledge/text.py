@@ -33,7 +33,12 @@ SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
 #: A sentence ends at ".", "!", "?" or ";" before a space, or at a line break.
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
+#: A sentence ends at ".", "!", "?", ";", a smiley (":)", ";-)", ":D") or an emoji before a
+#: space, and at a line break: "już wszystko wiem :) a jaka będzie jutro pogoda?" asks once.
+_SENTENCE = re.compile(
+    r"(?<=[.!?;])\s+|(?<=[:;]\)|:D|:P)\s+|(?<=[:;]-\))\s+"
+    r"|(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF])\s+|\s*\n\s*"
+)
 #: What frames a question ends at a colon or at a comma after a verb of asking, when a
 #: question word follows ("Członkowie pytają przed walnym: jakie …", "Księgowa pyta, ile …",
 #: "Our board wants to know, is …"; not "Jakie dokumenty: wniosek, …").

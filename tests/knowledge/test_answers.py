@@ -243,6 +243,9 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         "Klaster dostał dotację z POIR 2.3.3. Czy od tego płacimy CIT?",
         # Where to ask about something that is not ours is not the PARP helpline's to answer.
         "Boli mnie ząb. Gdzie najlepiej o to zapytać?",
+        # ... nor is what follows a smiley after the helpline is named.
+        "Rozmawiałam z infolinią PARP 🙂 Kto wygra wybory w Stanach?",
+        "Dzwoniłam na infolinię PARP :) a jaki film polecisz na weekend?",
         "Chcę zmienić statut stowarzyszenia w KRS. Kogo o to zapytać?",
         "Gdzie najlepiej zapytać o kredyt hipoteczny?",
     ],

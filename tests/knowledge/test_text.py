@@ -283,6 +283,11 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
         ("Our board wants to know, is the call still open?", 2),
         ("Is the call, you know, still open?", 1),
         ("Pytam, bo nie wiem: czy ESCA to PARP?", 2),
+        # A smiley or an emoji before a space ends one; a time ("8:30") does not.
+        ("Mamy brąz :) ile kosztuje srebro?", 2),
+        ("Mamy brąz ;-) ile kosztuje srebro?", 2),
+        ("Mamy KKK 🎉 ile kosztuje srebro?", 2),
+        ("Infolinia działa od 8:30 do 16:30 czy dłużej?", 1),
     ],
 )
 def test_an_abbreviation_ends_no_sentence(text: str, parts: int) -> None:
