@@ -8,8 +8,7 @@ członków"); a shorter one only the same word ("moze" is not "mozesz"). A cue h
 question word ("ile", "kiedy", "how") beats one without; among those, the longest wins, so
 "ile kosztuje" (cost) beats "ile" (amount), and "ile projektów … do dofinansowania" asks how
 many, not how much. The other ask-types a question asks with a question word ("kiedy … i ile
-…") are kept beside the main one. A cue verb matches its perfective too ("kto organizuje" finds
-"kto zorganizował"), and fillers ("ile *w końcu* projektów") are passed over.
+…") are kept beside the main one. Fillers ("ile *w końcu* projektów") are passed over.
 """
 
 from __future__ import annotations
@@ -24,12 +23,6 @@ from bot.knowledge.text import Token
 _WORD = re.compile(r"[^\W_]+")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
 PREFIX_MIN = 5
-#: Polish verb prefixes (folded): a cue word of ``PREFIX_MIN`` letters or more also matches
-#: a word made of one of them and the cue ("organiz" → "zorganizował", "pisal" → "napisał").
-VERB_PREFIXES = (
-    *("z", "s", "za", "po", "prze", "wy", "od", "do", "na", "u", "o", "roz", "przy", "ze"),
-    *("ode", "wz", "ws"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +70,9 @@ class AskDetector:
         self.types = tuple(types)
         self._interrogatives = frozenset(fold(w) for w in question_words)
         #: Fillers as folded word sequences, the longest first.
-        self._fillers = sorted({cue_words(f) for f in fillers if cue_words(f)}, key=len)[::-1]
+        self._fillers = sorted(
+            {cue_words(f) for f in fillers if cue_words(f)}, key=len, reverse=True
+        )
         #: Cues by their first word: a question word looks up itself and its prefixes.
         self._by_first: dict[str, list[tuple[tuple[str, ...], AskType]]] = {}
         for ask_type in types:
@@ -182,13 +177,7 @@ def _match(words: Sequence[str], start: int, cue: Sequence[str]) -> list[str] | 
 
 
 def _word_matches(word: str, part: str) -> bool:
-    if word == part:
-        return True
-    if len(part) < PREFIX_MIN:
-        return False
-    return word.startswith(part) or any(
-        word.startswith(prefix) and word.startswith(part, len(prefix)) for prefix in VERB_PREFIXES
-    )
+    return word == part or (len(part) >= PREFIX_MIN and word.startswith(part))
 
 
 def topical_places(every: Sequence[Token], ask: Ask | None) -> list[int]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections import Counter
 from collections.abc import Mapping
 from importlib.metadata import version
@@ -44,19 +43,6 @@ VERBAL_NOUN = tuple(
 #: ("zacznie", "możecie"): a noun has a declined sibling ("przetwarzania", "zajęcia"), which
 #: the dictionary may file under the noun or the verb.
 _AMBIGUOUS = ("nie", "cie")
-#: Past-tense endings (folded: "ł" is "l"): "był", "była", "byli", "byłem", "byliśmy", "zrobiono".
-_PAST = re.compile(r"\w{2}(?:l(?:a|o|y|i|em|am|es|as|ismy|ysmy|yscie|iscie)?|[ao]no)$")
-#: Past forms too short or too common for the endings table, folded ("był", "miała"), and
-#: English ones.
-_PAST_WORDS = frozenset(
-    {
-        *(f"{stem}{end}" for stem in ("byl", "mial") for end in ("", "a", "o", "y")),
-        *("byli", "mieli", "did", "was", "were", "had", "used"),
-    }
-)
-#: A word with a past ending counts as a past form when its ending is at least this likely a
-#: verb's ("dyplomem" ends like "byłem" but is a noun's).
-PAST_SHARE = 0.5
 
 
 def verb_lemmas(dictionary: Mapping[str, str]) -> frozenset[str]:
@@ -127,17 +113,6 @@ class VerbEndings:
     def share(self, word: str) -> float:
         """The likelihood (0–1) that ``word`` is a verb form, by its longest known ending."""
         return _share(self._table, fold(word)) or 0.0
-
-    def past(self, word: str) -> bool:
-        """Whether ``word`` is likely a verb in the past tense ("był", "mógł", "omawiano", "did").
-
-        A Polish past form ends in "-ł" (with a gender or person ending) or, impersonal, in
-        "-ano"/"-ono", and its ending is mostly a verb's ("szkoła" and "źródło" are not).
-        """
-        folded = fold(word.lower())
-        if folded in _PAST_WORDS or (len(folded) > 4 and folded.endswith("ed")):
-            return True
-        return bool(_PAST.search(folded)) and self.share(word) >= PAST_SHARE
 
 
 def read_endings(root: Path) -> VerbEndings:

@@ -52,13 +52,16 @@ OTHER_YEAR_SHARE = 0.5
 #: What is known leads before what is not: an uncertain fact (often "we did not find …",
 #: naming many of the topic's words) loses this much.
 UNCERTAIN_PENALTY = 0.1
-#: A question that names no year or round and does not ask in the past tense asks about what
-#: holds now: of its two best facts, when they are of one kind (not a status, which is about now
-#: anyway) and the second is about later years (the earliest it names is later) and fits within
-#: this much of the first, the second leads ("ile punktów trzeba zdobyć" gets the latest round's
-#: threshold; "ile punktów trzeba było zdobyć" may get the first round's). On the tuning parts:
-#: dev +2, val3 +1, the held-out example questions +3, the others unchanged.
+#: A question that names no year or round asks about what holds now: when its two best facts
+#: are of one kind whose value changes from call to call (``EDITIONED``) and the second is about
+#: later years (the earliest year it names is later) and fits within this much of the first,
+#: the second leads ("ile punktów trzeba zdobyć w konkursie o status KKK" gets the latest
+#: round's threshold, not round I's; "Do kiedy można składać wnioski w 2.3.3?" the 2020 call).
 NEWER_MARGIN = 0.3
+#: The kinds of facts that are editions of one another: amounts, dates and conditions of a call
+#: or round. A procedure, a history or a result of another year answers another question
+#: ("Kto przeprowadza ocenę w konkursie KKK?" is answered by 2015's procedure, naming experts).
+EDITIONED = frozenset({"amount", "share", "cost", "count", "deadline", "eligibility", "duration"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +125,13 @@ class CardFacts:
         info: Callable[[Token], float],
         resemblance: Mapping[str, float] | None = None,
         told: Sequence[float] | None = None,
-        *,
-        now: bool = False,
     ) -> tuple[ScoredFact, ...]:
         """Order the facts by how well they answer the question (best first).
 
         ``info`` is how much a word says in the language; ``told``, how much each word counts
         for where it stands (less around the sentence that asks). Among equal fits, the fact
-        about the latest year leads, then the one listed first. ``now``: the question does
-        not ask in the past tense (``NEWER_MARGIN``).
+        about the latest year leads, then the one listed first; of two close editions, the
+        later (``NEWER_MARGIN``).
         """
         n = len(self.facts)
         weights = []
@@ -169,14 +170,16 @@ class CardFacts:
             scored.append(ScoredFact(fact, round(fit, 4)))
         # Among equal fits: the latest year first, then the card's order (a stable sort).
         scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id]))
-        if now and not asked.years and not asked.ordinals and len(scored) > 1:
+        if not asked.years and not asked.ordinals and len(scored) > 1:
             first, second = scored[0], scored[1]
             if (
-                first.fact.kind == second.fact.kind != "status"  # a status fact is about now
+                first.fact.kind == second.fact.kind
+                and first.fact.kind in EDITIONED
                 and 0 < self.earliest[first.fact.id] < self.earliest[second.fact.id]
                 and first.fit - second.fit <= NEWER_MARGIN
-            ):
-                scored[0], scored[1] = second, first
+            ):  # the later edition leads with the better fit (the order stays by fit)
+                scored[0] = ScoredFact(second.fact, first.fit)
+                scored[1] = ScoredFact(first.fact, second.fit)
         return tuple(scored)
 
 

@@ -317,8 +317,6 @@ class KnowledgeBase:
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]
-        # "Ile punktów trzeba zdobyć?" asks about now; "Ile punktów trzeba było zdobyć?" not.
-        now = not any(self.verbs.past(t.surface) for t, a in zip(every, asks, strict=True) if a)
         ranked: list[tuple[float, Card]] = []
         # A sentence that asks and names a card chooses it; else the whole question does.
         cut = CARD_ASIDE if any(self._names_a_card(every[i]) for i in keep if asks[i]) else 1.0
@@ -337,7 +335,7 @@ class KnowledgeBase:
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
             facts = (
-                indexed.rank(every, ask, self.info, resemblance.facts, told, now=now)
+                indexed.rank(every, ask, self.info, resemblance.facts, told)
                 if rank < CARD_POOL
                 else ()
             )

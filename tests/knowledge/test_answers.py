@@ -153,16 +153,14 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("Is KKK status worth it?", "A KKK status holder gets a certificate"),
         # A question pointing back ("go") need not resemble the card's examples on its own.
         ("Mamy status KKK. Kto go przyznał?", "Konkurs o status KKK organizowało"),
-        # Without a year, the present tense asks about the latest round; the past, perhaps not.
+        # Without a year, of two close editions of an amount or a condition the later leads ...
         (
             "ile punktów trzeba zdobyć w konkursie o status klastra kluczowego",
             "W najnowszym znalezionym naborze o status KKK",
         ),
-        (
-            "ile punktów trzeba było zdobyć w konkursie o status klastra kluczowego",
-            "W rundzie I konkursu o status KKK (2015)",
-        ),
         ("ile kasy na umiędzynarodowienie KKK", "Budżet naboru POIR 2.3.3 w 2019 r."),
+        # ... but not of a procedure: 2015's names who assessed.
+        ("Kto przeprowadza ocenę w konkursie KKK?", "W 2015 r. konkurs o status KKK"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:

@@ -236,9 +236,8 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         # … but a date still to come is no call ("Kiedy będzie wypłata zaliczki?").
         ("Kiedy będzie wypłata zaliczki w FENG 2.17?", "date"),
         ("Na czym polega status KKK?", "definition"),
-        # A cue verb finds its perfective ("organizuje" → "zorganizował") ...
         ("kto zorganizowal ta konferencje w Bukareszcie", "definition"),
-        # ... and fillers inside a cue are passed over.
+        # Fillers inside a cue are passed over.
         ("Ile w końcu projektów polecono do dofinansowania?", "count"),
         ("ile wlasciwie jest klastrow w polsce?", "count"),
     ],
