@@ -18,9 +18,8 @@ among our cards times its rarity in the language.
   the assistant says it does not know. So does it when the question resembles the questions
   outside our topics (``content/outside.yaml``) more than the card's examples, or when the
   sentences that ask, read alone, are not the card's (``refusal``): "Mamy Złotą Odznakę ESCA.
-  Jak usunąć plamę z wina?" Where to ask is answered when a card's texts explain the rest
-  and the sentences that ask, read alone, are about where to ask ("Dzwoniłam na infolinię :)
-  a jaki film polecisz?" is not).
+  Jak usunąć plamę z wina?" Where to ask is answered when a sentence that asks asks it and a
+  card's texts explain the rest ("Dzwoniłam na infolinię :) a jaki film polecisz?" does not).
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
@@ -293,6 +292,12 @@ class KnowledgeBase:
         asking = asking_sentences(plain, self._openers)
         places = self.analyzer.sentence_of(plain, every, self._openers)
         asks = [sentence in asking for sentence in places]
+        # Where to ask is asked in a sentence that asks: "Dzwoniłam na infolinię PARP :) a jaki
+        # film polecisz?" names the helpline only in what it tells.
+        cue = [
+            a for t, a in zip(every, asks, strict=True) if ask and fold(t.surface) in ask.cue_words
+        ]
+        asks_where = asks_where and (not cue or any(cue))
         weights = self._weights(tokens)
         found = self._names.found(tokens)
         total = sum(weights)
@@ -354,8 +359,6 @@ class KnowledgeBase:
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
             about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
-            if asked is not None and foreign_ask(asked, asking_words, CONTACT):
-                about = 0.0  # the helpline named aside: "Dzwoniłem na infolinię :) a pogoda?"
             hits = [replace(h, confidence=about) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         return hits

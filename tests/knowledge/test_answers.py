@@ -161,6 +161,9 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("ile kasy na umiędzynarodowienie KKK", "Budżet naboru POIR 2.3.3 w 2019 r."),
         # ... but not of a procedure: 2015's names who assessed.
         ("Kto przeprowadza ocenę w konkursie KKK?", "W 2015 r. konkurs o status KKK"),
+        # Where to ask, asked after a word about what it is about.
+        ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
+        ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
