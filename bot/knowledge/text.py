@@ -32,7 +32,6 @@ _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 SYNONYM_TERM = "s:"
 #: How many distinct written words keep their analysis (our texts have about 10,000).
 WORD_CACHE = 50_000
-#: A sentence ends at ".", "!", "?" or ";" before a space, or at a line break.
 #: A sentence ends at ".", "!", "?", ";", a smiley (":)", ";-)", ":D") or an emoji before a
 #: space, and at a line break: "już wszystko wiem :) a jaka będzie jutro pogoda?" asks once.
 _SENTENCE = re.compile(
