@@ -18,8 +18,9 @@ among our cards times its rarity in the language.
   the assistant says it does not know. So does it when the question resembles the questions
   outside our topics (``content/outside.yaml``) more than the card's examples, or when the
   sentences that ask, read alone, are not the card's (``refusal``): "Mamy Złotą Odznakę ESCA.
-  Jak usunąć plamę z wina?" Where to ask is answered when a sentence that asks asks it and a
-  card's texts explain the rest ("Dzwoniłam na infolinię :) a jaki film polecisz?" does not).
+  Jak usunąć plamę z wina?" Where to ask is answered when a card's texts explain the rest,
+  unless it is named only aside and what is asked sounds like another topic ("Dzwoniłam na
+  infolinię :) a jaki film polecisz?").
 
 Typos are mapped to the nearest known term with RapidFuzz. The constants below were chosen
 on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the frozen test part.
@@ -48,6 +49,7 @@ from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import SYNONYM_TERM, Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
+    ASKING_OUTSIDE_MARGIN,
     CARD_ASIDE,
     CARD_EXAMPLE,
     CARD_POOL,
@@ -292,12 +294,6 @@ class KnowledgeBase:
         asking = asking_sentences(plain, self._openers)
         places = self.analyzer.sentence_of(plain, every, self._openers)
         asks = [sentence in asking for sentence in places]
-        # Where to ask is asked in a sentence that asks: "Dzwoniłam na infolinię PARP :) a jaki
-        # film polecisz?" names the helpline only in what it tells.
-        cue = [
-            a for t, a in zip(every, asks, strict=True) if ask and fold(t.surface) in ask.cue_words
-        ]
-        asks_where = asks_where and (not cue or any(cue))
         weights = self._weights(tokens)
         found = self._names.found(tokens)
         total = sum(weights)
@@ -319,6 +315,16 @@ class KnowledgeBase:
         topic, topic_words = self._asked_alone(every, asks, keep)  # without the ask cue
         if refers_back(plain, asking, self._openers):
             asking_words = topic_words = 0  # "Kto go przygotował?" need not resemble examples
+        if asks_where and asked is not None and ask is not None:
+            # The helpline named only in what the asker tells, and the sentence that asks
+            # sounding more like the questions outside our topics than like any card's:
+            # "Dzwoniłam na infolinię PARP :) a jaki film polecisz?" does not ask where to ask
+            # ("Kto pomoże 🙏 mamy problem z FENG 2.17?" does).
+            cue = [a for t, a in zip(every, asks, strict=True) if fold(t.surface) in ask.cue_words]
+            ours = [card for card in asked.cards if card != OUTSIDE]
+            nearest = max(ours, key=asked.cards.__getitem__, default=CONTACT)
+            foreign = sounds_outside(asked, nearest, ASKING_OUTSIDE_MARGIN)
+            asks_where = not (cue and not any(cue) and foreign)
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told = [1.0 if a else ASIDE_SHARE for a in asks]

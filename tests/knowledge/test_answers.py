@@ -161,9 +161,11 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("ile kasy na umiędzynarodowienie KKK", "Budżet naboru POIR 2.3.3 w 2019 r."),
         # ... but not of a procedure: 2015's names who assessed.
         ("Kto przeprowadza ocenę w konkursie KKK?", "W 2015 r. konkurs o status KKK"),
-        # Where to ask, asked after a word about what it is about.
+        # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
+        ("Kto pomoże 🙏 mamy problem z rozliczeniem FENG 2.17?", "Infolinia PARP działa"),
+        ("Infolinia PARP :) jaki numer?", "Infolinia PARP działa"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
@@ -245,8 +247,11 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # Where to ask about something that is not ours is not the PARP helpline's to answer.
         "Boli mnie ząb. Gdzie najlepiej o to zapytać?",
         # ... nor is what follows a smiley after the helpline is named.
-        "Rozmawiałam z infolinią PARP 🙂 Kto wygra wybory w Stanach?",
         "Dzwoniłam na infolinię PARP :) a jaki film polecisz na weekend?",
+        "Dzwoniłam na infolinię PARP xD a jaki film polecisz?",
+        # Any smiley or emoji ends the sentence about the asker.
+        "Mamy Złotą Odznakę ESCA ⭐ jak usunąć plamę z wina?",
+        "Mamy status KKK :-( kto wygrał Ligę Mistrzów?",
         "Chcę zmienić statut stowarzyszenia w KRS. Kogo o to zapytać?",
         "Gdzie najlepiej zapytać o kredyt hipoteczny?",
     ],

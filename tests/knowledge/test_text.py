@@ -282,11 +282,17 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
         ("Our board wants to know, is the call still open?", 2),
         ("Is the call, you know, still open?", 1),
         ("Pytam, bo nie wiem: czy ESCA to PARP?", 2),
-        # A smiley or an emoji before a space ends one; a time ("8:30") does not.
+        # A smiley standing apart or an emoji before a space ends one; a time ("8:30"), a
+        # smiley inside a word or a check mark as a bullet does not.
         ("Mamy brąz :) ile kosztuje srebro?", 2),
         ("Mamy brąz ;-) ile kosztuje srebro?", 2),
+        ("Mamy brąz :( ile kosztuje srebro?", 2),
+        ("Mamy brąz xD ile kosztuje srebro?", 2),
         ("Mamy KKK 🎉 ile kosztuje srebro?", 2),
+        ("Mamy KKK ❤️ ile kosztuje srebro?", 2),
         ("Infolinia działa od 8:30 do 16:30 czy dłużej?", 1),
+        ("Mamy (tak:) brąz i ABC:D ile kosztuje srebro?", 1),
+        ("✓ statut ✓ regulamin ✓ wniosek", 1),
     ],
 )
 def test_an_abbreviation_ends_no_sentence(text: str, parts: int) -> None:
