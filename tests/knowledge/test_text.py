@@ -240,6 +240,8 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         # Fillers inside a cue are passed over.
         ("Ile w końcu projektów polecono do dofinansowania?", "count"),
         ("ile wlasciwie jest klastrow w polsce?", "count"),
+        ("Ile kryteriów obejmuje rozmowa na brązową odznakę?", "count"),
+        ("Ile pytań ma ankieta PARP?", "count"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
