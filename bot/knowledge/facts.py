@@ -115,7 +115,7 @@ class CardFacts:
         years = {fact.id: frozenset(_YEAR.findall(f"{fact.pl} {fact.en}")) for fact in ordered}
         held = {term: tuple(positions) for term, positions in holders.items()}
         latest = {fact.id: latest_year(fact) for fact in ordered}
-        earliest = {fact.id: min(map(int, _YEAR.findall(fact.pl)), default=0) for fact in ordered}
+        earliest = {fact.id: earliest_year(fact) for fact in ordered}
         return cls(ordered, held, frequency, own, years, latest, earliest, ordinals)
 
     def rank(
@@ -219,8 +219,17 @@ def answer_facts(facts: Sequence[ScoredFact], ask: AskType | None) -> list[Fact]
 
 def latest_year(fact: Fact) -> int:
     """The latest year a fact mentions (0 when none)."""
-    years = [int(y) for y in _YEAR.findall(fact.pl)]
-    return max(years, default=0)
+    return max(_years(fact), default=0)
+
+
+def earliest_year(fact: Fact) -> int:
+    """The earliest year a fact mentions (0 when none)."""
+    return min(_years(fact), default=0)
+
+
+def _years(fact: Fact) -> list[int]:
+    """The years a fact's Polish text names."""
+    return [int(y) for y in _YEAR.findall(fact.pl)]
 
 
 def _kind_rank(fact: Fact, ask: Ask | None) -> float:
