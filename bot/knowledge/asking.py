@@ -66,8 +66,10 @@ class AskDetector:
         types: Sequence[AskType],
         question_words: Iterable[str] = (),
         fillers: Iterable[str] = (),
+        now_words: Iterable[str] = (),
     ) -> None:
         self.types = tuple(types)
+        self._now = frozenset(fold(w.lower()) for w in now_words)
         self._interrogatives = frozenset(fold(w) for w in question_words)
         #: Fillers as folded word sequences, the longest first.
         self._fillers = sorted(
@@ -110,6 +112,10 @@ class AskDetector:
             if not inside and not set(words_of) & set(main) and ask_type != best[1]:
                 others.setdefault(ask_type.name, ask_type)
         return Ask(best[1], frozenset(best[2]), best[3], tuple(others.values()))
+
+    def asks_now(self, question: str) -> bool:
+        """Whether a question says it asks about what holds now ("jak *teraz* wygląda …")."""
+        return not self._now.isdisjoint(question_words(question.lower()))
 
     def _without_fillers(self, words: list[str]) -> list[str]:
         """The words without the fillers in them ("ile w końcu projektów" → "ile projektów")."""

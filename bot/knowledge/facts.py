@@ -58,6 +58,11 @@ UNCERTAIN_PENALTY = 0.1
 #: the second leads ("ile punktów trzeba zdobyć w konkursie o status KKK" gets the latest
 #: round's threshold, not round I's; "Do kiedy można składać wnioski w 2.3.3?" the 2020 call).
 NEWER_MARGIN = 0.3
+#: A question that says it asks about now ("jak *teraz* wygląda konkurs", "the *current*
+#: procedure") wants the later of two close facts of any one kind, within this much: "jak teraz
+#: wygląda konkurs KKK krok po kroku" gets the procedure since 2019, not 2015's (val3 +1,
+#: held-out examples +1; 0.3 to 1.0 score the same).
+NOW_MARGIN = 0.5
 #: The kinds of facts that are editions of one another: amounts, dates and conditions of a call
 #: or round. A procedure, a history or a result of another year answers another question
 #: ("Kto przeprowadza ocenę w konkursie KKK?" is answered by 2015's procedure, naming experts).
@@ -125,13 +130,15 @@ class CardFacts:
         info: Callable[[Token], float],
         resemblance: Mapping[str, float] | None = None,
         told: Sequence[float] | None = None,
+        *,
+        now: bool = False,
     ) -> tuple[ScoredFact, ...]:
         """Order the facts by how well they answer the question (best first).
 
         ``info`` is how much a word says in the language; ``told``, how much each word counts
         for where it stands (less around the sentence that asks). Among equal fits, the fact
         about the latest year leads, then the one listed first; of two close editions, the
-        later (``NEWER_MARGIN``).
+        later (``NEWER_MARGIN``; of any kind when the question says it asks about ``now``).
         """
         n = len(self.facts)
         weights = []
@@ -172,11 +179,12 @@ class CardFacts:
         scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id]))
         if not asked.years and not asked.ordinals and len(scored) > 1:
             first, second = scored[0], scored[1]
+            margin = NOW_MARGIN if now else NEWER_MARGIN
             if (
                 first.fact.kind == second.fact.kind
-                and first.fact.kind in EDITIONED
+                and (now or first.fact.kind in EDITIONED)
                 and 0 < self.earliest[first.fact.id] < self.earliest[second.fact.id]
-                and first.fit - second.fit <= NEWER_MARGIN
+                and first.fit - second.fit <= margin
             ):  # the later edition leads with the better fit (the order stays by fit)
                 scored[0] = ScoredFact(second.fact, first.fit)
                 scored[1] = ScoredFact(first.fact, second.fit)

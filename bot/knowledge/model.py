@@ -228,6 +228,9 @@ class Vocabulary(_Frozen):
     #: Words people put inside a question that say nothing about what it asks ("ile *w końcu*
     #: projektów", "ile *właściwie* jest klastrów"): passed over when its ask cue is sought.
     fillers: tuple[str, ...] = ()
+    #: Words that say a question asks about what holds now ("teraz", "current"): of two close
+    #: facts of one kind, the later leads.
+    now_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...]
     #: Groups of words a question may use for one another ("kryterium", "warunek").
     synonyms: tuple[Annotated[tuple[str, ...], Field(min_length=2)], ...] = ()

@@ -159,8 +159,16 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "W najnowszym znalezionym naborze o status KKK",
         ),
         ("ile kasy na umiędzynarodowienie KKK", "Budżet naboru POIR 2.3.3 w 2019 r."),
-        # ... but not of a procedure: 2015's names who assessed.
+        # ... but not of a procedure: 2015's names who assessed, and leads step by step ...
         ("Kto przeprowadza ocenę w konkursie KKK?", "W 2015 r. konkurs o status KKK"),
+        ("jak wygląda konkurs o status KKK krok po kroku", "W 2015 r. konkurs o status KKK"),
+        # ... unless the question says it asks about now.
+        ("jak teraz wygląda konkurs o status KKK krok po kroku", "Od rund 2019/2021 konkurs"),
+        # A region by its adjective finds the facts that name it by its noun, and back.
+        (
+            "When did Mazovia first select Mazovian key clusters?",
+            "The Mazovian regional board announced a competition",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
