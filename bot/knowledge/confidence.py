@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.knowledge.text import Token
 from bot.knowledge.tuning import (
+    CLOSE_CARDS,
+    CONFIDENCE_THRESHOLD,
     CONTEXT_SHARE,
+    EXPLAINS_MORE,
     MAX_MISSED,
     MIN_EXPLAINED,
     PREFIX_SHARE,
@@ -60,3 +64,30 @@ def explained_share(words: QuestionWords, shown: frozenset[str], title: frozense
     # that names our topic, however much of it a card happens to contain; a word of the
     # card's name counts more towards naming it.
     return share * min(1.0, anchor / MIN_EXPLAINED)
+
+
+class Answerable(Protocol):
+    """A card's answer to a question: its score among the cards and its confidence."""
+
+    @property
+    def score(self) -> float:
+        """How well the card's name, texts and facts fit the question's words."""
+        ...
+
+    @property
+    def confidence(self) -> float:
+        """The share of the question its answer explains (``explained_share``)."""
+        ...
+
+
+def explains_more(first: Answerable, second: Answerable) -> bool:
+    """Whether the second card should answer before the first, both being answered.
+
+    Its score is close and its answer explains clearly more of the question: the first card
+    won on its name alone ("… ESCA Gold Label?" asked about the ECCP listing it needs).
+    """
+    return (
+        first.confidence >= CONFIDENCE_THRESHOLD
+        and second.confidence - first.confidence >= EXPLAINS_MORE
+        and second.score >= first.score - CLOSE_CARDS
+    )

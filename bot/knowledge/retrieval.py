@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
 from bot.knowledge.cards import CardIndex, card_score
-from bot.knowledge.confidence import QuestionWords, explained_share
+from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.examples import ExampleIndex, Resemblance
@@ -368,6 +368,8 @@ class KnowledgeBase:
             about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
             hits = [replace(h, confidence=about) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
+        if len(hits) > 1 and not asks_where and explains_more(hits[0], hits[1]):
+            hits[:2] = hits[1::-1]
         return hits
 
     def _asked_alone(

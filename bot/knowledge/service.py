@@ -21,9 +21,8 @@ from bot.knowledge.editing import change_lines, with_recorded_calls
 from bot.knowledge.facts import answer_facts
 from bot.knowledge.model import Card
 from bot.knowledge.retrieval import Hit, KnowledgeBase
+from bot.knowledge.tuning import CONFIDENCE_THRESHOLD
 
-#: Below this share of the question explained by the best card, we do not answer.
-CONFIDENCE_THRESHOLD = 0.5
 #: Longer questions are cut to this many characters before they are analysed.
 MAX_QUESTION_CHARS = 1000
 

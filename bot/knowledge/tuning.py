@@ -5,6 +5,15 @@ They were chosen on the dev and val parts of the evaluation, never on the frozen
 
 from __future__ import annotations
 
+#: Below this share of the question explained by the best card, we do not answer.
+CONFIDENCE_THRESHOLD = 0.5
+#: Of the two best cards, both answered, the second leads when its score is within
+#: ``CLOSE_CARDS`` of the first's and its answer explains at least ``EXPLAINS_MORE`` more of the
+#: question: "Is an ECCP profile mandatory for the ESCA Gold Label?" is the ECCP card's (its
+#: fact names the labels), not the Gold card's definition (val2 +1, val3 +1, context +1; dev
+#: and val unchanged; held-out examples −1; 0.1 or 0.15 cost val one). Refusals cannot change.
+EXPLAINS_MORE = 0.2
+CLOSE_CARDS = 0.7
 #: A typo-tolerant match to a word of our cards needs at least this RapidFuzz score.
 TYPO_CUTOFF = 84
 #: How many words' general-language weights are remembered between questions.

@@ -164,6 +164,13 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("jak wygląda konkurs o status KKK krok po kroku", "W 2015 r. konkurs o status KKK"),
         # ... unless the question says it asks about now.
         ("jak teraz wygląda konkurs o status KKK krok po kroku", "Od rund 2019/2021 konkurs"),
+        # Of two close cards, the one whose answer explains clearly more of the question: the
+        # ECCP listing a label needs, not the label's definition.
+        ("Czy do Złotej Odznaki ESCA potrzebny jest profil na ECCP?", "Od 15.11.2019 wpis na ECCP"),
+        (
+            "Do we need an ECCP profile before applying for the ESCA Silver Label?",
+            "Since 15 Nov 2019 an ECCP listing",
+        ),
         # A region by its adjective finds the facts that name it by its noun, and back.
         (
             "When did Mazovia first select Mazovian key clusters?",

@@ -9,7 +9,7 @@ import pytest
 from bot.config import REPO_CONTENT_DIR
 from bot.knowledge import endings, weighing
 from bot.knowledge.endings import VerbEndings, build_endings, read_endings
-from bot.knowledge.service import CONFIDENCE_THRESHOLD
+from bot.knowledge.tuning import CONFIDENCE_THRESHOLD
 from bot.loader import Content
 
 #: Long questions whose rare words are verb forms ("dopytuje", "przebadano", "polegniemy").

@@ -8,9 +8,9 @@ from rapidfuzz import fuzz, process
 from bot.core.folding import fold
 from bot.knowledge.examples import ExampleIndex
 from bot.knowledge.retrieval import KnowledgeBase
-from bot.knowledge.service import CONFIDENCE_THRESHOLD
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, marks
+from bot.knowledge.tuning import CONFIDENCE_THRESHOLD
 from bot.loader import Content
 from tests.knowledge.qa import PARTS, load_part
 
