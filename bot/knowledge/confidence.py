@@ -18,6 +18,7 @@ from bot.knowledge.tuning import (
     CONFIDENCE_THRESHOLD,
     CONTEXT_SHARE,
     EXPLAINS_MORE,
+    LONE_WORD,
     MAX_MISSED,
     MIN_EXPLAINED,
     PREFIX_SHARE,
@@ -35,10 +36,14 @@ class QuestionWords:
     against: Sequence[float]
     #: Whether each word stands in a sentence that asks (the others tell about the asker).
     asked: Sequence[bool]
+    #: Whether the sentences that ask point back to those before ("Kto go przygotował?").
+    points_back: bool = False
 
 
 def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:
     """The confidence of an answer showing ``shown`` terms under a card titled ``title``."""
+    if _lone_word_unexplained(words, shown):
+        return 0.0
     explained = anchor = 0.0
     missed: list[float] = []
     for token, weight, penalty, asked in zip(
@@ -64,6 +69,19 @@ def explained_share(words: QuestionWords, shown: frozenset[str], title: frozense
     # that names our topic, however much of it a card happens to contain; a word of the
     # card's name counts more towards naming it.
     return share * min(1.0, anchor / MIN_EXPLAINED)
+
+
+def _lone_word_unexplained(words: QuestionWords, shown: frozenset[str]) -> bool:
+    """Whether a sentence that asks, with one telling word, asks what the answer does not say.
+
+    "Jesteśmy w Radzie KKK. Co to jest inflacja?": the context names our topic, the question
+    asks about a word the answer does not explain and that says a lot (``LONE_WORD``).
+    A common word ("Ile kosztuje udział?") or one pointing back ("Kto go przyznał?") does not.
+    """
+    if words.points_back or all(words.asked):
+        return False
+    lone = [(t, p) for t, p, a in zip(words.tokens, words.against, words.asked, strict=True) if a]
+    return len(lone) == 1 and not lone[0][0].matches(shown) and lone[0][1] >= LONE_WORD
 
 
 class Answerable(Protocol):

@@ -302,6 +302,7 @@ class KnowledgeBase:
             return []
         # An unexplained word counts against the answer by its weight tempered by its rarity in
         # the language: "fotowoltaika" counts fully, "szefowa" or "celujemy" much less.
+        back = refers_back(plain, asking, self._openers)
         words = QuestionWords(
             tokens,
             weights,
@@ -310,11 +311,12 @@ class KnowledgeBase:
                 for t, w in zip(tokens, weights, strict=True)
             ],
             [asks[i] for i in keep],
+            back,
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
         asked, asking_words = self._asked_alone(every, asks, range(len(every)))
         topic, topic_words = self._asked_alone(every, asks, keep)  # without the ask cue
-        if refers_back(plain, asking, self._openers):
+        if back:
             asking_words = topic_words = 0  # "Kto go przygotował?" need not resemble examples
         if asks_where and asked is not None and ask is not None:
             # The helpline named only in what the asker tells, and the sentence that asks

@@ -25,6 +25,11 @@ CONTACT = "contact"
 PENALTY_POWER = 1.0
 #: How many of the question's unexplained words (the most telling) count against an answer.
 MAX_MISSED = 3
+#: A sentence that asks with one telling word, after sentences that tell, is refused when the
+#: answer does not explain that word and it counts at least this much against it ("Jesteśmy w
+#: Radzie KKK. Co to jest inflacja?", "Mamy KKK. Ile kosztuje hipoteka?"). No evaluation part
+#: or held-out example question changes from 0.3 to 0.5; "udział" (0.1) is not refused.
+LONE_WORD = 0.3
 #: How much the unexplained words of the sentences around the one that asks count (dev,
 #: val2 and the held-out example questions alike: 0 to 0.15 one case better than 0.3).
 CONTEXT_SHARE = 0.15

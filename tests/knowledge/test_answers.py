@@ -259,6 +259,9 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         "Korzystaliśmy z POIR 2.3.3. Czy będzie padać w piątek?",
         "Mamy status KKK. Jaka jest tam pogoda?",
         "Klaster dostał dotację z POIR 2.3.3. Czy od tego płacimy CIT?",
+        # One telling word asked after a word about the asker, which the answer does not explain.
+        "Jesteśmy w Radzie KKK. Co to jest inflacja?",
+        "Mamy Złotą Odznakę ESCA. Czy to jest smaczne?",
         # Where to ask about something that is not ours is not the PARP helpline's to answer.
         "Boli mnie ząb. Gdzie najlepiej o to zapytać?",
         # ... nor is what follows a smiley after the helpline is named.
