@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.names import Phrase
-from bot.knowledge.text import Token
+from bot.knowledge.text import SYNONYM_TERM, Token
 from bot.knowledge.tuning import PHRASE_WEIGHT, TITLE_WEIGHT
 
 
@@ -48,3 +48,9 @@ def card_score(
         if token.main in index.names:
             score += PHRASE_WEIGHT * weight
     return score, covered
+
+
+def may_name(term: str) -> bool:
+    """Whether a term of a card's name may name it: not a year, not a synonym group."""
+    year = len(term) == 5 and term[1:].isdigit()
+    return not (year or SYNONYM_TERM in term)

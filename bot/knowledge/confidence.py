@@ -8,16 +8,19 @@ A question made of ordinary words only needs a word that names our topic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.knowledge.asking import Ask
+from bot.knowledge.model import Fact
 from bot.knowledge.text import Token
 from bot.knowledge.tuning import (
     CLOSE_CARDS,
     CONFIDENCE_THRESHOLD,
     CONTEXT_SHARE,
     EXPLAINS_MORE,
+    LONE_VERB,
     LONE_WORD,
     MAX_MISSED,
     MIN_EXPLAINED,
@@ -38,6 +41,9 @@ class QuestionWords:
     asked: Sequence[bool]
     #: Whether the sentences that ask point back to those before ("Kto go przygotował?").
     points_back: bool = False
+    #: How likely a word is a verb form ("Podpowiecie?", "Co omawiano?": they ask about what
+    #: was told before).
+    verb_share: Callable[[str], float] = lambda _: 0.0
 
 
 def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:
@@ -76,16 +82,19 @@ def _lone_word_unexplained(words: QuestionWords, shown: frozenset[str]) -> bool:
 
     "Jesteśmy w Radzie KKK. Co to jest inflacja?": the context names our topic, the question
     asks about a word the answer does not explain and that says a lot (``LONE_WORD``).
-    A common word ("Ile kosztuje udział?") or one pointing back ("Kto go przyznał?") does not.
+    A common word ("Ile kosztuje udział?"), one pointing back ("Kto go przyznał?") or a verb
+    ("Orientujecie się?", "Co omawiano?", "Rozstrzygnięcie?" too: it reads as one) does not.
     """
     if words.points_back or all(words.asked):
         return False
     lone = [(t, p) for t, p, a in zip(words.tokens, words.against, words.asked, strict=True) if a]
-    return len(lone) == 1 and not lone[0][0].matches(shown) and lone[0][1] >= LONE_WORD
+    if len(lone) != 1 or lone[0][0].matches(shown) or lone[0][1] < LONE_WORD:
+        return False
+    return words.verb_share(lone[0][0].surface) < LONE_VERB
 
 
 class Answerable(Protocol):
-    """A card's answer to a question: its score among the cards and its confidence."""
+    """A card's answer to a question: its score among the cards, its confidence, its lead."""
 
     @property
     def score(self) -> float:
@@ -97,15 +106,31 @@ class Answerable(Protocol):
         """The share of the question its answer explains (``explained_share``)."""
         ...
 
+    @property
+    def lead(self) -> Fact | None:
+        """The fact its answer opens with."""
+        ...
 
-def explains_more(first: Answerable, second: Answerable) -> bool:
+
+def explains_more(first: Answerable, second: Answerable, ask: Ask | None = None) -> bool:
     """Whether the second card should answer before the first, both being answered.
 
     Its score is close and its answer explains clearly more of the question: the first card
-    won on its name alone ("… ESCA Gold Label?" asked about the ECCP listing it needs).
+    won on its name alone ("… ESCA Gold Label?" asked about the ECCP listing it needs). Not
+    when the question asks for a value (an ask-type with a shape: a price, an amount, a date)
+    and only the first leads with a fact of its kind: "Ile kosztuje Srebrna Odznaka, jeśli
+    mamy profil na ECCP?" asks the price, not the listing the labels need.
     """
+    valued = ask is not None and ask.type.shape is not None
+    if valued and _kind_fits(first, ask) and not _kind_fits(second, ask):
+        return False
     return (
         first.confidence >= CONFIDENCE_THRESHOLD
         and second.confidence - first.confidence >= EXPLAINS_MORE
         and second.score >= first.score - CLOSE_CARDS
     )
+
+
+def _kind_fits(answer: Answerable, ask: Ask | None) -> bool:
+    """Whether an answer leads with a fact of a kind the ask-type prefers."""
+    return ask is not None and answer.lead is not None and answer.lead.kind in ask.type.kinds

@@ -59,14 +59,17 @@ UNCERTAIN_PENALTY = 0.1
 #: round's threshold, not round I's; "Do kiedy można składać wnioski w 2.3.3?" the 2020 call).
 NEWER_MARGIN = 0.3
 #: A question that says it asks about now ("jak *teraz* wygląda konkurs", "the *current*
-#: procedure") wants the later of two close facts of any one kind, within this much: "jak teraz
-#: wygląda konkurs KKK krok po kroku" gets the procedure since 2019, not 2015's (val3 +1,
-#: held-out examples +1; 0.3 to 1.0 score the same).
+#: procedure") wants the later of two close facts of one kind (``NOW_KINDS``) within this
+#: much: "jak teraz wygląda konkurs KKK krok po kroku" gets the procedure since 2019, not
+#: 2015's (val3 +1, held-out examples +1; 0.3 to 1.0 score the same).
 NOW_MARGIN = 0.5
 #: The kinds of facts that are editions of one another: amounts, dates and conditions of a call
 #: or round. A procedure, a history or a result of another year answers another question
 #: ("Kto przeprowadza ocenę w konkursie KKK?" is answered by 2015's procedure, naming experts).
 EDITIONED = frozenset({"amount", "share", "cost", "count", "deadline", "eligibility", "duration"})
+#: Asked about now, procedures are editions too; a later history is not ("Kto jest obecnie
+#: autorem standardów PARP?" does not ask about the 2017 guide).
+NOW_KINDS = EDITIONED | {"procedure"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +185,7 @@ class CardFacts:
             margin = NOW_MARGIN if now else NEWER_MARGIN
             if (
                 first.fact.kind == second.fact.kind
-                and (now or first.fact.kind in EDITIONED)
+                and first.fact.kind in (NOW_KINDS if now else EDITIONED)
                 and 0 < self.earliest[first.fact.id] < self.earliest[second.fact.id]
                 and first.fit - second.fit <= margin
             ):  # the later edition leads with the better fit (the order stays by fit)

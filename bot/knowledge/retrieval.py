@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
-from bot.knowledge.cards import CardIndex, card_score
+from bot.knowledge.cards import CardIndex, card_score, may_name
 from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
@@ -46,7 +46,7 @@ from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
 from bot.knowledge.refusal import foreign_ask, sounds_outside
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import SYNONYM_TERM, Analyzer, Token, asking_sentences, marks, refers_back
+from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
     ASKING_OUTSIDE_MARGIN,
@@ -187,7 +187,7 @@ class KnowledgeBase:
         )
         self._title_terms = frozenset().union(*(i.title for i in self._index.values()))
         in_titles = Counter(term for index in self._index.values() for term in index.title)
-        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and _may_name(t))
+        self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and may_name(t))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
         self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
         written = (text for card in content.cards for part in card_texts(card) for text in part)
@@ -312,6 +312,7 @@ class KnowledgeBase:
             ],
             [asks[i] for i in keep],
             back,
+            self.verbs.share,
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
         asked, asking_words = self._asked_alone(every, asks, range(len(every)))
@@ -370,7 +371,7 @@ class KnowledgeBase:
             about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
             hits = [replace(h, confidence=about) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
-        if len(hits) > 1 and not asks_where and explains_more(hits[0], hits[1]):
+        if len(hits) > 1 and not asks_where and explains_more(hits[0], hits[1], ask):
             hits[:2] = hits[1::-1]
         return hits
 
@@ -392,9 +393,3 @@ class KnowledgeBase:
         """How much of the question a card's texts explain, unless it sounds like another topic."""
         index, outside = self._index[card_id], sounds_outside(by_words, card_id, OUTSIDE_MARGIN)
         return 0.0 if outside else explained_share(words, index.body, index.title)
-
-
-def _may_name(term: str) -> bool:
-    """Whether a term of a card's name may name it: not a year, not a synonym group."""
-    year = len(term) == 5 and term[1:].isdigit()
-    return not (year or SYNONYM_TERM in term)

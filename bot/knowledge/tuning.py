@@ -30,6 +30,9 @@ MAX_MISSED = 3
 #: Radzie KKK. Co to jest inflacja?", "Mamy KKK. Ile kosztuje hipoteka?"). No evaluation part
 #: or held-out example question changes from 0.3 to 0.5; "udział" (0.1) is not refused.
 LONE_WORD = 0.3
+#: … unless it is likelier than this a verb form ("Podpowiecie?", after a review found it
+#: refusing such tags and "Co omawiano?").
+LONE_VERB = 0.5
 #: How much the unexplained words of the sentences around the one that asks count (dev,
 #: val2 and the held-out example questions alike: 0 to 0.15 one case better than 0.3).
 CONTEXT_SHARE = 0.15

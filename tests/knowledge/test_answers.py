@@ -171,6 +171,16 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Do we need an ECCP profile before applying for the ESCA Silver Label?",
             "Since 15 Nov 2019 an ECCP listing",
         ),
+        # … but not when it asks for a value and only the first card's answer gives one.
+        (
+            "Ile kosztuje Srebrna Odznaka, jeśli nasz klaster ma już profil na ECCP?",
+            "Srebrna Odznaka ESCA (nowa",
+        ),
+        # A one-word question that is a verb asks about what was told before it.
+        ("Chodzi mi o korzyści ze statusu KKK. Podpowiecie?", "Posiadacz statusu KKK otrzymuje"),
+        ("Interesuje mnie termin naboru w FENG 2.17. Orientujecie się?", "Nabór FENG 2.17"),
+        # "Obecnie" asks for the later of two editions, not for a later history.
+        ("Kto jest obecnie autorem standardów zarządzania klastrem PARP?", "Pierwszą wersję"),
         # A region by its adjective finds the facts that name it by its noun, and back.
         (
             "When did Mazovia first select Mazovian key clusters?",

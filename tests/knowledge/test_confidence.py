@@ -13,6 +13,7 @@ from bot.knowledge.confidence import explains_more
 class Answer:
     score: float
     confidence: float
+    lead: None = None
 
 
 @pytest.mark.parametrize(
