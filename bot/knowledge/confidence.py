@@ -3,7 +3,9 @@
 The share of the question's weight that the card's title and the shown facts explain,
 judged by the few most telling unexplained words, so that the context a busy coordinator
 gives does not drown what she asks; the sentences around the one that asks count less.
-A question made of ordinary words only needs a word that names our topic.
+A question made of ordinary words only needs a word that names our topic, and a one-word
+question after a word about the asker needs that word explained. Of two close cards, the one
+whose answer explains clearly more answers first (``explains_more``).
 """
 
 from __future__ import annotations

@@ -141,7 +141,8 @@ class CardFacts:
         ``info`` is how much a word says in the language; ``told``, how much each word counts
         for where it stands (less around the sentence that asks). Among equal fits, the fact
         about the latest year leads, then the one listed first; of two close editions, the
-        later (``NEWER_MARGIN``; of any kind when the question says it asks about ``now``).
+        later (``NEWER_MARGIN``; procedures too, within ``NOW_MARGIN``, when the question
+        says it asks about ``now``).
         """
         n = len(self.facts)
         weights = []

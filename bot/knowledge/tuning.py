@@ -11,7 +11,8 @@ CONFIDENCE_THRESHOLD = 0.5
 #: ``CLOSE_CARDS`` of the first's and its answer explains at least ``EXPLAINS_MORE`` more of the
 #: question: "Is an ECCP profile mandatory for the ESCA Gold Label?" is the ECCP card's (its
 #: fact names the labels), not the Gold card's definition (val2 +1, val3 +1, context +1; dev
-#: and val unchanged; held-out examples −1; 0.1 or 0.15 cost val one). Refusals cannot change.
+#: and val unchanged; held-out examples −1; 0.1 or 0.15 cost val one). Refusals cannot change,
+#: nor a question asking for a value that only the first answer gives (``explains_more``).
 EXPLAINS_MORE = 0.2
 CLOSE_CARDS = 0.7
 #: A typo-tolerant match to a word of our cards needs at least this RapidFuzz score.
