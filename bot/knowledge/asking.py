@@ -69,7 +69,7 @@ class AskDetector:
         now_words: Iterable[str] = (),
     ) -> None:
         self.types = tuple(types)
-        self._now = frozenset(fold(w.lower()) for w in now_words)
+        self._now = frozenset(fold(w) for w in now_words)
         self._interrogatives = frozenset(fold(w) for w in question_words)
         #: Fillers as folded word sequences, the longest first.
         self._fillers = sorted(
@@ -115,7 +115,7 @@ class AskDetector:
 
     def asks_now(self, question: str) -> bool:
         """Whether a question says it asks about what holds now ("jak *teraz* wygląda …")."""
-        return not self._now.isdisjoint(question_words(question.lower()))
+        return not self._now.isdisjoint(question_words(question))
 
     def _without_fillers(self, words: list[str]) -> list[str]:
         """The words without the fillers in them ("ile w końcu projektów" → "ile projektów")."""
