@@ -45,9 +45,10 @@ _SENTENCE = re.compile(
 )
 #: What frames a question ends at a colon or at a comma after a verb of asking, when a
 #: question word follows ("Członkowie pytają przed walnym: jakie …", "Księgowa pyta, ile …",
-#: "Our board wants to know, is …"; not "Jakie dokumenty: wniosek, …").
+#: "Our board wants to know, is …"; not "Jakie dokumenty: wniosek, …"); so does what tells
+#: before a dash ("Mamy brąz – ile …"; the group marks the dash).
 _FRAMING = re.compile(
-    r"(?::|\b(?:pyta|pytam|pytamy|pytają|pytał|pytała|pytali|dopytuje|dopytują|wiedzieć"
+    r"(?::|(\s[-–—])|\b(?:pyta|pytam|pytamy|pytają|pytał|pytała|pytali|dopytuje|dopytują|wiedzieć"
     r"|dowiedzieć się|zastanawia się|zastanawiamy się|zastanawiam się|asks|asked|know"
     r"|wonders|wondering),)\s+",
     re.IGNORECASE,
@@ -346,7 +347,8 @@ def sentences(text: str, openers: Collection[str] = ()) -> list[str]:
 
 def _clauses(sentence: str, openers: Collection[str]) -> list[str]:
     """A sentence cut after what frames the question in it ("Księgowa pyta, | ile …")."""
-    ends = (found.end() for found in _FRAMING.finditer(sentence))
+    asks = _opens_with(sentence, openers)  # "How did it go in 2015 – what stages …?" is one
+    ends = (m.end() for m in _FRAMING.finditer(sentence) if not (asks and m.group(1)))
     cuts = [0, *(end for end in ends if _opens_with(sentence[end:], openers)), len(sentence)]
     return [sentence[a:b].rstrip() for a, b in pairwise(cuts) if a < b]
 

@@ -280,6 +280,9 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # Any smiley or emoji ends the sentence about the asker.
         "Mamy Złotą Odznakę ESCA ⭐ jak usunąć plamę z wina?",
         "Mamy status KKK :-( kto wygrał Ligę Mistrzów?",
+        # So does a dash before a question word.
+        "Mamy Srebrną Odznakę ESCA – jak zgłosić zmianę prezesa do KRS?",
+        "We run a KKK in Lodz - how do we register a trademark for the cluster?",
         "Chcę zmienić statut stowarzyszenia w KRS. Kogo o to zapytać?",
         "Gdzie najlepiej zapytać o kredyt hipoteczny?",
     ],

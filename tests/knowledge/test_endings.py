@@ -20,7 +20,7 @@ LONG_WINDED = [
         "parp-benchmarking-2018",
     ),
     (
-        "Szefowa się niecierpliwi i dopytuje, czy polegniemy na kosztach – ile kosztuje "
+        "Szefowa się niecierpliwi i dopytuje, czy polegniemy na kosztach, więc ile kosztuje "
         "pierwsza ocena na złotą odznakę ESCA?",
         "esca-gold-price-first",
     ),

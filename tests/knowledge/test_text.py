@@ -284,6 +284,12 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
         ("Our board wants to know, is the call still open?", 2),
         ("Is the call, you know, still open?", 1),
         ("Pytam, bo nie wiem: czy ESCA to PARP?", 2),
+        # A dash before a question word ends a sentence that tells ("Mamy brąz – ile …"),
+        # not one that asks already ("Ile kosztuje brąz – czy dużo?") nor a list.
+        ("Mamy brąz – ile kosztuje srebro?", 2),
+        ("We hold Bronze - is Silver open?", 2),
+        ("Ile kosztuje brąz – czy dużo?", 1),
+        ("Brąz – srebro – złoto", 1),
         # A smiley standing apart or an emoji before a space ends one; a time ("8:30"), a
         # smiley inside a word or a check mark as a bullet does not.
         ("Mamy brąz :) ile kosztuje srebro?", 2),
