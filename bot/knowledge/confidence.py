@@ -46,6 +46,9 @@ class QuestionWords:
     #: How likely a word is a verb form ("Podpowiecie?", "Co omawiano?": they ask about what
     #: was told before).
     verb_share: Callable[[str], float] = lambda _: 0.0
+    #: How much each word counts towards naming our topic: its weight with an English word
+    #: judged as ordinary as its Polish forms (``wordinfo.ENGLISH_SHIFT``); None: the weights.
+    anchors: Sequence[float] | None = None
 
 
 def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:
@@ -54,8 +57,9 @@ def explained_share(words: QuestionWords, shown: frozenset[str], title: frozense
         return 0.0
     explained = anchor = 0.0
     missed: list[float] = []
-    for token, weight, penalty, asked in zip(
-        words.tokens, words.weights, words.against, words.asked, strict=True
+    naming_weights = words.anchors if words.anchors is not None else words.weights
+    for token, weight, penalty, asked, naming in zip(
+        words.tokens, words.weights, words.against, words.asked, naming_weights, strict=True
     ):
         # The sentences around those that ask (``text.asking_sentences``) are context
         # ("Srebro mamy od dwóch lat …"), not what is asked.
@@ -65,7 +69,7 @@ def explained_share(words: QuestionWords, shown: frozenset[str], title: frozense
             # synonym ("registration" for "wpis") is weaker evidence than its lemma.
             share_found = 1.0 if token.matches_lemma(shown) else PREFIX_SHARE
             explained += weight * share_found
-            anchor += weight * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
+            anchor += naming * share_found * (TITLE_WEIGHT if token.matches(title) else 1.0)
             if share_found < 1.0:
                 missed.append(penalty * (1.0 - share_found) * context)
         else:

@@ -248,7 +248,7 @@ class KnowledgeBase:
             terms += known
         return terms
 
-    def _weights(self, tokens: Sequence[Token]) -> list[float]:
+    def _weights(self, tokens: Sequence[Token], *, balanced: bool = False) -> list[float]:
         """Weights of a question's words; words of a named instrument count in full.
 
         "National Key Cluster" is made of common words, but together they are a name: every
@@ -258,7 +258,10 @@ class KnowledgeBase:
         for _, positions in self._names.found(tokens):
             named |= positions
         weigh = self._weigher.weight
-        return [weigh(t, info=1.0 if i in named else None) for i, t in enumerate(tokens)]
+        return [
+            weigh(t, info=1.0 if i in named else None, balanced=balanced)
+            for i, t in enumerate(tokens)
+        ]
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
@@ -313,6 +316,7 @@ class KnowledgeBase:
             [asks[i] for i in keep],
             back,
             self.verbs.share,
+            self._weights(tokens, balanced=True),
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
         asked, asking_words = self._asked_alone(every, asks, range(len(every)))

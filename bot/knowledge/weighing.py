@@ -13,7 +13,7 @@ from collections import Counter
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.text import Token
 from bot.knowledge.tuning import INFO_CACHE, NUMBER_WEIGHT, QUANTITY_INFO, VERB_RELIEF
-from bot.knowledge.wordinfo import WordInfo
+from bot.knowledge.wordinfo import ENGLISH_SHIFT, WordInfo
 
 
 class Weigher:
@@ -32,7 +32,7 @@ class Weigher:
         self._title_terms = title_terms
         self.words = words
         self.verbs = verbs
-        self._info_cache: dict[tuple[str, str], float] = {}
+        self._info_cache: dict[tuple[str, str, bool], float] = {}
 
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
@@ -42,14 +42,14 @@ class Weigher:
         """Inverse card frequency; a term no card has counts as the rarest."""
         return math.log((self._n_cards + 1) / (self._card_df.get(term, 0) + 0.5))
 
-    def weight(self, token: Token, *, info: float | None = None) -> float:
+    def weight(self, token: Token, *, info: float | None = None, balanced: bool = False) -> float:
         """How much a question word tells: rarity among our cards times rarity in language."""
         rarity = max(self.idf(term) for term in token.terms)
         if info is None:
-            info = self.info(token)
+            info = self.info(token, balanced=balanced)
         return rarity * info
 
-    def info(self, token: Token) -> float:
+    def info(self, token: Token, *, balanced: bool = False) -> float:
         """How much a word says in the language (numbers and acronyms by their own rules).
 
         An instrument's number ("2.3.3", "2.17") names it and counts double; any other number
@@ -60,12 +60,14 @@ class Weigher:
             return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
         if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
             return 1.0
-        key = (token.surface, token.main)
+        key = (token.surface, token.main, balanced)
         known = self._info_cache.get(key)
         if known is None:
             if len(self._info_cache) >= INFO_CACHE:
                 self._info_cache.clear()
-            known = self.words.info(token.surface, token.main)
+            known = self.words.info(
+                token.surface, token.main, english_shift=ENGLISH_SHIFT if balanced else 0.0
+            )
             if token.main not in self._card_df and self.polish(token.surface):
                 known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
             self._info_cache[key] = known

@@ -186,6 +186,16 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "When did Mazovia first select Mazovian key clusters?",
             "The Mazovian regional board announced a competition",
         ),
+        # An English question of ordinary words names our topic as its Polish words would
+        # ("fee", "areas", "score" are more frequent than any one form of "opłata", "obszar").
+        (
+            "What areas do experts score in the key cluster competition these days?",
+            "Since the 2019/2021 rounds the KKK status competition assesses 5 areas",
+        ),
+        (
+            "What fee do we budget for our first Gold assessment?",
+            "A first assessment for the ESCA Gold Label",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
