@@ -39,12 +39,12 @@ def card_texts(card: Card) -> tuple[list[str], list[str]]:
 
 
 def fact_texts(fact: Fact, *, questions: bool = False) -> list[str]:
-    """Return the searchable texts of a fact: both languages and its keywords.
+    """Return the searchable texts of a fact: both languages, its keywords and names.
 
     With ``questions``, its example questions too (they tell facts apart, but their ordinary
     words must not make a foreign question look answered).
     """
-    return [fact.pl, fact.en, *fact.keywords, *(fact.questions if questions else ())]
+    return [fact.pl, fact.en, *fact.keywords, *fact.names, *(fact.questions if questions else ())]
 
 
 def reduce_lexicon(full: Mapping[str, str], corpus_words: Iterable[str]) -> dict[str, str]:

@@ -33,6 +33,8 @@ NO_ASK_DEFINITION = 0.15
 FOCUS_BOOST = 1.5
 #: How much it counts that a fact's text has the shape of the answer (an amount, a date).
 SHAPE_WEIGHT = 0.15
+#: How much a fact gains when the question names what it alone is about (``Fact.names``).
+NAME_WEIGHT = 1.0
 #: How much a word of the card's own name counts when choosing among its facts.
 TITLE_IN_FACT = 0.3
 #: A fact's word fit is the weight of the question words it has over the weight of all the
@@ -135,6 +137,7 @@ class CardFacts:
         told: Sequence[float] | None = None,
         *,
         now: bool = False,
+        names: frozenset[str] = frozenset(),
     ) -> tuple[ScoredFact, ...]:
         """Order the facts by how well they answer the question (best first).
 
@@ -178,6 +181,8 @@ class CardFacts:
             fit += _which(asked.ordinals, self.ordinals[fact.id], 0.0)
             if ask is not None and ask.type.shape is not None and ask.type.shape.search(fact.pl):
                 fit += SHAPE_WEIGHT
+            if fact.id in names:  # the question names what this fact alone is about
+                fit += NAME_WEIGHT
             scored.append(ScoredFact(fact, round(fit, 4)))
         # Among equal fits: the latest year first, then the card's order (a stable sort).
         scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id]))

@@ -68,6 +68,9 @@ class Fact(_Frozen):
     certainty: Certainty
     #: Extra words a question may use for this fact (synonyms the text does not contain).
     keywords: tuple[str, ...] = ()
+    #: Names of what this fact alone is about, in either language ("klaster wzrostowy",
+    #: "growth cluster"): a question naming one asks for this fact among its card's.
+    names: tuple[str, ...] = ()
     #: Questions this fact answers, as a coordinator would ask them (training phrases, from
     #: ``content/questions/<card>.yaml``): they teach retrieval the words people use.
     questions: tuple[str, ...] = ()
@@ -266,11 +269,16 @@ class KnowledgeContent(_Frozen):
                 if ref is not None and ref not in ids:
                     raise ValueError(f"card {card.id} refers to unknown card {ref!r}")
         fact_ids: set[str] = set()
+        named: dict[str, str] = {}
         for card in self.cards:
             for fact in card.facts:
                 if fact.id in fact_ids:
                     raise ValueError(f"card {card.id}: fact id {fact.id!r} is used twice")
                 fact_ids.add(fact.id)
+                for name in fact.names:
+                    other = named.setdefault(name.casefold(), fact.id)
+                    if other != fact.id:
+                        raise ValueError(f"fact {fact.id}: name {name!r} is {other}'s already")
         categories = {c.id for c in self.vocabulary.categories}
         for card in self.cards:
             if card.category not in categories:

@@ -18,10 +18,16 @@ Phrase = tuple[str, tuple[str, ...]]
 class Names:
     """The abbreviations and the cards' phrases, indexed by their first lemma."""
 
-    def __init__(self, expansions: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+    def __init__(
+        self,
+        expansions: Iterable[tuple[str, tuple[str, ...]]],
+        phrases: Iterable[tuple[str, Sequence[str]]] = (),
+    ) -> None:
         #: (abbreviation lemma, expansion lemmas), e.g. ("kkk", ("krajowy", "klaster", …)).
         self.expansions = tuple(expansions)
         self._starts: dict[str, list[Phrase]] = {}
+        for named, lemmas in phrases:
+            self.add(named, lemmas)
 
     def add(self, card_id: str, lemmas: Sequence[str]) -> tuple[str, ...]:
         """Index one alias of a card (as lemmas); return its canonical form."""
@@ -40,6 +46,10 @@ class Names:
             if short in present or (bool(long) and long[0] in present and _positions(lemmas, long)):
                 extra += [short, *long]
         return extra
+
+    def named(self, tokens: Sequence[Token]) -> frozenset[str]:
+        """What the phrases found in the question name (cards, or facts: ``Fact.names``)."""
+        return frozenset(named for (named, _), _ in self.found(tokens))
 
     def found(self, tokens: Sequence[Token]) -> list[tuple[Phrase, set[int]]]:
         """Every (card, alias phrase) found in the question, with the positions it covers.

@@ -123,6 +123,15 @@ class KnowledgeBase:
             for short, long in content.vocabulary.abbreviations.items()
             if analyzer.tokens(short)
         )
+        #: The names of what one fact alone is about ("klaster wzrostowy"), by fact id.
+        self._fact_names = Names(
+            self._names.expansions,
+            (
+                (f.id, [t.main for t in analyzer.tokens(n)])
+                for f in self.facts.values()
+                for n in f.names
+            ),
+        )
         courtesy = sorted(content.vocabulary.courtesy, key=len, reverse=True)
         self._courtesy = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(p) for p in courtesy) + r")(?!\w)"
@@ -167,21 +176,12 @@ class KnowledgeBase:
                 {fact.id: frozenset(self._terms(fact_texts(fact))) for fact in card.facts}
             )
 
-        examples = [
-            (card.id, fact.id, q)
-            for card in content.cards
-            for fact in card.facts
-            for q in fact.questions
-        ]
+        facts = [(card.id, fact) for card in content.cards for fact in card.facts]
+        examples = [(card_id, fact.id, q) for card_id, fact in facts for q in fact.questions]
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
         self._examples = ExampleIndex.build(examples, self._tokens_of)
         # The facts' own words, both languages, are examples of themselves.
-        own_words = [
-            (card.id, fact.id, text)
-            for card in content.cards
-            for fact in card.facts
-            for text in (fact.pl, fact.en)
-        ]
+        own_words = [(card_id, fact.id, t) for card_id, fact in facts for t in (fact.pl, fact.en)]
         self._spelling = SpellingIndex(
             examples + own_words, lambda text: marks(self._tokens_of(text))
         )
@@ -350,11 +350,12 @@ class KnowledgeBase:
         if asks_where:
             # "Where can I ask …?" is answered by where to ask, whatever card it is about.
             ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
+        named = self._fact_names.named(tokens)
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
             facts = (
-                indexed.rank(every, ask, self.info, resemblance.facts, told, now=now)
+                indexed.rank(every, ask, self.info, resemblance.facts, told, now=now, names=named)
                 if rank < CARD_POOL
                 else ()
             )

@@ -196,6 +196,13 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "What fee do we budget for our first Gold assessment?",
             "A first assessment for the ESCA Gold Label",
         ),
+        # A question naming what one fact alone is about ("growth cluster") gets that fact,
+        # whatever ordinary words ("qualify", "Polish") its siblings' example questions share.
+        (
+            "What must a cluster meet to qualify as a growth cluster under the Polish post-2020 "
+            "model?",
+            "In the cluster policy model after 2020 a growth cluster",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),

@@ -130,6 +130,16 @@ def test_a_word_in_two_synonym_groups_stops_start_up(tmp_content: Path) -> None:
     assert "'nabor' is in more than one group" in str(info.value)
 
 
+def test_a_name_of_two_facts_stops_start_up(tmp_content: Path) -> None:
+    path = tmp_content / "instruments" / "cluster-policy-tiers.yaml"
+    seed = '"klaster zalążkowy", "seed cluster"'
+    path.write_text(path.read_text("utf-8").replace(seed, '"growth cluster"'), "utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(tmp_content)
+    assert "cluster-policy-tiers" in str(info.value)
+    assert "name 'growth cluster' is cluster-policy-tiers-seed's already" in str(info.value)
+
+
 def test_every_short_cue_word_is_a_word(content: Content) -> None:
     """A cue word under five letters matches only the same word: "ważn" matched nothing."""
     asks = content.knowledge_base.asks
