@@ -26,6 +26,8 @@ class Names:
         #: (abbreviation lemma, expansion lemmas), e.g. ("kkk", ("krajowy", "klaster", …)).
         self.expansions = tuple(expansions)
         self._starts: dict[str, list[Phrase]] = {}
+        #: What each lemma of a phrase is a part of a name of.
+        self._holders: dict[str, set[str]] = {}
         for named, lemmas in phrases:
             self.add(named, lemmas)
 
@@ -33,6 +35,8 @@ class Names:
         """Index one alias of a card (as lemmas); return its canonical form."""
         phrase = self.canonical(lemmas)
         self._starts.setdefault(phrase[0], []).append((card_id, phrase))
+        for lemma in phrase:
+            self._holders.setdefault(lemma, set()).add(card_id)
         return phrase
 
     def expanded(self, lemmas: Sequence[str]) -> list[str]:
@@ -50,6 +54,16 @@ class Names:
     def named(self, tokens: Sequence[Token]) -> frozenset[str]:
         """What the phrases found in the question name (cards, or facts: ``Fact.names``)."""
         return frozenset(named for (named, _), _ in self.found(tokens))
+
+    def sole(self, tokens: Sequence[Token]) -> frozenset[str]:
+        """What the question names, when it names one thing only.
+
+        Named by a whole phrase, with no word telling of another's name: "the tier above seed
+        and growth clusters" names the growth tier by its phrase and the seed tier by "seed".
+        """
+        named = self.named(tokens)
+        told = {next(iter(h)) for t in tokens if len(h := self._holders.get(t.main, set())) == 1}
+        return named if len(named) == 1 and told <= named else frozenset()
 
     def found(self, tokens: Sequence[Token]) -> list[tuple[Phrase, set[int]]]:
         """Every (card, alias phrase) found in the question, with the positions it covers.

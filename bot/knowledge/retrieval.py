@@ -40,7 +40,7 @@ from bot.knowledge.confidence import QuestionWords, explained_share, explains_mo
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.examples import ExampleIndex, Resemblance
-from bot.knowledge.facts import CardFacts, ScoredFact
+from bot.knowledge.facts import NAME_WEIGHT, CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
@@ -350,7 +350,7 @@ class KnowledgeBase:
         if asks_where:
             # "Where can I ask …?" is answered by where to ask, whatever card it is about.
             ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
-        named = self._fact_names.named(tokens)
+        named = self._fact_names.sole(tokens)
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
@@ -359,7 +359,7 @@ class KnowledgeBase:
                 if rank < CARD_POOL
                 else ()
             )
-            best_fit = facts[0].fit if facts else 0.0
+            best_fit = facts[0].fit - NAME_WEIGHT * (facts[0].fact.id in named) if facts else 0.0
             shown = self._index[card.id].title.union(
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
@@ -370,7 +370,7 @@ class KnowledgeBase:
                 share = 0.0  # what it asks is not this card's
             elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):
                 share = 0.0  # nor what it asks about ("Kto wygrał Ligę Mistrzów?")
-            fit = score + FACT_WEIGHT * best_fit
+            fit = score + FACT_WEIGHT * best_fit  # a fact's name chooses among its card's only
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
             about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)

@@ -203,6 +203,15 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "model?",
             "In the cluster policy model after 2020 a growth cluster",
         ),
+        # … only when it names one of them, and only among its card's facts.
+        (
+            "Which is the highest tier above seed and growth clusters?",
+            "In the cluster policy model after 2020 the top tier",
+        ),
+        (
+            "Czy klastry wzrostowe mogły startować w konkursie Mazowsza dla klastrów w 2021?",
+            "W mazowieckim konkursie dla klastrów (edycja 2021) mogły startować",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
