@@ -248,20 +248,20 @@ class KnowledgeBase:
             terms += known
         return terms
 
-    def _weights(self, tokens: Sequence[Token], *, balanced: bool = False) -> list[float]:
-        """Weights of a question's words; words of a named instrument count in full.
+    def _weights(self, tokens: Sequence[Token]) -> tuple[list[float], list[float]]:
+        """Weights of a question's words, and with English words judged as Polish ones.
 
-        "National Key Cluster" is made of common words, but together they are a name: every
-        word of a card's alias of two or more words found in the question weighs as a rare one.
+        A word of a card's alias of two or more words ("National Key Cluster") weighs as rare.
         """
         named: set[int] = set()
         for _, positions in self._names.found(tokens):
             named |= positions
-        weigh = self._weigher.weight
-        return [
-            weigh(t, info=1.0 if i in named else None, balanced=balanced)
-            for i, t in enumerate(tokens)
-        ]
+        info, plain, balanced = self._weigher.info, [], []
+        for i, token in enumerate(tokens):
+            rarity = self._weigher.weight(token, info=1.0)
+            plain.append(rarity if i in named else rarity * info(token))
+            balanced.append(rarity if i in named else rarity * info(token, balanced=True))
+        return plain, balanced
 
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
@@ -298,7 +298,7 @@ class KnowledgeBase:
         asking = asking_sentences(plain, self._openers)
         places = self.analyzer.sentence_of(plain, every, self._openers)
         asks = [sentence in asking for sentence in places]
-        weights = self._weights(tokens)
+        weights, anchors = self._weights(tokens)
         found = self._names.found(tokens)
         total = sum(weights)
         if total <= 0:
@@ -316,7 +316,7 @@ class KnowledgeBase:
             [asks[i] for i in keep],
             back,
             self.verbs.share,
-            self._weights(tokens, balanced=True),
+            anchors,
         )
         by_words = self._examples.resemblance(every, self._weigher.example_weight)
         asked, asking_words = self._asked_alone(every, asks, range(len(every)))

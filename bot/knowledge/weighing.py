@@ -32,7 +32,7 @@ class Weigher:
         self._title_terms = title_terms
         self.words = words
         self.verbs = verbs
-        self._info_cache: dict[tuple[str, str, bool], float] = {}
+        self._info_cache: dict[tuple[str, str], tuple[float, float]] = {}
 
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
@@ -42,11 +42,11 @@ class Weigher:
         """Inverse card frequency; a term no card has counts as the rarest."""
         return math.log((self._n_cards + 1) / (self._card_df.get(term, 0) + 0.5))
 
-    def weight(self, token: Token, *, info: float | None = None, balanced: bool = False) -> float:
+    def weight(self, token: Token, *, info: float | None = None) -> float:
         """How much a question word tells: rarity among our cards times rarity in language."""
         rarity = max(self.idf(term) for term in token.terms)
         if info is None:
-            info = self.info(token, balanced=balanced)
+            info = self.info(token)
         return rarity * info
 
     def info(self, token: Token, *, balanced: bool = False) -> float:
@@ -60,18 +60,17 @@ class Weigher:
             return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
         if token.surface.isupper() and len(token.surface) >= 2 and token.main not in self._card_df:
             return 1.0
-        key = (token.surface, token.main, balanced)
+        key = (token.surface, token.main)
         known = self._info_cache.get(key)
         if known is None:
             if len(self._info_cache) >= INFO_CACHE:
                 self._info_cache.clear()
-            known = self.words.info(
-                token.surface, token.main, english_shift=ENGLISH_SHIFT if balanced else 0.0
-            )
+            plain, shifted = self.words.infos((token.surface, token.main), (0.0, ENGLISH_SHIFT))
             if token.main not in self._card_df and self.polish(token.surface):
-                known *= 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
-            self._info_cache[key] = known
-        return known
+                relief = 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
+                plain, shifted = plain * relief, shifted * relief
+            known = self._info_cache[key] = (plain, shifted)
+        return known[balanced]
 
     def example_weight(self, token: Token) -> float:
         """How much a word counts in the likeness to example questions."""

@@ -18,7 +18,7 @@ import bisect
 import gzip
 import importlib.util
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,23 +144,30 @@ class WordInfo:
             best = max(best, values[index])
         return best
 
-    def _shifted_zipf(self, word: str, shift: float) -> float:
-        """The word's Zipf frequency, an English one lowered by ``shift``."""
-        return max(self.zipf(word, "pl"), self.zipf(word, "en") - shift)
-
     def info(self, *forms: str, english_shift: float = 0.0) -> float:
         """How much a word says about a topic, from 1 (rare) down to ``MIN_INFO`` (common).
 
         Several forms of one word (what was typed, its lemma) count as the most common one:
-        "wybrano" is as uninformative as "wybrać".
+        "wybrano" is as uninformative as "wybrać". An English word is judged ``english_shift``
+        rarer.
         """
-        shift = english_shift
-        zipf = max((self._shifted_zipf(form, shift) for form in forms if form), default=0.0)
+        return self.infos(forms, (english_shift,))[0]
+
+    def infos(self, forms: Sequence[str], shifts: Sequence[float]) -> list[float]:
+        """``info`` of the forms with each of the English shifts (the frequencies read once)."""
+        words = [form for form in forms if form]
+        polish = max((self.zipf(form, "pl") for form in words), default=0.0)
+        english = max((self.zipf(form, "en") for form in words), default=0.0)
+        stem, stem_english = 0.0, False
         if forms and forms[0]:
-            english = self.zipf(forms[0], "en") > self.zipf(forms[0], "pl")
-            zipf = max(zipf, self.stem_zipf(forms[0]) - (shift if english else 0.0))
-        share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
-        return max(MIN_INFO, min(1.0, share))
+            stem = self.stem_zipf(forms[0])
+            stem_english = self.zipf(forms[0], "en") > self.zipf(forms[0], "pl")
+        found = []
+        for shift in shifts:
+            zipf = max(polish, english - shift, stem - (shift if stem_english else 0.0))
+            share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
+            found.append(max(MIN_INFO, min(1.0, share)))
+        return found
 
     def language(self, text: str, default: str | None = None) -> str | None:
         """Return ``"pl"`` or ``"en"`` when the text is clearly in one of them, else ``default``.
