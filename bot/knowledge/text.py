@@ -43,10 +43,8 @@ _SENTENCE = re.compile(
     r"(?<=[.!?;])\s+|\s+(?:[:;]-?[()DPdp]|[xX]D+)(?=\s|$)\s*"
     rf"|\s*[{_EMOJI}][{_EMOJI}\ufe0f\u200d]*\s+|\s*\n\s*"
 )
-#: What frames a question ends at a colon or at a comma after a verb of asking, when a
-#: question word follows ("Członkowie pytają przed walnym: jakie …", "Księgowa pyta, ile …",
-#: "Our board wants to know, is …"; not "Jakie dokumenty: wniosek, …"); so does what tells
-#: before a dash ("Mamy brąz – ile …"; the group marks the dash).
+#: What frames a question ends at a colon, a dash (the group) or a comma after a verb of asking,
+#: before a question word ("Księgowa pyta, ile …", "Mamy brąz – ile …"; not "Jakie: wniosek, …").
 _FRAMING = re.compile(
     r"(?::|(\s[-–—])|\b(?:pyta|pytam|pytamy|pytają|pytał|pytała|pytali|dopytuje|dopytują|wiedzieć"
     r"|dowiedzieć się|zastanawia się|zastanawiamy się|zastanawiam się|asks|asked|know"
