@@ -51,17 +51,13 @@ class Names:
                 extra += [short, *long]
         return extra
 
-    def named(self, tokens: Sequence[Token]) -> frozenset[str]:
-        """What the phrases found in the question name (cards, or facts: ``Fact.names``)."""
-        return frozenset(named for (named, _), _ in self.found(tokens))
-
     def sole(self, tokens: Sequence[Token]) -> frozenset[str]:
         """What the question names, when it names one thing only.
 
         Named by a whole phrase, with no word telling of another's name: "the tier above seed
         and growth clusters" names the growth tier by its phrase and the seed tier by "seed".
         """
-        named = self.named(tokens)
+        named = frozenset(name for (name, _), _ in self.found(tokens))
         told = {next(iter(h)) for t in tokens if len(h := self._holders.get(t.main, set())) == 1}
         return named if len(named) == 1 and told <= named else frozenset()
 

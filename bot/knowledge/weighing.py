@@ -55,6 +55,7 @@ class Weigher:
         An instrument's number ("2.3.3", "2.17") names it and counts double; any other number
         ("200", "2019") is a quantity or a year of middling weight. An acronym our cards do not
         know ("ZUS", "KRS", "KPO") names something outside them and weighs in full.
+        ``balanced``: an English word judged ``ENGLISH_SHIFT`` rarer, as its Polish forms are.
         """
         if token.is_number:
             return NUMBER_WEIGHT if token.main in self._title_terms else QUANTITY_INFO
