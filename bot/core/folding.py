@@ -18,12 +18,32 @@ _TABLE = {cp: _strip(chr(cp)) for cp in range(0xC0, 0x250) if _strip(chr(cp)) !=
 _TABLE.update({ord("ł"): "l", ord("Ł"): "L"})
 
 
+#: How many characters' folded forms are remembered at most.
+_KEPT = 4096
+
+
+class _Folding(dict[int, str]):
+    """Every character's folded form, each worked out the first time it is met.
+
+    A character decomposes by itself, so folding a text character by character is folding
+    it whole; most texts hold a few characters outside ASCII („”, –) that stay as they are.
+    At most ``_KEPT`` characters are remembered, however many kinds a user sends.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = _strip(chr(codepoint))
+        if len(self) < _KEPT:
+            self[codepoint] = folded
+        return folded
+
+
+_FOLDING = _Folding(_TABLE)
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip diacritics."""
-    lowered = fold_letters(text.lower())
-    if lowered.isascii():
-        return lowered
-    return _strip(lowered)
+    """Lower-case and strip diacritics (and compatibility forms: "ﬁ" → "fi")."""
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(_FOLDING)
 
 
 def fold_letters(lowered: str) -> str:

@@ -89,9 +89,15 @@ class ExampleIndex:
             for term, ids in postings.items()
         }
         norms = []
+        rarest: dict[tuple[str, ...], float] = {}  # the same words recur in many examples
         for _, _, tokens in rows:
             # A word weighs by its most telling term (a prefix may be rarer than the lemma).
-            best = {t.main: max(idf[term] for term in t.terms) for t in tokens}
+            best = {}
+            for t in tokens:
+                weight = rarest.get(t.terms)
+                if weight is None:
+                    weight = rarest[t.terms] = max(idf[term] for term in t.terms)
+                best[t.main] = weight
             norms.append(math.sqrt(sum(w * w for w in best.values())))
         return cls(
             [(card, fact) for card, fact, _ in rows],

@@ -66,6 +66,8 @@ def lexicon_for(content: KnowledgeContent, stored: Mapping[str, object] | None) 
     if stored is not None and stored.get("key") == key and isinstance(stored.get("forms"), dict):
         forms = stored["forms"]
         assert isinstance(forms, dict)  # noqa: S101 - checked above; narrows for mypy
+        if all(isinstance(v, str) for v in forms.values()):  # JSON keys are strings
+            return forms
         return {str(k): str(v) for k, v in forms.items()}
     log.warning(
         "content/lexicon.json is missing or out of date; building it from simplemma "

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,28 +32,39 @@ PIECE = 4
 #: Pieces in more than this share of the examples are skipped.
 COMMON = 0.1
 _WORD = re.compile(r"[^\W_]+")
+T = TypeVar("T")
 
 
-def pieces(text: str, memo: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+def pieces(text: str) -> frozenset[str]:
     """The four-letter pieces of a text's words, each word padded with spaces.
 
-    A word shorter than a piece (" a ") is one piece of its own. ``memo`` keeps each word's
-    pieces while many texts are indexed.
+    A word shorter than a piece (" a ") is one piece of its own.
     """
-    memo = {} if memo is None else memo
-    found: set[str] = set()
-    for word in _WORD.findall(fold(text)):
-        known = memo.get(word)
-        if known is None:
-            padded = f" {word} "
-            count = max(1, len(padded) - PIECE + 1)
-            known = memo[word] = frozenset(padded[i : i + PIECE] for i in range(count))
-        found |= known
-    return frozenset(found)
+    return _pieces(text, {}, _word_pieces)
+
+
+def _pieces(
+    text: str, memo: dict[str, frozenset[T]], of_word: Callable[[str], frozenset[T]]
+) -> frozenset[T]:
+    """The pieces of a text's words; ``memo`` keeps each word's while many texts are read."""
+    words = _WORD.findall(fold(text))
+    for word in words:
+        if word not in memo:
+            memo[word] = of_word(word)
+    return frozenset().union(*map(memo.__getitem__, words))
+
+
+def _word_pieces(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i : i + PIECE] for i in range(max(1, len(padded) - PIECE + 1)))
 
 
 class SpellingIndex:
-    """Example questions indexed by their four-letter pieces (sums in numpy arrays)."""
+    """Example questions indexed by their four-letter pieces (sums in numpy arrays).
+
+    The examples having each piece stand in one array, piece after piece (``_starts`` says
+    where each piece's begin), so indexing costs a few numpy calls rather than one per piece.
+    """
 
     def __init__(
         self,
@@ -64,28 +76,31 @@ class SpellingIndex:
         ``marks_of``: the years and rounds a text names (an example about others resembles a
         question less, as in ``examples``).
         """
-        memo: dict[str, frozenset[str]] = {}
         listed = list(questions)
-        rows = [(card, fact, pieces(question, memo)) for card, fact, question in listed]
+        #: Each piece's number (new pieces numbered as they come).
+        self._numbers: dict[str, int] = {}
+        numbers = self._numbers
+        memo: dict[str, frozenset[int]] = {}
+
+        def numbered(word: str) -> frozenset[int]:
+            return frozenset(numbers.setdefault(p, len(numbers)) for p in _word_pieces(word))
+
+        rows = [_pieces(question, memo, numbered) for _, _, question in listed]
         self._owners = Owners(
-            [(card, fact) for card, fact, _ in rows], [marks_of(q) for _, _, q in listed]
+            [(card, fact) for card, fact, _ in listed], [marks_of(q) for _, _, q in listed]
         )
-        postings: dict[str, list[int]] = defaultdict(list)
-        for i, (_, _, found) in enumerate(rows):
-            for piece in found:
-                postings[piece].append(i)
         n = len(rows)
-        limit = max(COMMON * n, 1)  # a piece of one example is always kept
-        self._postings = {
-            p: np.array(ids, dtype=np.int32) for p, ids in postings.items() if len(ids) <= limit
-        }
-        self._square = {
-            p: (math.log((n + 1) / (len(ids) + 1)) + 1.0) ** 2
-            for p, ids in postings.items()
-            if p in self._postings
-        }
-        kept = list(self._postings)
-        self._norms = np.sqrt(self._dots(kept, [self._square[p] for p in kept], n))
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=n)
+        found = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+        owners = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        having = np.bincount(found, minlength=len(self._numbers))
+        # A piece of one example is always kept.
+        self._kept = having <= max(COMMON * n, 1)
+        self._square = np.where(self._kept, (np.log((n + 1) / (having + 1)) + 1.0) ** 2, 0.0)
+        order = np.argsort(found, kind="stable")
+        self._examples = owners[order]
+        self._starts = np.concatenate(([0], np.cumsum(having)))
+        self._norms = np.sqrt(np.bincount(owners, weights=self._square[found], minlength=n))
         self._size = n
 
     def resemblance(self, question: str, asked: Marks | None = None) -> Resemblance:
@@ -93,18 +108,21 @@ class SpellingIndex:
 
         ``asked``: the years and rounds the question names.
         """
-        found = [p for p in pieces(question) if p in self._postings]
-        squares = [self._square[p] for p in found]
-        length = math.sqrt(sum(squares))
-        if length <= 0:
+        numbers = self._numbers
+        found = [i for p in pieces(question) if (i := numbers.get(p)) is not None]
+        found = [i for i in found if self._kept[i]]  # common pieces say little
+        if not found:
             return Resemblance({}, {})
-        dots = self._dots(found, squares, self._size)
+        squares = self._square[found]
+        length = math.sqrt(float(squares.sum()))
+        dots = self._dots(found, squares)
         return self._owners.resemblance(dots, length, self._norms, asked)
 
-    def _dots(self, found: list[str], weights: list[float], n: int) -> npt.NDArray[np.float64]:
+    def _dots(self, found: list[int], weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """For every example, the sum of ``weights`` of the pieces ``found`` it has."""
-        if not found:
-            return np.zeros(n)
-        ids = np.concatenate([self._postings[p] for p in found])
-        repeated = np.repeat(weights, [len(self._postings[p]) for p in found])
-        return np.asarray(np.bincount(ids, weights=repeated, minlength=n), dtype=np.float64)
+        starts, ends = self._starts[found], self._starts[np.add(found, 1)]
+        ids = np.concatenate([self._examples[a:b] for a, b in zip(starts, ends, strict=True)])
+        repeated = np.repeat(weights, ends - starts)
+        return np.asarray(
+            np.bincount(ids, weights=repeated, minlength=self._size), dtype=np.float64
+        )

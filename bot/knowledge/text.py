@@ -219,11 +219,11 @@ class Analyzer:
     def tokens(self, text: str) -> list[Token]:
         """Analyse ``text`` into tokens, dropping stop words."""
         out: list[Token] = []
-        text = _ACRONYM_ENDING.sub(r"\1", text)
+        text = _ACRONYM_ENDING.sub(r"\1", text) if "-" in text else text
         for match in _NUMBER.finditer(text):
             digits = re.sub(r"\D", "", match.group())
             out.append(Token(match.group(), (f"n{digits}",)))
-        rest = _NUMBER.sub(" ", text)
+        rest = _NUMBER.sub(" ", text) if out else text
         found = list(_WORD.finditer(rest))
         for index, match in enumerate(found):
             word = match.group()
@@ -310,7 +310,7 @@ def marks(tokens: Iterable[Token]) -> Marks:
     ordinals: list[str] = []
     for token in tokens:
         term = token.terms[-1]  # a number's only term; an ordinal's is its last
-        if _is_ordinal(term):
+        if term[0] == "o" and term[1:].isdigit():  # ``_is_ordinal``, inline
             ordinals.append(term)
         elif len(term) == 5 and term[:3] in ("n19", "n20") and term[3:].isdigit():
             years.append(term)
