@@ -221,6 +221,9 @@ class Vocabulary(_Frozen):
     ask_types: tuple[AskTypeEntry, ...] = Field(min_length=1)
     #: Greetings and framing removed from a question before it is read.
     courtesy: tuple[str, ...] = ()
+    #: Closings a message may end with, a signature after them ("Pozdrawiam, Anna Nowak"):
+    #: the closing and the few words after it are removed before the question is read.
+    closings: tuple[str, ...] = ()
     #: Abbreviations and what they stand for, in our texts both mean both.
     abbreviations: dict[str, str] = Field(default_factory=dict)
     #: Interrogatives: a cue holding one of them says more about what is asked.

@@ -139,6 +139,12 @@ class KnowledgeBase:
             else r"(?!x)x",
             re.IGNORECASE,
         )
+        # A closing after a sentence or on a line of its own, then at most four words.
+        closings = "|".join(re.escape(c) for c in content.vocabulary.closings) or r"(?!x)x"
+        self._signature = re.compile(
+            rf"(?:^|(?<=[.!?\n]))\s*(?:{closings})(?:[\s,.!–-]+[^\W\d_]+){{0,4}}[\s.!]*\Z",
+            re.IGNORECASE | re.MULTILINE,
+        )
         #: Our texts' terms, each text analysed once (a fact is in its card's body too).
         self._text_terms: dict[str, list[str]] = {}
         #: Our texts' tokens while indexing: an example question is read for its fact and
@@ -248,28 +254,16 @@ class KnowledgeBase:
             terms += known
         return terms
 
-    def _weights(self, tokens: Sequence[Token]) -> tuple[list[float], list[float]]:
-        """Weights of a question's words, and with English words judged as Polish ones.
-
-        A word of a card's alias of two or more words ("National Key Cluster") weighs as rare.
-        """
-        named: set[int] = set()
-        for _, positions in self._names.found(tokens):
-            named |= positions
-        info, plain, balanced = self._weigher.info, [], []
-        for i, token in enumerate(tokens):
-            rarity = self._weigher.weight(token, info=1.0)
-            plain.append(rarity if i in named else rarity * info(token))
-            balanced.append(rarity if i in named else rarity * info(token, balanced=True))
-        return plain, balanced
-
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Replace unknown word lemmas by the closest known term (typos)."""
         return self._typos.correct(tokens)
 
     def plain(self, question: str) -> str:
-        """The question without greetings and framing ("Dzień dobry, mam pytanie: …")."""
-        return self._courtesy.sub(" ", question)
+        """The question without greetings, framing and a signature.
+
+        "Dzień dobry, mam pytanie: …" and "… Pozdrawiam, Anna Kowalska" ask what "…" asks.
+        """
+        return self._courtesy.sub(" ", self._signature.sub("", question))
 
     def topical(self, question: str) -> tuple[list[Token], Ask | None]:
         """The question's words that say what it is about, and its ask-type."""
@@ -298,7 +292,8 @@ class KnowledgeBase:
         asking = asking_sentences(plain, self._openers)
         places = self.analyzer.sentence_of(plain, every, self._openers)
         asks = [sentence in asking for sentence in places]
-        weights, anchors = self._weights(tokens)
+        named_at = {i for _, positions in self._names.found(tokens) for i in positions}
+        weights, anchors = self._weigher.weights(tokens, named_at)
         found = self._names.found(tokens)
         total = sum(weights)
         if total <= 0:

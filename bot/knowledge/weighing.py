@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence, Set
 
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.text import Token
@@ -48,6 +49,19 @@ class Weigher:
         if info is None:
             info = self.info(token)
         return rarity * info
+
+    def weights(self, tokens: Sequence[Token], named: Set[int]) -> tuple[list[float], list[float]]:
+        """Weights of a question's words, and with English words judged as Polish ones.
+
+        ``named``: the places of the words of a card's alias of two or more words ("National
+        Key Cluster"): they weigh as rare words.
+        """
+        plain, balanced = [], []
+        for i, token in enumerate(tokens):
+            rarity = self.weight(token, info=1.0)
+            plain.append(rarity if i in named else rarity * self.info(token))
+            balanced.append(rarity if i in named else rarity * self.info(token, balanced=True))
+        return plain, balanced
 
     def info(self, token: Token, *, balanced: bool = False) -> float:
         """How much a word says in the language (numbers and acronyms by their own rules).

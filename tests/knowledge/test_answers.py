@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.dispatcher import Dispatcher
 from storage.memory import MemoryStorage
-from tests.helpers import ALICE, Chat, fill_profile
+from tests.helpers import ALICE, BOB, Chat, fill_profile
 
 
 async def test_money_question_leads_with_the_amount_and_its_own_source(
@@ -340,6 +340,42 @@ async def test_english_user_gets_english(dispatcher: Dispatcher) -> None:
     await chat.send("how much does the ESCA gold label cost")
     assert "EUR 8,250" in chat.text.splitlines()[0]
     assert "Source: [" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("question", "signed"),
+    [
+        # Without the closing read apart, the name under it made the question longer than it
+        # is, and another fact led.
+        (
+            "jak zostać krajowym klastrem kluczowym",
+            "jak zostać krajowym klastrem kluczowym\nPozdrawiam, Anna Kowalska",
+        ),
+        (
+            "czy klaster może realizować zadania publiczne",
+            "czy klaster może realizować zadania publiczne\n\nZ poważaniem\nJan Nowak\nKlaster X",
+        ),
+        (
+            "What does KKK status give a cluster?",
+            "What does KKK status give a cluster? Regards, John",
+        ),
+    ],
+)
+async def test_a_signature_after_a_closing_changes_nothing(
+    dispatcher: Dispatcher, question: str, signed: str
+) -> None:
+    """A message ends as an e-mail does: the closing and the name under it are not asked."""
+    plain, with_name = Chat(dispatcher), Chat(dispatcher, BOB)
+    await plain.send(question)
+    await with_name.send(signed)
+    assert with_name.text.splitlines()[0] == plain.text.splitlines()[0]
+    assert "Nie wiem" not in plain.text and "I don't know" not in plain.text
+
+
+async def test_a_closing_does_not_cut_what_is_asked_after_it(dispatcher: Dispatcher) -> None:
+    chat = Chat(dispatcher)
+    await chat.send("Pozdrawiam wszystkich! Ile kosztuje benchmarking na Brązową Odznakę ESCA?")
+    assert "EUR" in chat.text.splitlines()[0]
 
 
 async def test_the_answer_follows_the_questions_language(
