@@ -45,6 +45,7 @@ from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
 from bot.knowledge.refusal import foreign_ask, sounds_outside
+from bot.knowledge.signature import Signature
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
@@ -139,12 +140,7 @@ class KnowledgeBase:
             else r"(?!x)x",
             re.IGNORECASE,
         )
-        # A closing after a sentence or on a line of its own, then at most four words.
-        closings = "|".join(re.escape(c) for c in content.vocabulary.closings) or r"(?!x)x"
-        self._signature = re.compile(
-            rf"(?:^|(?<=[.!?\n]))\s*(?:{closings})(?:[\s,.!–-]+[^\W\d_]+){{0,4}}[\s.!]*\Z",
-            re.IGNORECASE | re.MULTILINE,
-        )
+        self._signature = Signature(content.vocabulary.closings, self._courtesy)
         #: Our texts' terms, each text analysed once (a fact is in its card's body too).
         self._text_terms: dict[str, list[str]] = {}
         #: Our texts' tokens while indexing: an example question is read for its fact and
@@ -263,7 +259,7 @@ class KnowledgeBase:
 
         "Dzień dobry, mam pytanie: …" and "… Pozdrawiam, Anna Kowalska" ask what "…" asks.
         """
-        return self._courtesy.sub(" ", self._signature.sub("", question))
+        return self._courtesy.sub(" ", self._signature.cut(question))
 
     def topical(self, question: str) -> tuple[list[Token], Ask | None]:
         """The question's words that say what it is about, and its ask-type."""

@@ -102,7 +102,8 @@ class KnowledgeFeature(FeatureBase):
         """Compose the answer to one question, in its language when that is clear."""
         question = question[:MAX_QUESTION_CHARS]
         if self.follow_question_language:
-            language = self.kb.words.language(question, default=turn.locale)
+            # Greetings and a signature do not say the question's language.
+            language = self.kb.words.language(self.kb.plain(question), default=turn.locale)
             if language is not None and language != turn.locale:
                 user = dataclasses.replace(turn.user, locale=language)
                 turn = dataclasses.replace(turn, user=user)

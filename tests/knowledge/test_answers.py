@@ -359,6 +359,16 @@ async def test_english_user_gets_english(dispatcher: Dispatcher) -> None:
             "What does KKK status give a cluster?",
             "What does KKK status give a cluster? Regards, John",
         ),
+        # A longer signature: titles, a cluster with a number, a contact line.
+        (
+            "Ile trwa ocena wniosku o status KKK?",
+            "Ile trwa ocena wniosku o status KKK?\n\nZ poważaniem\nprof. dr hab. inż. Adam Nowak",
+        ),
+        (
+            "Czy nasz klaster może dostać status KKK?",
+            "Czy nasz klaster może dostać status KKK?\n\nPozdrawiam,\nAnna Kowalska\n"
+            "Klaster Przemysł 4.0 | anna@klaster.pl",
+        ),
     ],
 )
 async def test_a_signature_after_a_closing_changes_nothing(
@@ -372,10 +382,28 @@ async def test_a_signature_after_a_closing_changes_nothing(
     assert "Nie wiem" not in plain.text and "I don't know" not in plain.text
 
 
-async def test_a_closing_does_not_cut_what_is_asked_after_it(dispatcher: Dispatcher) -> None:
+@pytest.mark.parametrize(
+    ("message", "lead"),
+    [
+        # A closing first, or with a question after it, is no signature: nothing is cut.
+        ("Pozdrawiam wszystkich! Ile kosztuje benchmarking na Brązową Odznakę ESCA?", "EUR"),
+        ("Pozdrawiam! Ile kosztuje ESCA Silver", "EUR"),
+        ("Cheers, what is the ESCA Gold Label", "Gold Label"),
+        ("Dzień dobry,\nPozdrowienia!\nJaki był budżet drugiego naboru Euroclusters", "42"),
+    ],
+)
+async def test_a_closing_does_not_cut_what_is_asked_after_it(
+    dispatcher: Dispatcher, message: str, lead: str
+) -> None:
     chat = Chat(dispatcher)
-    await chat.send("Pozdrawiam wszystkich! Ile kosztuje benchmarking na Brązową Odznakę ESCA?")
-    assert "EUR" in chat.text.splitlines()[0]
+    await chat.send(message)
+    assert lead in chat.text.splitlines()[0]
+
+
+async def test_a_signature_does_not_choose_the_answers_language(dispatcher: Dispatcher) -> None:
+    chat = Chat(dispatcher)
+    await chat.send("What is the ESCA Gold Label?\n\nPozdrawiam serdecznie\nAnna Kowalska")
+    assert chat.text.splitlines()[0].startswith("The ESCA Gold Label")
 
 
 async def test_the_answer_follows_the_questions_language(

@@ -1,0 +1,70 @@
+"""A message's signature: the closing it ends with and the name under it are not asked.
+
+People paste e-mails: "Ile kosztuje srebro?", a blank line, "Z poważaniem", "Jan Nowak". The name
+under the closing made the question longer than it is and could change the fact that leads.
+A closing (``closings`` in ``content/knowledge.yaml``) is a signature's start when it is the
+last one in the message, opens a sentence or a line, follows something that is more than a
+greeting, and what comes after it is a signature's: no question mark, no postscript, at most
+``MAX_WORDS`` words, each a name (capitalised), a number, a short word ("dr", "ICT") or an
+abbreviation ("prof.", "tel."), e-mail and web addresses aside. So "Pozdrawiam wszystkich! Ile
+kosztuje …?", "Cheers, what is ESCA Gold" and "… Pozdrawiam. PS kiedy nabór FENG" keep what
+they ask. The work is linear in the message's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: The most words a signature holds after its closing ("prof. dr hab. Anna Nowak, Prezes
+#: Zarządu Klastra X" is ten).
+MAX_WORDS = 12
+_WORD = re.compile(r"[^\W_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
+_POSTSCRIPT = frozenset({"ps", "pps"})
+_SENTENCE_END = ".!?…\n"
+
+
+class Signature:
+    """Finds the signature a message ends with."""
+
+    def __init__(self, closings: Iterable[str], courtesy: re.Pattern[str]) -> None:
+        """``courtesy``: greetings and framing, which alone are no question to keep."""
+        words = "|".join(re.escape(c) for c in sorted(closings, key=len, reverse=True))
+        self._closing = re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])", re.I) if words else None
+        self._courtesy = courtesy
+
+    def cut(self, text: str) -> str:
+        """``text`` without the signature it ends with (itself when it has none)."""
+        found = list(self._closing.finditer(text)) if self._closing else []
+        if not found:
+            return text
+        last = found[-1]
+        before, tail = text[: last.start()], text[last.end() :]
+        return before if self._opens(before) and _signs(tail) else text
+
+    def _opens(self, before: str) -> bool:
+        """Whether a closing after ``before`` opens a sentence after something asked."""
+        told = before.rstrip(" \t")
+        if told and told[-1] not in _SENTENCE_END:
+            return False
+        return _LETTER.search(self._courtesy.sub(" ", told)) is not None
+
+
+def _signs(tail: str) -> bool:
+    """Whether what follows a closing is a signature's (names, titles, numbers, addresses)."""
+    tail = _ADDRESS.sub(" ", tail)
+    if "?" in tail:
+        return False
+    words = list(_WORD.finditer(tail))
+    if len(words) > MAX_WORDS:
+        return False
+    for word in words:
+        written = word.group()
+        if written.lower() in _POSTSCRIPT:
+            return False
+        abbreviated = tail[word.end() : word.end() + 1] == "."
+        if not (written[0].isupper() or written.isdigit() or len(written) <= 3 or abbreviated):
+            return False
+    return True
