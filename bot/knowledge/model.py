@@ -222,7 +222,7 @@ class Vocabulary(_Frozen):
     #: Greetings and framing removed from a question before it is read.
     courtesy: tuple[str, ...] = ()
     #: Closings a message may end with, a signature after them ("Pozdrawiam, Anna Nowak"):
-    #: the closing and the few words after it are removed before the question is read.
+    #: the closing and the signature after it are removed before the question is read.
     closings: tuple[str, ...] = ()
     #: Abbreviations and what they stand for, in our texts both mean both.
     abbreviations: dict[str, str] = Field(default_factory=dict)

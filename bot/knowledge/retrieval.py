@@ -288,9 +288,8 @@ class KnowledgeBase:
         asking = asking_sentences(plain, self._openers)
         places = self.analyzer.sentence_of(plain, every, self._openers)
         asks = [sentence in asking for sentence in places]
-        named_at = {i for _, positions in self._names.found(tokens) for i in positions}
-        weights, anchors = self._weigher.weights(tokens, named_at)
         found = self._names.found(tokens)
+        weights, anchors = self._weigher.weights(tokens, {i for _, at in found for i in at})
         total = sum(weights)
         if total <= 0:
             return []
