@@ -63,7 +63,7 @@ class SpellingIndex:
     """Example questions indexed by their four-letter pieces (sums in numpy arrays).
 
     The examples having each piece stand in one array, piece after piece (``_starts`` says
-    where each piece's begin), so indexing costs a few numpy calls rather than one per piece.
+    where each piece's examples begin), so indexing costs a few numpy calls, not one a piece.
     """
 
     def __init__(

@@ -310,7 +310,7 @@ def marks(tokens: Iterable[Token]) -> Marks:
     ordinals: list[str] = []
     for token in tokens:
         term = token.terms[-1]  # a number's only term; an ordinal's is its last
-        if term[0] == "o" and term[1:].isdigit():  # ``_is_ordinal``, inline
+        if _is_ordinal(term):
             ordinals.append(term)
         elif len(term) == 5 and term[:3] in ("n19", "n20") and term[3:].isdigit():
             years.append(term)
