@@ -7,6 +7,7 @@ best fuzzy match of the question against card names and aliases, with no analysi
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,9 +15,10 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.config import REPO_CONTENT_DIR
-from bot.knowledge.endings import read_endings
+from bot.index_cache import IndexCache
+from bot.knowledge.retrieval import KnowledgeBase
 from bot.knowledge.service import KnowledgeFeature
-from bot.loader import build_knowledge_base, load_knowledge, read_lexicon
+from bot.loader import knowledge_base
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 EVAL = (DATA / "qa_eval_dev.yaml", DATA / "qa_eval_test.yaml")
@@ -30,14 +32,21 @@ def _percentile(values: list[float], q: float) -> float:
 def run(quick: bool = False) -> dict[str, float]:
     """Measure and print; return the figures."""
     repeats = 3 if quick else 7
-    loads = []
-    kb = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        knowledge = load_knowledge(REPO_CONTENT_DIR)
-        verbs = read_endings(REPO_CONTENT_DIR)
-        kb = build_knowledge_base(knowledge, read_lexicon(REPO_CONTENT_DIR), verbs)
-        loads.append(time.perf_counter() - start)
+    loads: list[float] = []
+    stored: list[float] = []
+    kb: KnowledgeBase | None = None
+    with tempfile.TemporaryDirectory() as folder:
+        cache = IndexCache(Path(folder))
+        knowledge_base(REPO_CONTENT_DIR, cache)  # the first start stores the index
+        for _ in range(repeats):
+            # Built from the content (a first start, or content changed since the last) ...
+            start = time.perf_counter()
+            kb = knowledge_base(REPO_CONTENT_DIR)
+            loads.append(time.perf_counter() - start)
+            # ... and every later start: content validated, the stored index read.
+            start = time.perf_counter()
+            knowledge_base(REPO_CONTENT_DIR, cache)
+            stored.append(time.perf_counter() - start)
     assert kb is not None
     feature = KnowledgeFeature(kb)
     questions = [
@@ -61,10 +70,14 @@ def run(quick: bool = False) -> dict[str, float]:
         "qa_baseline_p50_ms": statistics.median(baseline),
         "qa_vs_baseline_p50": statistics.median(ours) / statistics.median(baseline),
         "kb_load_s": statistics.median(loads),
+        "kb_stored_load_s": statistics.median(stored),
     }
     print(f"knowledge: {len(questions)} questions x {repeats} runs; load median of {repeats}")
     print(f"  ours      p50 {figures['qa_p50_ms']:.2f} ms   p99 {figures['qa_p99_ms']:.2f} ms")
     print(f"  baseline  p50 {figures['qa_baseline_p50_ms']:.3f} ms (RapidFuzz over card names)")
     print(f"  ours/baseline p50: {figures['qa_vs_baseline_p50']:.1f}x")
-    print(f"  knowledge-base load: {figures['kb_load_s']:.3f} s (cards, facts, lexicon, index)")
+    print(
+        f"  knowledge-base load: {figures['kb_stored_load_s']:.3f} s with its stored index, "
+        f"{figures['kb_load_s']:.3f} s indexing it (cards, facts, lexicon, index)"
+    )
     return figures

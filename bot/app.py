@@ -265,7 +265,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> AsyncI
         StorageUnavailable: the database cannot be opened (start-up stops).
 
     """
-    content = load_content(settings.content_dir, settings.locale)
+    content = load_content(settings.content_dir, settings.locale, settings.index_cache)
     async with open_storage(settings) as storage:
         store = storage.store
         clock = clock or SystemClock()

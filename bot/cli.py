@@ -26,11 +26,18 @@ from bot.core.events import Address, Incoming, Text
 from bot.core.ports import User
 from bot.core.records import ContentChange
 from bot.errors import BotError, ConfigError, ContentError, StorageUnavailable
+from bot.index_cache import IndexCache
 from bot.knowledge.editing import changes_patch, changes_report
 from bot.knowledge.endings import store_endings
 from bot.knowledge.freshness import due_items
 from bot.knowledge.lexicon import build_lexicon, corpus_key, corpus_words
-from bot.loader import LEXICON_FILE, check_content, load_content, load_knowledge
+from bot.loader import (
+    LEXICON_FILE,
+    check_content,
+    knowledge_base,
+    load_content,
+    load_knowledge,
+)
 from storage.memory import MemoryStorage
 from storage.sqlite import read_content_changes
 
@@ -89,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
         help="store the word-form lexicon for the current cards (content/lexicon.json) "
         "and the verb endings (content/verb_endings.json)",
     )
+    commands.add_parser(
+        "build-index",
+        help="index the knowledge base into CLUSTERBOT_INDEX_CACHE now (else the first start "
+        "does it)",
+    )
     return parser
 
 
@@ -136,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "migrate-data":
             return _migrate_data(settings, args.source, args.target)
+        if command == "build-index":
+            return _build_index(settings)
         if command == "build-lexicon":
             path = _store_lexicon(settings)
             print(f"lexicon written to {path}")
@@ -193,7 +207,7 @@ def _list_stale(directory: Path) -> int:
 
 async def _ask(settings: Settings, question: str, locale: str | None, *, as_json: bool) -> str:
     """Answer one question through the dispatcher, as the console chat would print it."""
-    content = load_content(settings.content_dir, settings.locale)
+    content = load_content(settings.content_dir, settings.locale, settings.index_cache)
     store = MemoryStorage()
     services = app.build_services(content, store, SystemClock(), settings)
     address = Address("console", "ask", "ask")
@@ -212,6 +226,21 @@ async def _ask(settings: Settings, question: str, locale: str | None, *, as_json
         "text": text.rstrip(),
     }
     return json.dumps(result, ensure_ascii=False)
+
+
+def _build_index(settings: Settings) -> int:
+    """Store the knowledge base's index for the next start; 1 when there is nowhere to."""
+    folder = settings.index_cache
+    if folder is None:
+        print("clusterbot: CLUSTERBOT_INDEX_CACHE is off; nothing to build", file=sys.stderr)
+        return 1
+    cache = IndexCache(folder)
+    knowledge_base(settings.content_dir, cache)
+    if cache.stored is None:
+        print(f"clusterbot: could not store the index in {folder}", file=sys.stderr)
+        return 1
+    print(f"index stored in {cache.stored}")
+    return 0
 
 
 def _store_lexicon(settings: Settings) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -18,6 +19,12 @@ REPO_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 _PLATFORMS = ("console", "telegram", "slack")
 
 
+def _user_cache() -> Path:
+    """``$XDG_CACHE_HOME/clusterbot``, else ``~/.cache/clusterbot``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "clusterbot"
+
+
 class Settings(BaseSettings):
     """Every setting of the assistant; the README lists each variable."""
 
@@ -30,6 +37,8 @@ class Settings(BaseSettings):
     #: Connections per worker to PostgreSQL for the stores (as many again for turn locks).
     db_pool: int = Field(default=10, ge=1, le=500)
     content_dir: Path = REPO_CONTENT_DIR
+    #: Where the knowledge base, once indexed, is kept for the next start; "off": nowhere.
+    index_cache: Annotated[Path | None, NoDecode] = Field(default_factory=lambda: _user_cache())
     locale: str = "pl"
     timezone: str = "Europe/Warsaw"
     admins: Annotated[frozenset[str], NoDecode] = frozenset()
@@ -130,6 +139,16 @@ class Settings(BaseSettings):
             if parts.query or parts.fragment:
                 raise ValueError("must not have a query or fragment")
             return value.rstrip("/")
+        return value
+
+    @field_validator("index_cache", mode="before")
+    @classmethod
+    def _cache_folder(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value.lower() in ("", "off", "none", "0"):
+                return None
+            return Path(value).expanduser()
         return value
 
     @field_validator("locale")

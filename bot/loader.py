@@ -24,7 +24,8 @@ from bot.core.i18n import SUPPORTED_LOCALES, Texts
 from bot.core.menu import CommandMenu, read_menu
 from bot.core.records import Event
 from bot.errors import ContentError
-from bot.knowledge.endings import VerbEndings, read_endings
+from bot.index_cache import IndexCache, cache_key
+from bot.knowledge.endings import ENDINGS_FILE, VerbEndings, read_endings
 from bot.knowledge.lexicon import lexicon_for
 from bot.knowledge.model import Card, KnowledgeContent, OutsideFile, QuestionsFile, Vocabulary
 from bot.knowledge.retrieval import KnowledgeBase
@@ -237,6 +238,27 @@ def build_knowledge_base(
     return KnowledgeBase(knowledge, analyzer, WordInfo.load(), verbs)
 
 
+def knowledge_base(root: Path, cache: IndexCache | None = None) -> KnowledgeBase:
+    """Validate the knowledge content and index it, or take its index stored in ``cache``."""
+    knowledge = load_knowledge(root)
+
+    def build() -> KnowledgeBase:
+        return build_knowledge_base(knowledge, read_lexicon(root), read_endings(root))
+
+    if cache is None:
+        return build()
+    stored = [root / LEXICON_FILE, root / ENDINGS_FILE]
+    parts = [knowledge.model_dump_json().encode(), *(_bytes(p) for p in stored)]
+    return cache.knowledge_base(cache_key(parts), build)
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def read_lexicon(root: Path) -> dict[str, object] | None:
     """Read the stored word-form lexicon (``None`` when absent or unreadable)."""
     path = root / LEXICON_FILE
@@ -307,8 +329,13 @@ def load_locales(root: Path, default_locale: str) -> tuple[Texts, dict[str, Comm
     return texts, menus
 
 
-def load_content(root: Path, default_locale: str = "pl") -> Content:
+def load_content(
+    root: Path, default_locale: str = "pl", index_cache: Path | None = None
+) -> Content:
     """Load every content file; the first problem raises.
+
+    ``index_cache``: a folder where the knowledge base, once built from this content, is
+    kept for the next start (``bot.index_cache``); ``None`` builds it every time.
 
     Raises:
         ContentError: naming the file and the field.
@@ -323,9 +350,7 @@ def load_content(root: Path, default_locale: str = "pl") -> Content:
         menus=menus,
         questionnaires=load_questionnaires(root),
         profile=load_profile(root),
-        knowledge_base=build_knowledge_base(
-            load_knowledge(root), read_lexicon(root), read_endings(root)
-        ),
+        knowledge_base=knowledge_base(root, IndexCache(index_cache) if index_cache else None),
         events=load_events(root),
         readiness=load_model(root / "readiness.yaml", root, Readiness),
     )

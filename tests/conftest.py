@@ -16,7 +16,7 @@ from bot.core.clock import ManualClock
 from bot.core.dispatcher import Dispatcher
 from bot.loader import Content, load_content
 from storage.memory import MemoryStorage
-from tests.helpers import make_dispatcher
+from tests.helpers import TEST_INDEX_CACHE, make_dispatcher
 
 _PREFIXES = ("TELEGRAM_", "SLACK_", "CLUSTERBOT_")
 
@@ -26,6 +26,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(_PREFIXES):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("CLUSTERBOT_INDEX_CACHE", str(TEST_INDEX_CACHE))
 
 
 _real_connect = socket.socket.connect

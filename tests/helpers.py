@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -112,15 +114,21 @@ async def fill_profile(chat: Chat) -> None:
             await chat.press(value)
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment for a child process: none of our variables but ``extra``."""
-    import os
+#: Where the assistant started by the tests keeps its knowledge index (not the user's cache).
+TEST_INDEX_CACHE = Path(tempfile.gettempdir()) / f"clusterbot-tests-{os.getuid()}"
 
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process: none of our variables but ``extra``.
+
+    The knowledge index is kept in ``TEST_INDEX_CACHE`` unless ``extra`` says otherwise.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("CLUSTERBOT_", "TELEGRAM_", "SLACK_"))
     }
+    env["CLUSTERBOT_INDEX_CACHE"] = str(TEST_INDEX_CACHE)
     env.update(extra)
     return env
 

@@ -73,6 +73,11 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("bot.adapters", (*SDKS, "storage", "aiosqlite", "asyncpg", "bot.app", "bot.config")),
     ("bot.loader", ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.cli", *SDKS)),
+    # The stored knowledge index: the knowledge feature's index and the standard library.
+    (
+        "bot.index_cache",
+        ("storage", "aiosqlite", "bot.adapters", "bot.app", "bot.cli", "bot.config", *SDKS),
+    ),
     # The composition root's parts: the configured database, and what runs while it runs.
     ("bot.stores", ("bot.adapters", "bot.app", "bot.cli", *SDKS, *FEATURES)),
     # The web view: pages over the core's ports and the assessment's report data; aiohttp for

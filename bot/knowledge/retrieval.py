@@ -200,7 +200,7 @@ class KnowledgeBase:
             words.zipf,
             names=self._title_terms,
             in_dictionary=analyzer.knows,
-            english=lambda term: not self._weigher.polish(term),
+            english=self._weigher.english,
             codes=(name for name in self._one_word_names if not analyzer.knows(name)),
         )
         # Only indexing needs them; questions are analysed as they come.

@@ -94,3 +94,7 @@ class Weigher:
     def polish(self, word: str) -> bool:
         """Whether a word is not clearly English ("invoices" ends like "robiłeś" folded)."""
         return self.words.zipf(word, "en") <= self.words.zipf(word, "pl")
+
+    def english(self, word: str) -> bool:
+        """Whether a word is clearly English."""
+        return not self.polish(word)
