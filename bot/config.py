@@ -19,9 +19,14 @@ REPO_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 _PLATFORMS = ("console", "telegram", "slack")
 
 
-def _user_cache() -> Path:
-    """``$XDG_CACHE_HOME/clusterbot``, else ``~/.cache/clusterbot``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def _user_cache() -> Path | None:
+    """``$XDG_CACHE_HOME/clusterbot``, else ``~/.cache/clusterbot``; None without a home."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no user entry (some containers)
+            return None
     return Path(base) / "clusterbot"
 
 
