@@ -224,6 +224,9 @@ class Vocabulary(_Frozen):
     #: Closings a message may end with, a signature after them ("Pozdrawiam, Anna Nowak"):
     #: the closing and the signature after it are removed before the question is read.
     closings: tuple[str, ...] = ()
+    #: How the footer a mail or chat app adds begins ("Sent from my iPhone", "Wysłane z
+    #: iPhone'a"): on a line of its own at the end, it is removed before the question is read.
+    footers: tuple[str, ...] = ()
     #: Abbreviations and what they stand for, in our texts both mean both.
     abbreviations: dict[str, str] = Field(default_factory=dict)
     #: Interrogatives: a cue holding one of them says more about what is asked.

@@ -139,7 +139,9 @@ class KnowledgeBase:
             else r"(?!x)x",
             re.IGNORECASE,
         )
-        self._signature = Signature(content.vocabulary.closings, self._courtesy)
+        self._signature = Signature(
+            content.vocabulary.closings, self._courtesy, content.vocabulary.footers
+        )
         #: Our texts' terms, each text analysed once (a fact is in its card's body too).
         self._text_terms: dict[str, list[str]] = {}
         #: Our texts' tokens while indexing: an example question is read for its fact and

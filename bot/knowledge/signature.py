@@ -8,7 +8,10 @@ greeting, and what comes after it is a signature's: no question mark, no postscr
 ``MAX_WORDS`` words, each a name (capitalised), a number, a short word ("dr", "ICT") or an
 abbreviation ("prof.", "tel."), e-mail and web addresses aside. So "Pozdrawiam wszystkich! Ile
 kosztuje …?", "Cheers, what is ESCA Gold" and "… Pozdrawiam. PS kiedy nabór FENG" keep what
-they ask. The work is linear in the message's length.
+they ask. Before that, the footer a mail or chat app adds ("Sent from my iPhone", "Wysłane z
+iPhone'a": ``footers``) goes, when it is on a line of its own at the very end with at most
+``FOOTER_WORDS`` words after its beginning and no question mark. The work is linear in the
+message's length.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from collections.abc import Iterable
 #: The most words a signature holds after its closing ("prof. dr hab. Anna Nowak, Prezes
 #: Zarządu Klastra X" is ten).
 MAX_WORDS = 12
+#: The most words after a footer's beginning ("Sent from my" + "Samsung Galaxy smartphone").
+FOOTER_WORDS = 4
 _WORD = re.compile(r"[^\W_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
@@ -29,20 +34,39 @@ _SENTENCE_END = ".!?…\n"
 class Signature:
     """Finds the signature a message ends with."""
 
-    def __init__(self, closings: Iterable[str], courtesy: re.Pattern[str]) -> None:
+    def __init__(
+        self, closings: Iterable[str], courtesy: re.Pattern[str], footers: Iterable[str] = ()
+    ) -> None:
         """``courtesy``: greetings and framing, which alone are no question to keep."""
         words = "|".join(re.escape(c) for c in sorted(closings, key=len, reverse=True))
         self._closing = re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])", re.I) if words else None
         self._courtesy = courtesy
+        starts = "|".join(re.escape(f) for f in sorted(footers, key=len, reverse=True))
+        self._footer = re.compile(rf"\n[ \t]*(?:{starts})(?![^\W_])", re.I) if starts else None
 
     def cut(self, text: str) -> str:
-        """``text`` without the signature it ends with (itself when it has none)."""
+        """``text`` without the app's footer and the signature it ends with."""
+        text = self._without_footer(text)
         found = list(self._closing.finditer(text)) if self._closing else []
         if not found:
             return text
         last = found[-1]
         before, tail = text[: last.start()], text[last.end() :]
         return before if self._opens(before) and _signs(tail) else text
+
+    def _without_footer(self, text: str) -> str:
+        """``text`` without an app's footer on the last line that holds anything."""
+        if self._footer is None:
+            return text
+        body = text.rstrip()
+        line = body.rfind("\n")
+        found = self._footer.match(body, line) if line >= 0 else None
+        if found is None:
+            return text
+        rest = body[found.end() :]
+        if "?" in rest or len(_WORD.findall(rest)) > FOOTER_WORDS:
+            return text
+        return body[:line]
 
     def _opens(self, before: str) -> bool:
         """Whether a closing after ``before`` opens a sentence after something asked."""

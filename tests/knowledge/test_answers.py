@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.dispatcher import Dispatcher
+from bot.loader import Content
 from storage.memory import MemoryStorage
 from tests.helpers import ALICE, BOB, Chat, fill_profile
 
@@ -369,6 +370,17 @@ async def test_english_user_gets_english(dispatcher: Dispatcher) -> None:
             "Czy nasz klaster może dostać status KKK?\n\nPozdrawiam,\nAnna Kowalska\n"
             "Klaster Przemysł 4.0 | anna@klaster.pl",
         ),
+        # The footer a mail app adds: read, it led with another fact.
+        (
+            "czy klaster może realizować zadania publiczne",
+            "czy klaster może realizować zadania publiczne\n\nGet Outlook for Android",
+        ),
+        # ... and with a signature above it.
+        (
+            "Ile kosztuje Złota Odznaka ESCA?",
+            "Ile kosztuje Złota Odznaka ESCA?\nPozdrawiam, Anna Kowalska\n\n"
+            "Sent from my Samsung Galaxy smartphone.",
+        ),
     ],
 )
 async def test_a_signature_after_a_closing_changes_nothing(
@@ -400,10 +412,32 @@ async def test_a_closing_does_not_cut_what_is_asked_after_it(
     assert lead in chat.text.splitlines()[0]
 
 
-async def test_a_signature_does_not_choose_the_answers_language(dispatcher: Dispatcher) -> None:
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What is the ESCA Gold Label?\n\nPozdrawiam serdecznie\nAnna Kowalska",
+        "What is the ESCA Gold Label?\n\nWysłane z mojego Galaxy",  # answered in Polish before
+    ],
+)
+async def test_a_signature_or_footer_does_not_choose_the_answers_language(
+    dispatcher: Dispatcher, message: str
+) -> None:
     chat = Chat(dispatcher)
-    await chat.send("What is the ESCA Gold Label?\n\nPozdrawiam serdecznie\nAnna Kowalska")
+    await chat.send(message)
     assert chat.text.splitlines()[0].startswith("The ESCA Gold Label")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Sent from my iPhone",  # nothing before it: no footer
+        "Ile kosztuje srebro?\nSent from my iPhone, why is it so expensive?",
+        "Jak wysłać wniosek?\nWysłane z telefonu – czy to problem, że wniosek jest z telefonu",
+        "Ile kosztuje srebro?\nsent from my perspective it looks too expensive, is it",
+    ],
+)
+def test_a_line_that_only_begins_like_a_footer_is_read(content: Content, message: str) -> None:
+    assert content.knowledge_base.plain(message) == message
 
 
 async def test_the_answer_follows_the_questions_language(
