@@ -7,9 +7,11 @@ written after the dev tuning, chose between settings dev could not tell apart (`
 later still, chooses where dev and the held-out example questions disagree; ``context``, its
 questions told after a word about the asker's cluster, tunes on its even cases; ``val3``, one
 question per fact, was written when every other part had been tuned on; ``val4``, one per fact
-again, weighted to English and colloquial questions, after ``val3`` had been tuned on); the
+again, weighted to English and colloquial questions, after ``val3`` had been tuned on;
+``val5``, about nine facts per card and off-topic questions that name our topic first, after
+``val4`` had been tuned on); the
 ``fresh`` part was written after the retrieval tuning and is frozen too. Run
-``python -m tests.knowledge.qa [dev|val|val2|val3|val4|context[:even|:odd]|test|fresh] [-v]``
+``python -m tests.knowledge.qa [dev|val|val2|val3|val4|val5|context[:even|:odd]|test|fresh] [-v]``
 for the tables the README quotes.
 """
 
@@ -44,6 +46,7 @@ PARTS = {
     "val2": DATA / "qa_eval_val2.yaml",
     "val3": DATA / "qa_eval_val3.yaml",
     "val4": DATA / "qa_eval_val4.yaml",
+    "val5": DATA / "qa_eval_val5.yaml",
     "context": DATA / "qa_eval_context.yaml",
     "test": DATA / "qa_eval_test.yaml",
     "fresh": DATA / "qa_eval_fresh.yaml",
