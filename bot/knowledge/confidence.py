@@ -26,10 +26,8 @@ from bot.knowledge.tuning import (
     LONE_WORD,
     MAX_MISSED,
     MIN_EXPLAINED,
-    PENALTY_POWER,
     PREFIX_SHARE,
     TITLE_WEIGHT,
-    UNSEEN_AGAINST,
 )
 
 
@@ -51,17 +49,6 @@ class QuestionWords:
     #: How much each word counts towards naming our topic: its weight with an English word
     #: judged as ordinary as its Polish forms (``wordinfo.ENGLISH_SHIFT``); None: the weights.
     anchors: Sequence[float] | None = None
-
-
-def against(weight: float, info: float, ours: bool) -> float:
-    """How much a question word counts against an answer that does not explain it.
-
-    Its weight tempered by its rarity in the language ("fotowoltaika" counts fully, "szefowa"
-    or "celujemy" much less), but a word none of our texts and example questions has
-    (``ours`` false) counts at least ``UNSEEN_AGAINST``: "hotel", "weather", "muzea".
-    """
-    tempered: float = weight * min(1.0, info) ** PENALTY_POWER
-    return tempered if ours else max(tempered, UNSEEN_AGAINST)
 
 
 def explained_share(words: QuestionWords, shown: frozenset[str], title: frozenset[str]) -> float:

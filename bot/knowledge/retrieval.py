@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from bot.core.folding import fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
 from bot.knowledge.cards import CardIndex, card_score, may_name
-from bot.knowledge.confidence import QuestionWords, against, explained_share, explains_more
+from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
 from bot.knowledge.documents import card_texts, fact_texts
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.examples import ExampleIndex, Resemblance
@@ -60,6 +60,7 @@ from bot.knowledge.tuning import (
     NAMING_INFO,
     OUTSIDE,
     OUTSIDE_MARGIN,
+    PENALTY_POWER,
     SPELLING_SHARE,
 )
 from bot.knowledge.typos import Typos
@@ -183,9 +184,6 @@ class KnowledgeBase:
         examples = [(card_id, fact.id, q) for card_id, fact in facts for q in fact.questions]
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
         self._examples = ExampleIndex.build(examples, self._tokens_of)
-        #: Every term of our cards and of the example questions about them.
-        asked = (self._tokens_of(q) for card_id, _, q in examples if card_id != OUTSIDE)
-        self._ours = frozenset(card_df) | {term for ts in asked for t in ts for term in t.terms}
         # The facts' own words, both languages, are examples of themselves.
         own_words = [(card_id, fact.id, t) for card_id, fact in facts for t in (fact.pl, fact.en)]
         self._spelling = SpellingIndex(
@@ -297,12 +295,14 @@ class KnowledgeBase:
         total = sum(weights)
         if total <= 0:
             return []
+        # An unexplained word counts against the answer by its weight tempered by its rarity in
+        # the language: "fotowoltaika" counts fully, "szefowa" or "celujemy" much less.
         back = refers_back(plain, asking, self._openers)
         words = QuestionWords(
             tokens,
             weights,
             [
-                against(w, self.info(t), t.is_number or t.matches(self._ours))
+                w * min(1.0, self.info(t)) ** PENALTY_POWER
                 for t, w in zip(tokens, weights, strict=True)
             ],
             [asks[i] for i in keep],

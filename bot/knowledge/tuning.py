@@ -24,14 +24,6 @@ CONTACT = "contact"
 #: An unexplained word counts against the answer by its weight times its rarity in the
 #: language to this power (0: as much as it weighs; 1: common words hardly at all).
 PENALTY_POWER = 1.0
-#: An unexplained word that neither our cards nor any example question about them has counts
-#: at least this much against the answer, however common in the language: "weather",
-#: "hotel", "muzea", "inflation" ask about something else ("What's the weather like in
-#: Bucharest in May?" had the Bucharest declaration). Dev unchanged, val, val2 and val4 six
-#: more refused, val4 one fewer right; held-out example questions 6 fewer right and 4 fewer
-#: wrong of 3,974 ("czy parp odbiera telefony w sobote" is refused); 1.0: 9 more refused,
-#: 2 fewer right, held-out 19 fewer right.
-UNSEEN_AGAINST = 0.6
 #: How many of the question's unexplained words (the most telling) count against an answer.
 MAX_MISSED = 3
 #: A sentence that asks with one telling word, after sentences that tell, is refused when the
