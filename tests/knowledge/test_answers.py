@@ -377,8 +377,8 @@ async def test_english_user_gets_english(dispatcher: Dispatcher) -> None:
         ),
         # ... and with a signature above it.
         (
-            "Ile kosztuje Złota Odznaka ESCA?",
-            "Ile kosztuje Złota Odznaka ESCA?\nPozdrawiam, Anna Kowalska\n\n"
+            "czy klaster może realizować zadania publiczne",
+            "czy klaster może realizować zadania publiczne\nPozdrawiam, Anna Kowalska\n\n"
             "Sent from my Samsung Galaxy smartphone.",
         ),
     ],
@@ -412,11 +412,19 @@ async def test_a_closing_does_not_cut_what_is_asked_after_it(
     assert lead in chat.text.splitlines()[0]
 
 
+async def test_formal_framing_is_not_read_as_the_question(dispatcher: Dispatcher) -> None:
+    """ "Uprzejmie proszę o …" frames a formal question; read, it had this one refused."""
+    chat = Chat(dispatcher)
+    await chat.send("Uprzejmie proszę o podanie godzin pracy infolinii PARP.")
+    assert "8:30" in chat.text.splitlines()[0]
+
+
 @pytest.mark.parametrize(
     "message",
     [
         "What is the ESCA Gold Label?\n\nPozdrawiam serdecznie\nAnna Kowalska",
         "What is the ESCA Gold Label?\n\nWysłane z mojego Galaxy",  # answered in Polish before
+        "What is the ESCA Gold Label?\n\nWyslane z iPhonea",
     ],
 )
 async def test_a_signature_or_footer_does_not_choose_the_answers_language(
@@ -434,6 +442,9 @@ async def test_a_signature_or_footer_does_not_choose_the_answers_language(
         "Ile kosztuje srebro?\nSent from my iPhone, why is it so expensive?",
         "Jak wysłać wniosek?\nWysłane z telefonu – czy to problem, że wniosek jest z telefonu",
         "Ile kosztuje srebro?\nsent from my perspective it looks too expensive, is it",
+        "Ile kosztuje srebro ESCA?\nwysłane z mojego konta czy firmowego?",  # it asks
+        "Ile kosztuje srebro ESCA?\nSent from myself",  # not the footer's words
+        "Mam problem z FENG 2.17.\nWysłano z aplikacji LSI wniosek, błąd 500",
     ],
 )
 def test_a_line_that_only_begins_like_a_footer_is_read(content: Content, message: str) -> None:
