@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -49,6 +50,24 @@ def fold(text: str) -> str:
 def fold_letters(lowered: str) -> str:
     """Strip the diacritics of Latin letters from a lower-case word (fast; no NFKD)."""
     return lowered.translate(_TABLE)
+
+
+def either_spelling(phrase: str) -> str:
+    """A regular expression matching ``phrase`` with or without its diacritics, letter by letter.
+
+    "proszę o informację" matches "prosze o informacje" and "proszę o informacje" too (with
+    ``re.IGNORECASE``, any case). A typographic apostrophe matches a straight one.
+    """
+    parts = []
+    for char in phrase:
+        plain = fold_letters(char.lower())
+        if char in "'’":
+            parts.append("['’]")
+        elif plain != char.lower():
+            parts.append(f"[{re.escape(char)}{re.escape(plain)}]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
 
 
 def plain_label(label: str) -> str:

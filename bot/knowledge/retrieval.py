@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.folding import fold
+from bot.core.folding import either_spelling, fold
 from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
 from bot.knowledge.cards import CardIndex, card_score, may_name
 from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
@@ -135,7 +135,7 @@ class KnowledgeBase:
         )
         courtesy = sorted(content.vocabulary.courtesy, key=len, reverse=True)
         self._courtesy = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in courtesy) + r")(?!\w)"
+            r"(?<!\w)(?:" + "|".join(either_spelling(p) for p in courtesy) + r")(?!\w)"
             if courtesy
             else r"(?!x)x",
             re.IGNORECASE,

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.core.folding import either_spelling
+
 #: The most words a signature holds after its closing ("prof. dr hab. Anna Nowak, Prezes
 #: Zarządu Klastra X" is ten).
 MAX_WORDS = 12
@@ -38,10 +40,10 @@ class Signature:
         self, closings: Iterable[str], courtesy: re.Pattern[str], footers: Iterable[str] = ()
     ) -> None:
         """``courtesy``: greetings and framing, which alone are no question to keep."""
-        words = "|".join(re.escape(c) for c in sorted(closings, key=len, reverse=True))
+        words = "|".join(either_spelling(c) for c in sorted(closings, key=len, reverse=True))
         self._closing = re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])", re.I) if words else None
         self._courtesy = courtesy
-        starts = "|".join(re.escape(f) for f in sorted(footers, key=len, reverse=True))
+        starts = "|".join(either_spelling(f) for f in sorted(footers, key=len, reverse=True))
         self._footer = re.compile(rf"\n[ \t]*(?:{starts})(?![^\W_])", re.I) if starts else None
 
     def cut(self, text: str) -> str:

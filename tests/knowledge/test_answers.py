@@ -412,6 +412,17 @@ async def test_a_closing_does_not_cut_what_is_asked_after_it(
     assert lead in chat.text.splitlines()[0]
 
 
+def test_courtesy_is_dropped_however_its_polish_letters_are_typed(content: Content) -> None:
+    kb = content.knowledge_base
+    for typed in ("Dzien dobry", "Dzień dobry", "DZIEN DOBRY", "dzień dobry"):
+        assert kb.plain(f"{typed}, ile kosztuje srebro? Z góry dziekuję").split() == [
+            ",",
+            "ile",
+            "kosztuje",
+            "srebro?",
+        ]
+
+
 async def test_formal_framing_is_not_read_as_the_question(dispatcher: Dispatcher) -> None:
     """ "Uprzejmie proszę o …" frames a formal question; read, it had this one refused."""
     chat = Chat(dispatcher)
