@@ -40,6 +40,9 @@ KEPT = 3
 _PREFIX = "knowledge-"
 _SUFFIX = ".pickle"
 _TEMPORARY = ".tmp-"
+_LOOSE_FOLDER = (
+    "index cache %s not used: the folder must be this user's alone to write (chmod go-w)"
+)
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -101,11 +104,7 @@ class IndexCache:
             return None  # nothing stored yet
         try:
             if not _owned_and_private(os.fstat(folder)):
-                log.warning(
-                    "index cache %s ignored: the folder must be this user's alone to write "
-                    "(chmod go-w)",
-                    path.parent,
-                )
+                log.warning(_LOOSE_FOLDER, path.parent)
                 return None
             try:
                 handle = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
@@ -130,6 +129,9 @@ class IndexCache:
         """Store ``built`` under ``key``; keep the other most recent ``KEPT`` keys' files."""
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not _owned_and_private(self.folder.stat()):  # it would not be read back
+                log.warning(_LOOSE_FOLDER, self.folder)
+                return
             handle, temporary = tempfile.mkstemp(prefix=_TEMPORARY, dir=self.folder)
             try:
                 with os.fdopen(handle, "wb") as file:

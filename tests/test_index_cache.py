@@ -190,9 +190,11 @@ def test_an_index_others_may_write_is_not_read(
     folder = tmp_path / "cache"
     knowledge_base(REPO_CONTENT_DIR, IndexCache(folder))
     folder.chmod(0o777)
+    cache = IndexCache(folder)
     with caplog.at_level(logging.WARNING, logger="bot.index_cache"):
-        knowledge_base(REPO_CONTENT_DIR, IndexCache(folder))
-    assert len(builds) == 2 and "ignored" in caplog.text
+        knowledge_base(REPO_CONTENT_DIR, cache)
+    assert len(builds) == 2 and "chmod go-w" in caplog.text
+    assert cache.stored is None  # nor written there: it would never be read back
 
 
 def test_nowhere_to_write_still_answers(tmp_path: Path) -> None:
@@ -258,3 +260,6 @@ def test_build_index_stores_it_and_the_next_start_answers_from_it(tmp_path: Path
     assert list(folder.glob("knowledge-*.pickle")) == stored
     off = run("build-index", env={"CLUSTERBOT_INDEX_CACHE": "off"})
     assert off.returncode == 1 and "off" in off.stderr
+    folder.chmod(0o775)  # a folder others may write to: stored there, it would not be read
+    loose = run("build-index", env={"CLUSTERBOT_INDEX_CACHE": str(folder)})
+    assert loose.returncode == 1 and "chmod go-w" in loose.stderr
