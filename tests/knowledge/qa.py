@@ -9,10 +9,11 @@ questions told after a word about the asker's cluster, tunes on its even cases; 
 question per fact, was written when every other part had been tuned on; ``val4``, one per fact
 again, weighted to English and colloquial questions, after ``val3`` had been tuned on;
 ``val5``, about nine facts per card and off-topic questions that name our topic first, after
-``val4`` had been tuned on); the
+``val4`` had been tuned on; ``val6``, written from the reference in the four styles evenly as
+the test part was, after ``val5`` had been tuned on); the
 ``fresh`` part was written after the retrieval tuning and is frozen too. Run
-``python -m tests.knowledge.qa [dev|val|val2|val3|val4|val5|context[:even|:odd]|test|fresh] [-v]``
-for the tables the README quotes.
+``python -m tests.knowledge.qa [PART …] [-v]`` (PART: dev, val, val2 … val6, context,
+context:even, context:odd, test, fresh; all by default) for the tables the README quotes.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ PARTS = {
     "val3": DATA / "qa_eval_val3.yaml",
     "val4": DATA / "qa_eval_val4.yaml",
     "val5": DATA / "qa_eval_val5.yaml",
+    "val6": DATA / "qa_eval_val6.yaml",
     "context": DATA / "qa_eval_context.yaml",
     "test": DATA / "qa_eval_test.yaml",
     "fresh": DATA / "qa_eval_fresh.yaml",
