@@ -80,8 +80,10 @@ class Weigher:
         if known is None:
             if len(self._info_cache) >= INFO_CACHE:
                 self._info_cache.clear()
-            plain, shifted = self.words.infos((token.surface, token.main), (0.0, ENGLISH_SHIFT))
-            if token.main not in self._card_df and self.polish(token.surface):
+            ours = token.main in self._card_df
+            forms = (token.surface, token.main)
+            plain, shifted = self.words.infos(forms, (0.0, ENGLISH_SHIFT), typo=not ours)
+            if not ours and self.polish(token.surface):
                 relief = 1.0 - VERB_RELIEF * self.verbs.share(token.surface)
                 plain, shifted = plain * relief, shifted * relief
             known = self._info_cache[key] = (plain, shifted)

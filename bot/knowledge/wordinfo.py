@@ -47,6 +47,11 @@ MIN_INFO = 0.08
 #: as if this much rarer.
 ENGLISH_SHIFT = 0.5
 _WORD = re.compile(r"[^\W\d_]+")
+#: A word the lists do not have, of at least this many letters, one edit away from a word they
+#: have is that word mistyped ("trzba", "jeszce", "orgaznizowal"): it weighs as that word.
+TYPO_MIN = 4
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
 _POLISH_LETTERS = frozenset("ąćęłńóśźż")
 
 
@@ -144,6 +149,24 @@ class WordInfo:
             best = max(best, values[index])
         return best
 
+    def typo_zipf(self, word: str) -> float:
+        """The frequency of the most common listed word one edit away (0 when none is).
+
+        Every word of the lists is common enough to be typed (at least one per million), so
+        a word they lack one deletion, insertion, replacement or swap from one of them is most
+        likely that word mistyped.
+        """
+        folded = fold(word.lower())
+        if len(folded) < TYPO_MIN or not folded.isalpha():
+            return 0.0
+        keys, values = self.stems
+        best = 0.0
+        for variant in _edits(folded):
+            index = bisect.bisect_left(keys, variant)
+            if index < len(keys) and keys[index] == variant:
+                best = max(best, values[index])
+        return best
+
     def info(self, *forms: str, english_shift: float = 0.0) -> float:
         """How much a word says about a topic, from 1 (rare) down to ``MIN_INFO`` (common).
 
@@ -153,8 +176,14 @@ class WordInfo:
         """
         return self.infos(forms, (english_shift,))[0]
 
-    def infos(self, forms: Sequence[str], shifts: Sequence[float]) -> list[float]:
-        """``info`` of the forms with each of the English shifts (the frequencies read once)."""
+    def infos(
+        self, forms: Sequence[str], shifts: Sequence[float], *, typo: bool = False
+    ) -> list[float]:
+        """``info`` of the forms with each of the English shifts (the frequencies read once).
+
+        ``typo``: a word the lists lack may be a listed word mistyped (``typo_zipf``); not
+        for our own terms ("ECCP", "Euroclusters"), which the lists may lack and mean.
+        """
         words = [form for form in forms if form]
         polish = max((self.zipf(form, "pl") for form in words), default=0.0)
         english = max((self.zipf(form, "en") for form in words), default=0.0)
@@ -162,6 +191,8 @@ class WordInfo:
         if forms and forms[0]:
             stem = self.stem_zipf(forms[0])
             stem_english = self.zipf(forms[0], "en") > self.zipf(forms[0], "pl")
+        if typo and not (polish or english or stem) and forms and forms[0]:
+            stem = self.typo_zipf(forms[0])  # "trzba" is "trzeba" mistyped, not a rare word
         found = []
         for shift in shifts:
             zipf = max(polish, english - shift, stem - (shift if stem_english else 0.0))
@@ -191,3 +222,13 @@ class WordInfo:
         if votes[best] >= 2 and votes[best] >= 2 * other + 1:
             return best
         return default
+
+
+def _edits(word: str) -> set[str]:
+    """The words one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + swaps + replaces + inserts) - {word}

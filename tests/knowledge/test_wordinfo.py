@@ -37,3 +37,23 @@ def test_a_word_and_its_translation_name_a_topic_alike(content: Content) -> None
     assert gap(wordinfo.ENGLISH_SHIFT) < 0.6 * gap(0.0)
     # A Polish word is not shifted.
     assert words.info("opłata", english_shift=1.0) == words.info("opłata")
+
+
+def test_an_ordinary_word_mistyped_weighs_as_that_word(content: Content) -> None:
+    """A typo of an everyday word is not a rare word that no card explains."""
+    kb = content.knowledge_base
+    assert kb.words.zipf("trzba") == 0
+    assert kb.words.infos(["trzba"], [0.0], typo=True) == [kb.words.info("trzeba")]
+    for typed in ("trzba", "dofinasowanie", "orgaznizowal"):
+        assert kb.words.info(typed) == 1.0  # as a word of ours it would be meant as typed
+        (token,) = kb.analyzer.tokens(typed)
+        assert kb.info(token) <= 0.6
+    # A word one edit from none of the lists' words stays rare.
+    (rare,) = kb.analyzer.tokens("fotowoltajka")
+    assert kb.info(rare) > 0.9
+
+
+def test_a_question_with_a_mistyped_everyday_word_is_answered(content: Content) -> None:
+    hit = content.knowledge_base.search("ile obszarow poprawy trzba wskazac przy srebrnej odznace")
+    assert hit[0].confidence >= 0.5
+    assert hit[0].lead is not None and hit[0].lead.id == "esca-silver-improvement-areas"
