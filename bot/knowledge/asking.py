@@ -82,8 +82,13 @@ class AskDetector:
                 if cue:
                     self._by_first.setdefault(cue[0], []).append((cue, ask_type))
 
-    def detect(self, question: str) -> Ask | None:
-        """Return the ask-type of the longest cue found (earliest on a tie), or ``None``."""
+    def detect(self, question: str, sentences: str | None = None) -> Ask | None:
+        """Return the ask-type of the longest cue found (earliest on a tie), or ``None``.
+
+        ``sentences``: the sentences that ask, when others stand around them. A cue without a
+        question word gives way to theirs: "We hold the Gold Label and it expires next
+        spring. What would a renewal assessment cost us?" asks what it costs.
+        """
         words = self._without_fillers(question_words(question))
         best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
         #: The words each cue holding a question word covers, and its ask-type.
@@ -101,6 +106,8 @@ class AskDetector:
                         best = (key, ask_type, span, after)
         if best is None:
             return None
+        if sentences is not None and not best[0][0] and (inner := self.detect(sentences)):
+            return inner
         # Another ask-type counts where its cue lies outside the main one and outside any
         # longer cue: "ile klastrów" asks how many, not also how much; "do kiedy", not "kiedy".
         main = range(-best[0][2], _end(words, -best[0][2], best[2]))

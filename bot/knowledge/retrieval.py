@@ -47,7 +47,14 @@ from bot.knowledge.names import Names
 from bot.knowledge.refusal import foreign_ask, sounds_outside
 from bot.knowledge.signature import Signature
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
+from bot.knowledge.text import (
+    Analyzer,
+    Token,
+    asking_sentences,
+    marks,
+    refers_back,
+    sentences,
+)
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
     ASKING_OUTSIDE_MARGIN,
@@ -271,7 +278,10 @@ class KnowledgeBase:
     def _read(self, question: str) -> tuple[str, Ask | None, list[Token]]:
         """The question without courtesy, its ask-type, and all its words (typos mended)."""
         plain = self.plain(question)
-        return plain, self.asks.detect(plain), self._correct(self.analyzer.tokens(plain))
+        parts = sentences(plain, self._openers)
+        asking = asking_sentences(plain, self._openers)
+        asked = " ".join(parts[i] for i in sorted(asking)) if len(asking) < len(parts) else None
+        return plain, self.asks.detect(plain, asked), self._correct(self.analyzer.tokens(plain))
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank cards (each with its best facts) for a question; empty when nothing matches.

@@ -213,6 +213,13 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Czy klastry wzrostowe mogły startować w konkursie Mazowsza dla klastrów w 2021?",
             "W mazowieckim konkursie dla klastrów (edycja 2021) mogły startować",
         ),
+        # What the sentence around the one that asks tells ("it expires") does not choose the
+        # ask-type when that sentence has a cue of its own ("cost").
+        (
+            "We hold the Gold Label and it expires next spring. What would a renewal assessment "
+            "cost us?",
+            "Renewing the ESCA Gold Label within 1 year of expiry",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
