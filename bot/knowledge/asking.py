@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
 from bot.knowledge.text import Token
@@ -82,12 +82,14 @@ class AskDetector:
                 if cue:
                     self._by_first.setdefault(cue[0], []).append((cue, ask_type))
 
-    def detect(self, question: str, sentences: str | None = None) -> Ask | None:
+    def detect(self, question: str, asking_text: str | None = None) -> Ask | None:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``.
 
-        ``sentences``: the sentences that ask, when others stand around them. A cue without a
-        question word gives way to theirs: "We hold the Gold Label and it expires next
-        spring. What would a renewal assessment cost us?" asks what it costs.
+        ``asking_text``: the sentences that ask, when others stand around them. When they ask
+        with a question mark and a question word and the cue found has no question word,
+        their own cue leads and the other stays beside it: "We hold the Gold Label and it
+        expires next spring. What would a renewal assessment cost us?" asks what it costs;
+        "Proszę o odpowiedź do dnia 15 maja." asks nothing of its own.
         """
         words = self._without_fillers(question_words(question))
         best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
@@ -106,8 +108,10 @@ class AskDetector:
                         best = (key, ask_type, span, after)
         if best is None:
             return None
-        if sentences is not None and not best[0][0] and (inner := self.detect(sentences)):
-            return inner
+        if asking_text is not None and not best[0][0]:
+            inner = self._asked_in(asking_text)
+            if inner is not None and inner.type != best[1]:
+                return replace(inner, others=(*inner.others, best[1]))
         # Another ask-type counts where its cue lies outside the main one and outside any
         # longer cue: "ile klastrów" asks how many, not also how much; "do kiedy", not "kiedy".
         main = range(-best[0][2], _end(words, -best[0][2], best[2]))
@@ -119,6 +123,12 @@ class AskDetector:
             if not inside and not set(words_of) & set(main) and ask_type != best[1]:
                 others.setdefault(ask_type.name, ask_type)
         return Ask(best[1], frozenset(best[2]), best[3], tuple(others.values()))
+
+    def _asked_in(self, asking_text: str) -> Ask | None:
+        """The ask-type of the sentences that ask, when they ask with "?" and a question word."""
+        if "?" not in asking_text or self._interrogatives.isdisjoint(question_words(asking_text)):
+            return None
+        return self.detect(asking_text)
 
     def asks_now(self, question: str) -> bool:
         """Whether a question says it asks about what holds now ("jak *teraz* wygląda …")."""

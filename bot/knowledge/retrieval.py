@@ -280,8 +280,10 @@ class KnowledgeBase:
         plain = self.plain(question)
         parts = sentences(plain, self._openers)
         asking = asking_sentences(plain, self._openers)
-        asked = " ".join(parts[i] for i in sorted(asking)) if len(asking) < len(parts) else None
-        return plain, self.asks.detect(plain, asked), self._correct(self.analyzer.tokens(plain))
+        told = len(asking) < len(parts)  # sentences stand around those that ask
+        asking_text = " ".join(parts[i] for i in sorted(asking)) if told else None
+        ask = self.asks.detect(plain, asking_text)
+        return plain, ask, self._correct(self.analyzer.tokens(plain))
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank cards (each with its best facts) for a question; empty when nothing matches.

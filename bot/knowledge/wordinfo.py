@@ -47,9 +47,16 @@ MIN_INFO = 0.08
 #: as if this much rarer.
 ENGLISH_SHIFT = 0.5
 _WORD = re.compile(r"[^\W\d_]+")
-#: A word the lists do not have, of at least this many letters, one edit away from a word they
-#: have is that word mistyped ("trzba", "jeszce", "orgaznizowal"): it weighs as that word.
+#: A word the lists do not have, of this many letters, one typo away from a word they have is
+#: that word mistyped ("trzba", "orgaznizowal"): it weighs as that word (``typo_zipf``).
 TYPO_MIN = 4
+TYPO_MAX = 30
+#: From this length on, a letter extra or replaced counts as a typo too, not only one missing
+#: or two swapped.
+TYPO_FULL = 7
+#: … and below it, the word it is taken for must be at least this common (Zipf: "trzeba" 5.7,
+#: "zmiany" 5.3; not "kolego" 4.3 for "koleo", "blink" 3.7 for "blik").
+TYPO_SHORT_ZIPF = 4.5
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 _POLISH_LETTERS = frozenset("ąćęłńóśźż")
@@ -150,22 +157,27 @@ class WordInfo:
         return best
 
     def typo_zipf(self, word: str) -> float:
-        """The frequency of the most common listed word one edit away (0 when none is).
+        """The frequency of the most common listed word one typo away (0 when none is).
 
         Every word of the lists is common enough to be typed (at least one per million), so
-        a word they lack one deletion, insertion, replacement or swap from one of them is most
-        likely that word mistyped.
+        a word they lack that is one of them with a letter missing, two letters swapped, or
+        (from ``TYPO_FULL`` letters on) a letter extra or replaced is most likely that word
+        mistyped. A shorter word is, only when the listed word is very common ("trzba",
+        "zmainy"): else it is as likely a name or a brand ("koleo", "blik", "figma"); a
+        capitalised word is likely a name ("Dacia", "Opolszczyzny").
         """
         folded = fold(word.lower())
-        if len(folded) < TYPO_MIN or not folded.isalpha():
+        if word[:1].isupper() or not TYPO_MIN <= len(folded) <= TYPO_MAX:
+            return 0.0
+        if not (folded.isascii() and folded.isalpha()):
             return 0.0
         keys, values = self.stems
-        best = 0.0
-        for variant in _edits(folded):
+        best, full = 0.0, len(folded) >= TYPO_FULL
+        for variant in _edits(folded, full=full):
             index = bisect.bisect_left(keys, variant)
             if index < len(keys) and keys[index] == variant:
                 best = max(best, values[index])
-        return best
+        return best if full or best >= TYPO_SHORT_ZIPF else 0.0
 
     def info(self, *forms: str, english_shift: float = 0.0) -> float:
         """How much a word says about a topic, from 1 (rare) down to ``MIN_INFO`` (common).
@@ -192,7 +204,7 @@ class WordInfo:
             stem = self.stem_zipf(forms[0])
             stem_english = self.zipf(forms[0], "en") > self.zipf(forms[0], "pl")
         if typo and not (polish or english or stem) and forms and forms[0]:
-            stem = self.typo_zipf(forms[0])  # "trzba" is "trzeba" mistyped, not a rare word
+            stem = self.typo_zipf(forms[0])  # "trzba": "trzeba" mistyped, not a rare word
         found = []
         for shift in shifts:
             zipf = max(polish, english - shift, stem - (shift if stem_english else 0.0))
@@ -224,11 +236,16 @@ class WordInfo:
         return default
 
 
-def _edits(word: str) -> set[str]:
-    """The words one deletion, transposition, replacement or insertion away."""
+def _edits(word: str, *, full: bool) -> set[str]:
+    """The words one letter longer or with two adjacent letters swapped.
+
+    With ``full``, also those one letter shorter or with one letter replaced.
+    """
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = [a + b[1:] for a, b in splits if b]
-    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-    inserts = [a + c + b for a, b in splits for c in _LETTERS]
-    return set(deletes + swaps + replaces + inserts) - {word}
+    found = {a + c + b for a, b in splits for c in _LETTERS}
+    found.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    if full:
+        found.update(a + b[1:] for a, b in splits if b)
+        found.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    found.discard(word)
+    return found

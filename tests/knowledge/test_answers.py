@@ -220,6 +220,18 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "cost us?",
             "Renewing the ESCA Gold Label within 1 year of expiry",
         ),
+        # … only when that sentence asks with a question word and "?": a request around what
+        # is asked ("Proszę o odpowiedź do dnia 15 maja.", "Please give a short answer.")
+        # leaves the cue of what is asked.
+        (
+            "Potrzebuję informacji o wymaganiach dla statusu KKK. Proszę o odpowiedź do dnia "
+            "15 maja.",
+            "W 5. rundzie konkursu o status KKK (2021) wymagano",
+        ),
+        (
+            "I need the validity period of the ESCA Gold Label. Please give a short answer.",
+            "We did not find the official validity rule for the ESCA Gold Label.",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),

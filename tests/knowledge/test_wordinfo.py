@@ -44,16 +44,21 @@ def test_an_ordinary_word_mistyped_weighs_as_that_word(content: Content) -> None
     kb = content.knowledge_base
     assert kb.words.zipf("trzba") == 0
     assert kb.words.infos(["trzba"], [0.0], typo=True) == [kb.words.info("trzeba")]
-    for typed in ("trzba", "dofinasowanie", "orgaznizowal"):
-        assert kb.words.info(typed) == 1.0  # as a word of ours it would be meant as typed
+    for typed in ("trzba", "zmainy", "dofinasowanie", "orgaznizowal"):
+        assert kb.words.info(typed) == 1.0  # unmended, as a word of ours is
         (token,) = kb.analyzer.tokens(typed)
         assert kb.info(token) <= 0.6
-    # A word one edit from none of the lists' words stays rare.
-    (rare,) = kb.analyzer.tokens("fotowoltajka")
-    assert kb.info(rare) > 0.9
+    # A word one letter from none of the lists' words, a short one one letter from a rarer
+    # word (a brand: "koleo" is not "kolego"), a capitalised one (a name) stay rare.
+    for rare in ("fotowoltajka", "koleo", "blik", "Dacia", "x" * 40):
+        (token,) = kb.analyzer.tokens(rare)
+        assert kb.info(token) > 0.9, rare
 
 
 def test_a_question_with_a_mistyped_everyday_word_is_answered(content: Content) -> None:
-    hit = content.knowledge_base.search("ile obszarow poprawy trzba wskazac przy srebrnej odznace")
+    kb = content.knowledge_base
+    hit = kb.search("ile obszarow poprawy trzba wskazac przy srebrnej odznace")
     assert hit[0].confidence >= 0.5
     assert hit[0].lead is not None and hit[0].lead.id == "esca-silver-improvement-areas"
+    # … while a brand that happens to be one letter from a word is still not ours.
+    assert kb.search("Jak kupić bilet przez koleo na spotkanie KKK?")[0].confidence < 0.5
