@@ -2,9 +2,11 @@
 
 Example questions outside our topics (``content/outside.yaml``) are indexed as the examples
 of a card that does not exist (``OUTSIDE``): a question that resembles them more than a
-card's own examples is not that card's. The sentences that ask, read alone, are held to the
-same and to one more test: "Mamy Złotą Odznakę ESCA. Jak usunąć plamę z wina?" names the card
-only in what it tells about the asker.
+card's own examples is not that card's, unless the sentences that ask, read alone, clearly
+resemble the card's ("Robimy na walne zgromadzenie prezentację … Które klastry jako pierwsze
+dostały status KKK …?": a general assembly is asked about outside our topics). The sentences
+that ask, read alone, are held to the same and to one more test: "Mamy Złotą Odznakę ESCA.
+Jak usunąć plamę z wina?" names the card only in what it tells about the asker.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ def sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> boo
     """Whether a question resembles the questions outside our topics more than the card's."""
     cards = resemblance.cards
     return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
+
+
+def sounds_ours(resemblance: Resemblance, card_id: str, margin: float) -> bool:
+    """Whether a question resembles the card's examples more than those outside our topics."""
+    cards = resemblance.cards
+    return cards.get(card_id, 0.0) - cards.get(OUTSIDE, 0.0) > margin
 
 
 def foreign_ask(asked: Resemblance, words: int, card_id: str, *, outside: bool = True) -> bool:

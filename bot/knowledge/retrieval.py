@@ -44,7 +44,7 @@ from bot.knowledge.facts import NAME_WEIGHT, CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
-from bot.knowledge.refusal import foreign_ask, sounds_outside
+from bot.knowledge.refusal import foreign_ask, sounds_ours, sounds_outside
 from bot.knowledge.signature import Signature
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import (
@@ -57,6 +57,7 @@ from bot.knowledge.text import (
 )
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
+    ASKED_OURS,
     ASKING_OUTSIDE_MARGIN,
     CARD_ASIDE,
     CARD_EXAMPLE,
@@ -368,8 +369,10 @@ class KnowledgeBase:
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             share = explained_share(words, shown, self._index[card.id].title)
-            if sounds_outside(by_words, card.id, OUTSIDE_MARGIN):
-                share = 0.0  # it sounds like the questions we do not answer
+            if sounds_outside(by_words, card.id, OUTSIDE_MARGIN) and not (
+                asked is not None and sounds_ours(asked, card.id, ASKED_OURS)
+            ):  # it sounds like the questions we do not answer, and so does what it asks
+                share = 0.0
             elif asked is not None and foreign_ask(asked, asking_words, card.id):
                 share = 0.0  # what it asks is not this card's
             elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):

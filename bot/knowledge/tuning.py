@@ -78,6 +78,11 @@ OUTSIDE = ""
 #: the same anywhere from 0 to 0.05; 0.03 refuses "Czy koordynator klastra może pracować na
 #: B2B?", which the casual example questions brought within 0.05 of a card.
 OUTSIDE_MARGIN = 0.03
+#: … unless the sentences that ask, read alone, resemble the card's examples by this much more
+#: than the questions outside our topics: what the asker tells around them ("Robimy na walne
+#: zgromadzenie prezentację o historii klastrów.") is not what is asked. val6 +1, held-out
+#: +2 led right, every other part the same; 0.1 cost val a refusal, 0.3 gains held-out none.
+ASKED_OURS = 0.2
 #: The sentences that ask, read alone, are refused by a wider margin: "Mamy Złotą Odznakę ESCA.
 #: Jak usunąć plamę z wina?" names our topic only in the sentence that tells about the asker.
 #: 0.1 refuses most such questions of the context part's tuning half and costs dev one case;

@@ -232,6 +232,14 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "I need the validity period of the ESCA Gold Label. Please give a short answer.",
             "We did not find the official validity rule for the ESCA Gold Label.",
         ),
+        # What the asker tells around the question may sound like the questions outside our
+        # topics (a general assembly) when what is asked is ours.
+        (
+            "Robimy na walne zgromadzenie prezentację o historii klastrów w Polsce. Które "
+            "klastry jako pierwsze dostały status KKK w 2015 roku i ile w ogóle było wtedy "
+            "chętnych?",
+            "Runda I konkursu o status KKK (2015)",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
@@ -318,6 +326,8 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # One telling word asked after a word about the asker, which the answer does not explain.
         "Jesteśmy w Radzie KKK. Co to jest inflacja?",
         "Mamy Złotą Odznakę ESCA. Czy to jest smaczne?",
+        # … while what is asked is not ours, however much of our topic is told around it.
+        "Mamy status KKK. Jak zwołać walne zgromadzenie stowarzyszenia?",
         # Where to ask about something that is not ours is not the PARP helpline's to answer.
         "Boli mnie ząb. Gdzie najlepiej o to zapytać?",
         # ... nor is what follows a smiley after the helpline is named.
