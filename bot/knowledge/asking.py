@@ -14,11 +14,11 @@ many, not how much. The other ask-types a question asks with a question word ("k
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
-from bot.knowledge.text import Token
+from bot.knowledge.text import Token, asking_sentences, sentences
 
 _WORD = re.compile(r"[^\W_]+")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
@@ -207,3 +207,12 @@ def topical_places(every: Sequence[Token], ask: Ask | None) -> list[int]:
     """The places of the words that say what a question is about: all but its ask cue's."""
     cue = ask.cue_words if ask is not None else frozenset()
     return [i for i, t in enumerate(every) if fold(t.surface) not in cue]
+
+
+def asking_text(question: str, openers: Collection[str] = ()) -> str | None:
+    """The sentences that ask, when others stand around them (``None``: every one asks)."""
+    parts = sentences(question, openers)
+    asking = asking_sentences(question, openers)
+    if len(asking) >= len(parts):
+        return None
+    return " ".join(parts[i] for i in sorted(asking))

@@ -33,8 +33,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.folding import either_spelling, fold
-from bot.knowledge.asking import Ask, AskDetector, AskType, cue_words, topical_places
+from bot.core.folding import fold
+from bot.knowledge.asking import Ask, AskDetector, AskType, asking_text, cue_words, topical_places
 from bot.knowledge.cards import CardIndex, card_score, may_name
 from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
 from bot.knowledge.documents import card_texts, fact_texts
@@ -45,16 +45,9 @@ from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
 from bot.knowledge.refusal import foreign_ask, sounds_ours, sounds_outside
-from bot.knowledge.signature import Signature
+from bot.knowledge.signature import Signature, courtesy_pattern
 from bot.knowledge.spelling import SpellingIndex
-from bot.knowledge.text import (
-    Analyzer,
-    Token,
-    asking_sentences,
-    marks,
-    refers_back,
-    sentences,
-)
+from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
     ASKED_OURS,
@@ -141,13 +134,7 @@ class KnowledgeBase:
                 for n in f.names
             ),
         )
-        courtesy = sorted(content.vocabulary.courtesy, key=len, reverse=True)
-        self._courtesy = re.compile(
-            r"(?<!\w)(?:" + "|".join(either_spelling(p) for p in courtesy) + r")(?!\w)"
-            if courtesy
-            else r"(?!x)x",
-            re.IGNORECASE,
-        )
+        self._courtesy = courtesy_pattern(content.vocabulary.courtesy)
         self._signature = Signature(
             content.vocabulary.closings, self._courtesy, content.vocabulary.footers
         )
@@ -279,11 +266,7 @@ class KnowledgeBase:
     def _read(self, question: str) -> tuple[str, Ask | None, list[Token]]:
         """The question without courtesy, its ask-type, and all its words (typos mended)."""
         plain = self.plain(question)
-        parts = sentences(plain, self._openers)
-        asking = asking_sentences(plain, self._openers)
-        told = len(asking) < len(parts)  # sentences stand around those that ask
-        asking_text = " ".join(parts[i] for i in sorted(asking)) if told else None
-        ask = self.asks.detect(plain, asking_text)
+        ask = self.asks.detect(plain, asking_text(plain, self._openers))
         return plain, ask, self._correct(self.analyzer.tokens(plain))
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:

@@ -33,6 +33,20 @@ _POSTSCRIPT = frozenset({"ps", "pps"})
 _SENTENCE_END = ".!?…\n"
 
 
+def alternatives(phrases: Iterable[str]) -> str:
+    """A regular-expression alternation of ``phrases``, the longest first.
+
+    Each matches with or without its Polish letters (``either_spelling``).
+    """
+    return "|".join(either_spelling(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def courtesy_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Greetings and framing ("Dzień dobry", "mam pytanie:") as whole words; none: nothing."""
+    found = alternatives(phrases)
+    return re.compile(rf"(?<!\w)(?:{found})(?!\w)" if found else r"(?!x)x", re.IGNORECASE)
+
+
 class Signature:
     """Finds the signature a message ends with."""
 
@@ -40,10 +54,10 @@ class Signature:
         self, closings: Iterable[str], courtesy: re.Pattern[str], footers: Iterable[str] = ()
     ) -> None:
         """``courtesy``: greetings and framing, which alone are no question to keep."""
-        words = "|".join(either_spelling(c) for c in sorted(closings, key=len, reverse=True))
+        words = alternatives(closings)
         self._closing = re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])", re.I) if words else None
         self._courtesy = courtesy
-        starts = "|".join(either_spelling(f) for f in sorted(footers, key=len, reverse=True))
+        starts = alternatives(footers)
         self._footer = re.compile(rf"\n[ \t]*(?:{starts})(?![^\W_])", re.I) if starts else None
 
     def cut(self, text: str) -> str:
