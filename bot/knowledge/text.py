@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.core.folding import fold
+from bot.knowledge.rounds import ROMAN, beside_round, is_ordinal, ordinal
 
 _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -102,30 +103,6 @@ _ABBREVIATIONS = frozenset(
 )
 #: Abbreviations that may end one ("… w 2019 r. Czy …"): they do when a capital follows.
 _ABBREVIATIONS_AT_END = frozenset(["r", "rr", "itp", "itd", "etc", "mln", "mld", "tys", "zł"])
-#: A Roman numeral as rounds and editions are numbered ("runda VI", "Runda I").
-_ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3}")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-#: A numeral or an ordinal word names a round only beside one of these words ("rundzie VI",
-#: "szóstej edycji", "first call"): "oś II", "po pierwsze", "firma X" name none.
-_ROUNDS = ("rund", "round", "edycj", "edition", "etap", "stage", "nabor", "call", "odslon")
-#: Ordinal words, Polish by their folded stem and an adjective ending ("trzeciej",
-#: "szósta", "pierwszego"), English as written.
-_POLISH_STEMS = {
-    stem: i
-    for i, stem in enumerate(
-        ("pierwsz", "drug", "trzec", "czwart", "piat", "szost", "siodm", "osm", "dziewiat"), 1
-    )
-} | {"dziesiat": 10}
-_POLISH_ORDINAL = re.compile(
-    f"({'|'.join(_POLISH_STEMS)})"
-    r"(?:y|a|e|ej|ego|emu|ym|ymi|ych|i|ia|ie|iej|iego|iemu|im|imi|ich)"
-)
-_ENGLISH_ORDINALS = {
-    word: i
-    for i, word in enumerate(
-        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"), 1
-    )
-} | {"tenth": 10}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +133,7 @@ class Token:
     def is_number(self) -> bool:
         """Whether the token is a number (``n233``) or a round's Roman numeral ("VI": ``o6``)."""
         return (self.main.startswith("n") and self.main[1:].isdigit()) or (
-            _is_ordinal(self.terms[-1]) and _ROMAN.fullmatch(self.surface) is not None
+            is_ordinal(self.terms[-1]) and ROMAN.fullmatch(self.surface) is not None
         )
 
 
@@ -231,11 +208,11 @@ class Analyzer:
             if known is None:
                 if len(self._words) >= WORD_CACHE:
                     self._words.clear()
-                known = self._words[word] = (self._word(word), _ordinal(word))
-            token, ordinal = known
-            if ordinal is not None and _beside_round(rest, found, index):
+                known = self._words[word] = (self._word(word), ordinal(word))
+            token, number = known
+            if number is not None and beside_round(rest, found, index):
                 terms = token.terms if token is not None else (fold(word),)
-                token = Token(word, (*terms, f"o{ordinal}"))
+                token = Token(word, (*terms, f"o{number}"))
             if token is not None:
                 out.append(token)
         return out
@@ -253,34 +230,6 @@ class Analyzer:
         if group := self._synonyms.get(lemma) or self._synonyms.get(folded):
             terms.append(group)
         return Token(word, tuple(terms))
-
-
-def _ordinal(word: str) -> int | None:
-    """The number a Roman numeral or an ordinal word stands for ("VI", "szóstej": 6)."""
-    if _ROMAN.fullmatch(word):
-        return roman_value(word)
-    folded = fold(word)
-    if folded in _ENGLISH_ORDINALS:
-        return _ENGLISH_ORDINALS[folded]
-    polish = _POLISH_ORDINAL.fullmatch(folded)
-    return _POLISH_STEMS[polish.group(1)] if polish else None
-
-
-def _beside_round(text: str, found: Sequence[re.Match[str]], index: int) -> bool:
-    """Whether the word next to ``found[index]`` (nothing but spaces between) names rounds."""
-    here = found[index]
-    for other in (index - 1, index + 1):
-        if 0 <= other < len(found):
-            near = found[other]
-            between = text[min(here.end(), near.end()) : max(here.start(), near.start())]
-            if (not between or between.isspace()) and fold(near.group()).startswith(_ROUNDS):
-                return True
-    return False
-
-
-def _is_ordinal(term: str) -> bool:
-    """Whether a term is a round's number (``o6`` for "VI", "szóstej", "sixth")."""
-    return term[0] == "o" and term[1:].isdigit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,20 +259,11 @@ def marks(tokens: Iterable[Token]) -> Marks:
     ordinals: list[str] = []
     for token in tokens:
         term = token.terms[-1]  # a number's only term; an ordinal's is its last
-        if _is_ordinal(term):
+        if is_ordinal(term):
             ordinals.append(term)
         elif len(term) == 5 and term[:3] in ("n19", "n20") and term[3:].isdigit():
             years.append(term)
     return Marks(frozenset(years), frozenset(ordinals)) if years or ordinals else _NO_MARKS
-
-
-def roman_value(numeral: str) -> int:
-    """The value of a Roman numeral ("VI" → 6, "IX" → 9)."""
-    total = 0
-    for letter, after in zip(numeral, [*numeral[1:], ""], strict=True):
-        value = _ROMAN_VALUES[letter]
-        total += -value if after and _ROMAN_VALUES[after] > value else value
-    return total
 
 
 def sentences(text: str, openers: Collection[str] = ()) -> list[str]:

@@ -83,6 +83,9 @@ def test_instrument_numbers(content: Content, written: str) -> None:
         ("first call", "o1"),
         ("round IV", "o4"),
         ("XII edycja", "o12"),
+        # An acronym may stand between.
+        ("the third KKK round", "o3"),
+        ("VI RUNDA", "o6"),
     ],
 )
 def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordinal: str) -> None:
@@ -106,6 +109,9 @@ def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordin
         "Ile było rund? I kiedy?",
         "pierwszeństwo rundy",
         "drug round",
+        # … an acronym, not any word: "pierwszy raz nabór" is the first time.
+        "pierwszy raz nabór",
+        "po pierwsze, KKK nabór",
     ],
 )
 def test_no_round_without_a_numeral(content: Content, written: str) -> None:
