@@ -4,27 +4,43 @@ Example questions outside our topics (``content/outside.yaml``) are indexed as t
 of a card that does not exist (``OUTSIDE``): a question that resembles them more than a
 card's own examples is not that card's, unless the sentences that ask, read alone, clearly
 resemble the card's ("Robimy na walne zgromadzenie prezentację … Które klastry jako pierwsze
-dostały status KKK …?": a general assembly is asked about outside our topics). The sentences
-that ask, read alone, are held to the same and to one more test: "Mamy Złotą Odznakę ESCA.
-Jak usunąć plamę z wina?" names the card only in what it tells about the asker.
+dostały status KKK …?": the questions outside our topics ask about general assemblies). The
+sentences that ask, read alone, are held to the same and to one more test: "Mamy Złotą Odznakę
+ESCA. Jak usunąć plamę z wina?" names the card only in what it tells about the asker.
 """
 
 from __future__ import annotations
 
 from bot.knowledge.examples import Resemblance
-from bot.knowledge.tuning import ASKING_MIN_LIKENESS, ASKING_OUTSIDE_MARGIN, OUTSIDE
+from bot.knowledge.tuning import (
+    ASKED_OURS,
+    ASKING_MIN_LIKENESS,
+    ASKING_OUTSIDE_MARGIN,
+    OUTSIDE,
+    OUTSIDE_MARGIN,
+)
+
+
+def outside_lead(resemblance: Resemblance, card_id: str) -> float:
+    """How much more a question resembles the questions outside our topics than the card's."""
+    cards = resemblance.cards
+    return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0)
 
 
 def sounds_outside(resemblance: Resemblance, card_id: str, margin: float) -> bool:
     """Whether a question resembles the questions outside our topics more than the card's."""
-    cards = resemblance.cards
-    return cards.get(OUTSIDE, 0.0) - cards.get(card_id, 0.0) > margin
+    return outside_lead(resemblance, card_id) > margin
 
 
-def sounds_ours(resemblance: Resemblance, card_id: str, margin: float) -> bool:
-    """Whether a question resembles the card's examples more than those outside our topics."""
-    cards = resemblance.cards
-    return cards.get(card_id, 0.0) - cards.get(OUTSIDE, 0.0) > margin
+def not_the_cards(whole: Resemblance, asked: Resemblance | None, card_id: str) -> bool:
+    """Whether a question sounds like the questions outside our topics (``OUTSIDE_MARGIN``).
+
+    Not when the sentences that ask (``asked``: ``None`` when every sentence asks), read
+    alone, resemble the card's examples ``ASKED_OURS`` more than the outside ones.
+    """
+    if not sounds_outside(whole, card_id, OUTSIDE_MARGIN):
+        return False
+    return asked is None or outside_lead(asked, card_id) >= -ASKED_OURS
 
 
 def foreign_ask(asked: Resemblance, words: int, card_id: str, *, outside: bool = True) -> bool:

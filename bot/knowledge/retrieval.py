@@ -44,13 +44,12 @@ from bot.knowledge.facts import NAME_WEIGHT, CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
-from bot.knowledge.refusal import foreign_ask, sounds_ours, sounds_outside
+from bot.knowledge.refusal import foreign_ask, not_the_cards, sounds_outside
 from bot.knowledge.signature import Signature, courtesy_pattern
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
 from bot.knowledge.tuning import (
     ASIDE_SHARE,
-    ASKED_OURS,
     ASKING_OUTSIDE_MARGIN,
     CARD_ASIDE,
     CARD_EXAMPLE,
@@ -60,7 +59,6 @@ from bot.knowledge.tuning import (
     NAMING,
     NAMING_INFO,
     OUTSIDE,
-    OUTSIDE_MARGIN,
     PENALTY_POWER,
     SPELLING_SHARE,
 )
@@ -352,10 +350,8 @@ class KnowledgeBase:
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             share = explained_share(words, shown, self._index[card.id].title)
-            if sounds_outside(by_words, card.id, OUTSIDE_MARGIN) and not (
-                asked is not None and sounds_ours(asked, card.id, ASKED_OURS)
-            ):  # it sounds like the questions we do not answer, and so does what it asks
-                share = 0.0
+            if not_the_cards(by_words, asked, card.id):
+                share = 0.0  # it sounds like the questions we do not answer
             elif asked is not None and foreign_ask(asked, asking_words, card.id):
                 share = 0.0  # what it asks is not this card's
             elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):
@@ -363,7 +359,8 @@ class KnowledgeBase:
             fit = score + FACT_WEIGHT * best_fit  # a fact's name chooses among its card's only
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
-            about = round(max(self._about(words, c.id, by_words) for _, c in ranked[:limit]), 3)
+            about = max(self._about(words, c.id, by_words, asked) for _, c in ranked[:limit])
+            about = round(about, 3)
             hits = [replace(h, confidence=about) if h.card.id == CONTACT else h for h in hits]
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         if len(hits) > 1 and not asks_where and explains_more(hits[0], hits[1], ask):
@@ -384,7 +381,15 @@ class KnowledgeBase:
             return None, 0
         return self._examples.resemblance(alone, self._weigher.example_weight), len(alone)
 
-    def _about(self, words: QuestionWords, card_id: str, by_words: Resemblance) -> float:
+    def _about(
+        self,
+        words: QuestionWords,
+        card_id: str,
+        by_words: Resemblance,
+        asked: Resemblance | None,
+    ) -> float:
         """How much of the question a card's texts explain, unless it sounds like another topic."""
-        index, outside = self._index[card_id], sounds_outside(by_words, card_id, OUTSIDE_MARGIN)
-        return 0.0 if outside else explained_share(words, index.body, index.title)
+        if not_the_cards(by_words, asked, card_id):
+            return 0.0
+        index = self._index[card_id]
+        return explained_share(words, index.body, index.title)

@@ -15,7 +15,8 @@ from bot.core.folding import fold
 ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3}")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 #: A numeral or an ordinal word names a round only beside one of these words ("rundzie VI",
-#: "szóstej edycji", "first call"): "oś II", "po pierwsze", "firma X" name none.
+#: "szóstej edycji", "first call"), or an acronym after it ("third KKK round"): "oś II", "po
+#: pierwsze", "firma X" name none.
 _ROUNDS = ("rund", "round", "edycj", "edition", "etap", "stage", "nabor", "call", "odslon")
 #: Ordinal words, Polish by their folded stem and an adjective ending ("trzeciej",
 #: "szósta", "pierwszego"), English as written.
@@ -49,23 +50,34 @@ def ordinal(word: str) -> int | None:
 
 
 def beside_round(text: str, found: Sequence[re.Match[str]], index: int) -> bool:
-    """Whether a word next to ``found[index]`` names rounds ("rundzie VI").
+    """Whether a word next to ``found[index]`` names rounds ("rundzie VI", "first call").
 
-    Only spaces stand between them, or an acronym ("the third KKK round").
+    Only spaces stand between them, or, after the number, an acronym ("the third KKK round"):
+    not after a one-letter numeral ("I KKK nabór też?" is "and") nor in shouted text.
     """
     here = found[index]
-    for step in (-1, 1):
-        near = [index + step]
-        if 0 <= near[0] < len(found) and found[near[0]].group().isupper():
-            near.append(index + 2 * step)  # past an acronym
-        for other in (i for i in near if 0 <= i < len(found)):
-            there = found[other]
-            gap = text[min(here.end(), there.end()) : max(here.start(), there.start())].strip()
-            if fold(there.group()).startswith(_ROUNDS) and (
-                not gap or (gap.isalpha() and gap.isupper())
-            ):
-                return True
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(found) and _names_rounds(text, here, found[other], ""):
+            return True
+    after = index + 2
+    if after < len(found) and _acronym_after(here.group(), found[index + 1].group()):
+        return _names_rounds(text, here, found[after], found[index + 1].group())
     return False
+
+
+def _names_rounds(text: str, here: re.Match[str], near: re.Match[str], acronym: str) -> bool:
+    """Whether ``near`` is a word for rounds with only spaces and ``acronym`` before it."""
+    gap = text[min(here.end(), near.end()) : max(here.start(), near.start())]
+    return gap.strip() == acronym and fold(near.group()).startswith(_ROUNDS)
+
+
+def _acronym_after(number: str, word: str) -> bool:
+    """Whether ``word``, after the round's ``number``, is an acronym ("third KKK round")."""
+    if len(word) < 2 or not word.isupper() or ROMAN.fullmatch(word):
+        return False
+    if ROMAN.fullmatch(number):
+        return len(number) >= 2  # "VI KKK round", not "I KKK nabór"
+    return not number.isupper()  # "PIERWSZY RAZ NABÓR" is shouted, not an acronym
 
 
 def is_ordinal(term: str) -> bool:

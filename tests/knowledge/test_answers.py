@@ -240,11 +240,27 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "chętnych?",
             "Runda I konkursu o status KKK (2015)",
         ),
+        # "W tym roku" asks whether a call is open only beside the call ("czy mazowsze robi w
+        # tym roku konkurs"), not beside what else is asked.
+        (
+            "Złożyliśmy w tym roku wniosek do FENG 2.17, jakie wydatki się łapią?",
+            "FENG 2.17 finansuje",
+        ),
+        (
+            "czy mazowsze robi w tym roku konkurs dotacji dla klastrow",
+            "Nie znamy edycji mazowieckiego",
+        ),
         # Where to ask, asked after a word about what it is about, or before it.
         ("Nie rozumiem kryteriów KKK. Do kogo się zwrócić?", "Infolinia PARP działa"),
         ("Mamy pytanie o rozliczenie POIR 2.3.3. Kto nam pomoże?", "Infolinia PARP działa"),
         ("Kto pomoże 🙏 mamy problem z rozliczeniem FENG 2.17?", "Infolinia PARP działa"),
         ("Infolinia PARP :) jaki numer?", "Infolinia PARP działa"),
+        # … even after a sentence about what the questions outside our topics ask about.
+        (
+            "Przygotowujemy walne zgromadzenie stowarzyszenia i uchwałę o zmianie statutu. Gdzie "
+            "mogę zapytać o nabór na status KKK?",
+            "Infolinia PARP działa",
+        ),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:

@@ -109,9 +109,13 @@ def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordin
         "Ile było rund? I kiedy?",
         "pierwszeństwo rundy",
         "drug round",
-        # … an acronym, not any word: "pierwszy raz nabór" is the first time.
+        # … an acronym after the number, not any word: "pierwszy raz nabór" is the first time;
+        # "call" before the number is a verb, "I" before an acronym is "and", a shout is no
+        # acronym.
         "pierwszy raz nabór",
-        "po pierwsze, KKK nabór",
+        "Let's call PARP first: when was the last KKK round?",
+        "Czy jest nabór? I KKK nabór też?",
+        "PIERWSZY RAZ NABÓR KKK",
     ],
 )
 def test_no_round_without_a_numeral(content: Content, written: str) -> None:
