@@ -58,7 +58,6 @@ TYPO_FULL = 7
 #: "zmiany" 5.3; not "kolego" 4.3 for "koleo", "blink" 3.7 for "blik").
 TYPO_SHORT_ZIPF = 4.5
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
 _POLISH_LETTERS = frozenset("ąćęłńóśźż")
 
 
