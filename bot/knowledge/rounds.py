@@ -1,7 +1,7 @@
 """Rounds and editions by number: "rundzie VI", "szóstej edycji", "the third KKK round".
 
-A Roman numeral or an ordinal word names a round only beside a word for rounds or editions
-(pure string tests: thousands of texts are indexed).
+A Roman numeral or an ordinal word names a round only beside a word for rounds or editions,
+or with an acronym between after it (pure string tests: thousands of texts are indexed).
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ match: its lemma without diacritics (``klastrów`` and ``klastrow`` → ``klaste
 five-letter prefix (``p5klast``) for inflections the lexicon does not know, and for numbers a
 normalised form (``2.3.3``, ``2 3 3`` and ``233`` → ``n233``). A Roman numeral or an
 ordinal word beside a word for rounds or editions also names the round (``rundzie VI``,
-``szóstej rundy`` and ``sixth round`` → ``o6``). A word of a synonym group also carries the
-term its group shares (``warunki``, ``kryteria`` and ``criteria`` → ``s:kryterium``).
+``szóstej rundy`` and ``sixth round`` → ``o6``; ``rounds``). A word of a synonym group also
+carries the term its group shares (``warunki``, ``kryteria`` and ``criteria`` →
+``s:kryterium``).
 """
 
 from __future__ import annotations
