@@ -23,6 +23,11 @@ from bot.knowledge.text import Token, asking_sentences, sentences
 _WORD = re.compile(r"[^\W_]+")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
 PREFIX_MIN = 5
+#: A cue made of "what" or "co" and a copula names no ask of its own ("what is", "what are",
+#: "co to jest", "czym są"): any other cue found beats it ("What are the
+#: *benefits* …", "What are the *criteria* …").
+_COPULAS = frozenset({"is", "are", "was", "were", "to", "jest", "sa", "byl", "byla", "bylo"})
+_VAGUE = _COPULAS | {"what", "co", "czym"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,7 @@ class AskDetector:
         "Proszę o odpowiedź do dnia 15 maja." asks nothing of its own.
         """
         words = self._without_fillers(question_words(question))
-        best: tuple[tuple[bool, int, int], AskType, list[str], str | None] | None = None
+        best: tuple[tuple[bool, bool, int, int], AskType, list[str], str | None] | None = None
         #: The words each cue holding a question word covers, and its ask-type.
         asked: list[tuple[range, AskType]] = []
         for start, word in enumerate(words):
@@ -102,19 +107,20 @@ class AskDetector:
                     asking = any(part in self._interrogatives for part in cue)
                     if asking:
                         asked.append((range(start, _end(words, start, span)), ask_type))
-                    key = (asking, sum(len(p) for p in cue), -start)
+                    generic = not _COPULAS.isdisjoint(cue) and _VAGUE.issuperset(cue)
+                    key = (not generic, asking, sum(len(p) for p in cue), -start)
                     if best is None or key > best[0]:
                         after = _after(words, start, span)
                         best = (key, ask_type, span, after)
         if best is None:
             return None
-        if asking_text is not None and not best[0][0]:
+        if asking_text is not None and not best[0][1]:
             inner = self._asked_in(asking_text)
             if inner is not None and inner.type != best[1]:
                 return replace(inner, others=(*inner.others, best[1]))
         # Another ask-type counts where its cue lies outside the main one and outside any
         # longer cue: "ile klastrów" asks how many, not also how much; "do kiedy", not "kiedy".
-        main = range(-best[0][2], _end(words, -best[0][2], best[2]))
+        main = range(-best[0][3], _end(words, -best[0][3], best[2]))
         others: dict[str, AskType] = {}
         for words_of, ask_type in asked:
             inside = any(

@@ -252,6 +252,12 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("ile wlasciwie jest klastrow w polsce?", "count"),
         ("Ile kryteriów obejmuje rozmowa na brązową odznakę?", "count"),
         ("Ile pytań ma ankieta PARP?", "count"),
+        # "What is" / "what are" ask nothing of their own when another cue follows them.
+        ("What are the actual benefits of being a National Key Cluster?", "benefit"),
+        ("What are the eligibility criteria for FENG 2.17?", "eligibility"),
+        ("What is PARP's cluster benchmarking?", "definition"),
+        ("Co to jest Euroclusters?", "definition"),
+        ("What was the outcome of the 2023 Smart UP call?", "result"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
