@@ -19,6 +19,9 @@ from bot.knowledge.asking import Ask, AskType
 from bot.knowledge.model import Fact
 from bot.knowledge.text import Marks, Token, marks
 
+#: The ordinal term of "first" ("pierwszy nabór", "first call").
+FIRST = "o1"
+
 #: How much a fact's kind counts against its words: the ask-type's first kind gets all of it.
 KIND_WEIGHT = 0.4
 #: The share of ``KIND_WEIGHT`` a fact gets when its kind is the ask-type's first, second,
@@ -186,18 +189,33 @@ class CardFacts:
             scored.append(ScoredFact(fact, round(fit, 4)))
         # Among equal fits: the latest year first, then the card's order (a stable sort).
         scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id]))
-        if not asked.years and not asked.ordinals and len(scored) > 1:
-            first, second = scored[0], scored[1]
-            margin = NOW_MARGIN if now else NEWER_MARGIN
-            if (
-                first.fact.kind == second.fact.kind
-                and first.fact.kind in (NOW_KINDS if now else EDITIONED)
-                and 0 < self.earliest[first.fact.id] < self.earliest[second.fact.id]
-                and first.fit - second.fit <= margin
-            ):  # the later edition leads with the better fit (the order stays by fit)
-                scored[0] = ScoredFact(second.fact, first.fit)
-                scored[1] = ScoredFact(first.fact, second.fit)
+        first_asked = asked.ordinals == {FIRST} and not any(self.ordinals.values())
+        if (not asked.years and not asked.ordinals) or first_asked:
+            self._edition(scored, NOW_MARGIN if now else NEWER_MARGIN, now, first=first_asked)
         return tuple(scored)
+
+    def _edition(self, scored: list[ScoredFact], margin: float, now: bool, *, first: bool) -> None:
+        """Let the later of the two best facts lead when they are editions of one another.
+
+        Both of one kind whose value changes from call to call, the second about later years
+        and within ``margin`` of the first. ``first``: the question asks for the first edition
+        ("pierwszy nabór") and no fact names one: the earlier leads instead. The fits keep their
+        order; the facts trade places.
+        """
+        if len(scored) < 2:
+            return
+        lead, other = scored[0], scored[1]
+        start, then = self.earliest[lead.fact.id], self.earliest[other.fact.id]
+        if (
+            lead.fact.kind == other.fact.kind
+            and lead.fact.kind in (NOW_KINDS if now else EDITIONED)
+            and start > 0
+            and then > 0
+            and (then < start if first else start < then)
+            and lead.fit - other.fit <= margin
+        ):
+            scored[0] = ScoredFact(other.fact, lead.fit)
+            scored[1] = ScoredFact(lead.fact, other.fit)
 
 
 def _which(asked: frozenset[str], named: frozenset[str], gain: float) -> float:

@@ -261,6 +261,17 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "mogę zapytać o nabór na status KKK?",
             "Infolinia PARP działa",
         ),
+        # The first call asked for, where no fact says "first": the earliest edition leads.
+        (
+            "W którym roku ruszył pierwszy nabór na umiędzynarodowienie KKK?",
+            "Nabór POIR 2.3.3 na 2015 r.",
+        ),
+        # What the asker's cluster is ("klastra meblarskiego") does not make a question foreign.
+        (
+            "Jestem od niedawna koordynatorką klastra meblarskiego i ciągle słyszę o KKK... co to "
+            "w ogóle jest ten krajowy klaster kluczowy?",
+            "Krajowy Klaster Kluczowy (KKK) to",
+        ),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
