@@ -40,12 +40,12 @@ def test_an_unknown_question_resembles_nothing() -> None:
 def test_letter_likeness_picks_the_fact_asked(
     content: Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Typed without Polish letters ("dzialaja"), since when Euroclusters work; without the
-    letter likeness the answer opens with what Euroclusters are."""
-    question = "euroklastry od kiedy dzialaja"
+    """Typed without Polish letters, how much funding FENG 2.17 gives (its share); without the
+    letter likeness the answer opens with the limits we did not find."""
+    question = "feng 2.17 rozwoj oferty klastrow dla firm ile dofinansowania"
     kb = content.knowledge_base
     hit = kb.search(question)[0]
-    assert hit.lead is not None and hit.lead.id == "euroclusters-launch-2022"
+    assert hit.lead is not None and hit.lead.id == "feng-217-share-2023"
     monkeypatch.setattr(retrieval, "SPELLING_SHARE", 0.0)
     hit = kb.search(question)[0]
-    assert hit.lead is not None and hit.lead.id != "euroclusters-launch-2022"
+    assert hit.lead is not None and hit.lead.id != "feng-217-share-2023"
