@@ -21,8 +21,8 @@ _ADJECTIVE = (
     r"[a-ząćęłńóśźż]+(?:sk|ck|dzk|n|ow|w|cz|ż|ł|k)"
     r"(?:i|y|a|e|ą|ie|iego|ego|iemu|emu|im|ym|imi|ymi|ich|ych|iej|ej)"
 )
-#: A place after a preposition: "z Podkarpacia", "w Lublinie", "from Gdańsk", "in Kraków".
-_PLACE = r"(?:z|ze|w|we|spod|from|in|near|based in)\s+([A-ZĄĆĘŁŃÓŚŹŻ][\w-]+)"
+#: A place after a preposition: "z Podkarpacia", "na Lubelszczyźnie", "from Gdańsk", "in Kraków".
+_PLACE = r"(?:z|ze|w|we|na|spod|from|in|near|based in)\s+([A-ZĄĆĘŁŃÓŚŹŻ][\w-]+)"
 _CLUSTER_PL = r"\b(?i:klast(?:er|ra|rowi|rem|rze|ry|rów|rom|rami|rach))\b"
 _DESCRIBED = (
     # "klastra meblarskiego", "klaster ICT", "klastrem morskim z Gdańska"

@@ -15,6 +15,7 @@ from bot.knowledge.asker import describing
         ("Mamy klaster IT z Małopolski i 30 firm", {"it", "malopolski"}),
         ("We're a 35-member food cluster in Warmia", {"food", "warmia"}),
         ("We're a cluster of 27 firms in Białystok", {"bialystok"}),
+        ("Koordynuję klaster spożywczy na Lubelszczyźnie", {"spozywczy", "lubelszczyznie"}),
     ],
 )
 def test_what_the_asker_says_about_the_cluster(question: str, words: set[str]) -> None:
