@@ -4,7 +4,8 @@ Cues come from ``content/knowledge.yaml``. A cue is a short phrase whose words m
 the question in order, at most one word apart ("kto teraz przyznaje"), after case and
 diacritic folding. A cue word of
 five letters or more matches any question word it begins (``ile czlon`` matches "ile
-członków"); a shorter one only the same word ("moze" is not "mozesz"). A cue holding a
+członków"); a shorter one only the same word ("moze" is not "mozesz"), and so does one marked
+"!" ("ruszy!" is not "ruszyło"). A cue holding a
 question word ("ile", "kiedy", "how") beats one without; among those, the longest wins, so
 "ile kosztuje" (cost) beats "ile" (amount), and "ile projektów … do dofinansowania" asks how
 many, not how much. The other ask-types a question asks with a question word ("kiedy … i ile
@@ -21,6 +22,7 @@ from bot.core.folding import fold
 from bot.knowledge.text import Token, asking_sentences, sentences
 
 _WORD = re.compile(r"[^\W_]+")
+_CUE_WORD = re.compile(r"([^\W_]+)(!?)")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
 PREFIX_MIN = 5
 #: A cue made of "what" or "co" and a copula names no ask of its own ("what is", "what are",
@@ -54,8 +56,12 @@ class Ask:
 
 
 def cue_words(phrase: str) -> tuple[str, ...]:
-    """Split a cue phrase into folded word prefixes."""
-    return tuple(fold(w) for w in _WORD.findall(phrase))
+    """Split a cue phrase into folded word prefixes.
+
+    A word marked with "!" matches only itself, however long: "ruszy!" (will it start) is
+    not "ruszyło" (it started).
+    """
+    return tuple(fold(word) + exact for word, exact in _CUE_WORD.findall(phrase))
 
 
 def question_words(question: str) -> list[str]:
@@ -85,7 +91,7 @@ class AskDetector:
         for ask_type in types:
             for cue in ask_type.cues:
                 if cue:
-                    self._by_first.setdefault(cue[0], []).append((cue, ask_type))
+                    self._by_first.setdefault(cue[0].rstrip("!"), []).append((cue, ask_type))
 
     def detect(self, question: str, asking_text: str | None = None) -> Ask | None:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``.
@@ -206,6 +212,8 @@ def _match(words: Sequence[str], start: int, cue: Sequence[str]) -> list[str] | 
 
 
 def _word_matches(word: str, part: str) -> bool:
+    if part.endswith("!"):
+        return word == part[:-1]
     return word == part or (len(part) >= PREFIX_MIN and word.startswith(part))
 
 

@@ -258,6 +258,9 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("What is PARP's cluster benchmarking?", "definition"),
         ("Co to jest Euroclusters?", "definition"),
         ("What was the outcome of the 2023 Smart UP call?", "result"),
+        # When it will start asks whether a call is coming; when it started, for a date.
+        ("Kiedy ruszy nowy nabór FENG 2.17?", "status"),
+        ("Kiedy to właściwie ruszyło, ten pilotaż ScaleUp z PARP?", "date"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
