@@ -11,9 +11,10 @@ again, weighted to English and colloquial questions, after ``val3`` had been tun
 ``val5``, about nine facts per card and off-topic questions that name our topic first, after
 ``val4`` had been tuned on; ``val6``, written from the reference in the four styles evenly as
 the test part was, after ``val5`` had been tuned on; ``val7``, the same, after ``val6`` had been
-tuned on); the
+tuned on; ``val8``, one question per fact, two for the weakest kinds; ``val9``, written per card
+and ask-type and then mapped to facts, as the test part was); the
 ``fresh`` part was written after the retrieval tuning and is frozen too. Run
-``python -m tests.knowledge.qa [PART …] [-v]`` (PART: dev, val, val2 … val7, context,
+``python -m tests.knowledge.qa [PART …] [-v]`` (PART: dev, val, val2 … val9, context,
 context:even, context:odd, test, fresh; all by default) for the tables the README quotes.
 """
 
@@ -51,6 +52,8 @@ PARTS = {
     "val5": DATA / "qa_eval_val5.yaml",
     "val6": DATA / "qa_eval_val6.yaml",
     "val7": DATA / "qa_eval_val7.yaml",
+    "val8": DATA / "qa_eval_val8.yaml",
+    "val9": DATA / "qa_eval_val9.yaml",
     "context": DATA / "qa_eval_context.yaml",
     "test": DATA / "qa_eval_test.yaml",
     "fresh": DATA / "qa_eval_fresh.yaml",
