@@ -34,7 +34,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
-from bot.knowledge.asker import describing
 from bot.knowledge.asking import Ask, AskDetector, AskType, asking_text, cue_words, topical_places
 from bot.knowledge.cards import CardIndex, card_score, may_name
 from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
@@ -56,12 +55,10 @@ from bot.knowledge.tuning import (
     CARD_EXAMPLE,
     CARD_POOL,
     CONTACT,
-    CONTEXT_SHARE,
     FACT_WEIGHT,
     NAMING,
     NAMING_INFO,
     OUTSIDE,
-    PENALTY_POWER,
     SPELLING_SHARE,
 )
 from bot.knowledge.typos import Typos
@@ -291,20 +288,11 @@ class KnowledgeBase:
         total = sum(weights)
         if total <= 0:
             return []
-        # An unexplained word counts against the answer by its weight tempered by its rarity in
-        # the language: "fotowoltaika" counts fully, "szefowa" or "celujemy" much less; a word
-        # describing the asker's cluster ("klastra meblarskiego") as the context does.
         back = refers_back(plain, asking, self._openers)
-        own = describing(plain)
         words = QuestionWords(
             tokens,
             weights,
-            [
-                w
-                * min(1.0, self.info(t)) ** PENALTY_POWER
-                * (CONTEXT_SHARE if fold(t.surface.lower()) in own else 1.0)
-                for t, w in zip(tokens, weights, strict=True)
-            ],
+            self._weigher.against(tokens, weights, plain),
             [asks[i] for i in keep],
             back,
             self.verbs.share,
