@@ -1,4 +1,4 @@
-"""Words that describe the asker's own cluster rather than what is asked, and names.
+"""Words that describe the asker's own cluster rather than what is asked.
 
 Coordinators say what their cluster is before they ask: "koordynatorką klastra *meblarskiego*",
 "klaster *ICT* z *Małopolski*", "a *furniture* cluster in *Poznań*". Such a word is often rare in
@@ -7,10 +7,6 @@ nothing about which answer is wanted; it counts against an answer as the sentenc
 tell about the asker do (``tuning.CONTEXT_SHARE``). What the question asks about keeps its
 weight: "Czy klaster spożywczy może dostać dotację z KPO na fotowoltaikę?" is still about
 "KPO" and "fotowoltaikę".
-
-A capitalised word inside a sentence is a name ("Champions League", "Python", "Interreg"):
-one our cards do not have names something outside them, however ordinary the word is in
-the language (``tuning.NAME_AGAINST``).
 """
 
 from __future__ import annotations
@@ -48,31 +44,3 @@ def describing(question: str) -> frozenset[str]:
                 if group:
                     found.update(fold(word.lower()) for word in re.findall(r"[^\W\d_]+", group))
     return frozenset(found)
-
-
-#: Polite forms of "you" are capitalised in Polish letters ("Czy dysponują Państwo …?").
-_POLITE = frozenset(
-    {"pan", "pani", "pana", "panu", "panem", "pania", "panstwo", "panstwa", "panstwu", "panstwem"}
-)
-#: A capitalised word of three letters or more that does not open a sentence.
-_NAME = re.compile(r"(?<![.!?:]\s)(?<=\s)([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})\b")
-#: … but not a place after a preposition ("w Poznaniu", "na Śląsku", "near Wrocław"): where the
-#: asker is, or where something happened, seldom changes what is asked.
-_AT_PLACE = re.compile(
-    r"\b(?:z|ze|w|we|na|nad|przy|do|spod|pod|from|in|near|at|to)\s+"
-    r"([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})\b"
-)
-
-
-def names(question: str, described: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The capitalised words inside the question's sentences, as written.
-
-    Not those that describe the asker's cluster (``described``, from ``describing``), places
-    after a preposition, or polite forms of "you".
-    """
-    places = set(_AT_PLACE.findall(question))
-    return frozenset(
-        word
-        for word in _NAME.findall(question)
-        if word not in places and fold(word.lower()) not in described | _POLITE
-    )

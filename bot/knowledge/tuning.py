@@ -37,10 +37,6 @@ LONE_VERB = 0.5
 #: How much the unexplained words of the sentences around the one that asks count (dev,
 #: val2 and the held-out example questions alike: 0 to 0.15 one case better than 0.3).
 CONTEXT_SHARE = 0.15
-#: A name inside a sentence ("Champions League", "Interreg") that none of our cards has counts
-#: at least this much against an answer that does not explain it (tuning parts: 1.5 refuses
-#: 7 more, "Who won the Champions League final in 2019?" among them, and answers as many).
-NAME_AGAINST = 1.5
 #: How much a word of those sentences counts in choosing among a card's facts ("Mamy klaster
 #: w Siedlcach …" tells about the asker): 0.7 gains val2 one case and the held-out example
 #: questions four, dev and val the same; 0.5 and less cost val one or two.

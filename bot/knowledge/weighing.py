@@ -12,13 +12,12 @@ from collections import Counter
 from collections.abc import Sequence, Set
 
 from bot.core.folding import fold
-from bot.knowledge.asker import describing, names
+from bot.knowledge.asker import describing
 from bot.knowledge.endings import VerbEndings
 from bot.knowledge.text import Token
 from bot.knowledge.tuning import (
     CONTEXT_SHARE,
     INFO_CACHE,
-    NAME_AGAINST,
     NUMBER_WEIGHT,
     PENALTY_POWER,
     QUANTITY_INFO,
@@ -48,10 +47,6 @@ class Weigher:
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
         self._info_cache.clear()
-
-    def ours(self, token: Token) -> bool:
-        """Whether a card has the word."""
-        return token.main in self._card_df
 
     def idf(self, term: str) -> float:
         """Inverse card frequency; a term no card has counts as the rarest."""
@@ -110,15 +105,11 @@ class Weigher:
 
         Its weight tempered by its rarity in the language: "fotowoltaika" counts fully,
         "szefowa" or "celujemy" much less; a word describing the asker's cluster ("klastra
-        *meblarskiego*") as little as the context around the question; a name none of our
-        cards has ("Champions League") at least ``NAME_AGAINST``.
+        *meblarskiego*") as little as the context around the question.
         """
         own = describing(question)
-        proper = names(question, own)
         return [
-            max(NAME_AGAINST, weight)
-            if token.surface in proper and not self.ours(token)
-            else weight
+            weight
             * min(1.0, self.info(token)) ** PENALTY_POWER
             * (CONTEXT_SHARE if fold(token.surface.lower()) in own else 1.0)
             for token, weight in zip(tokens, weights, strict=True)

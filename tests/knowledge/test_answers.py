@@ -335,8 +335,6 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # Our topic is named only in the sentence about the asker; the one that asks is not ours.
         "Jesteśmy klastrem ESCA brąz z Poznania. Jaki podatek od nieruchomości zapłacimy za biuro?",
         "Koordynujemy KKK w branży IT. Jak zarejestrować znak towarowy klastra?",
-        # A name none of our cards has, however ordinary its words, is not ours.
-        "Who won the Champions League final in 2019?",
         "Mamy brąz ESCA od roku. Czy prezes stowarzyszenia może dostać wynagrodzenie?",
         # … and resembles none of the card's example questions.
         "Mamy Złotą Odznakę ESCA od wiosny. Jak wyczyścić ekspres do kawy w biurze?",

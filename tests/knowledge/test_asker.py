@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.asker import describing, names
+from bot.knowledge.asker import describing
 
 
 @pytest.mark.parametrize(
@@ -32,11 +32,3 @@ def test_what_the_asker_says_about_the_cluster(question: str, words: set[str]) -
 )
 def test_what_is_asked_is_not_a_description(question: str) -> None:
     assert not describing(question) & {"placi", "vat", "startowac", "znak", "towarowy"}
-
-
-def test_names_inside_a_sentence_but_not_places_or_polite_forms() -> None:
-    question = (
-        "Who won the Champions League final in 2019? Czy mogą Państwo polecić bibliotekę "
-        "Python? Jesteśmy klastrem z Gdańska, spotkanie jest w Poznaniu."
-    )
-    assert names(question, describing(question)) == {"Champions", "League", "Python"}

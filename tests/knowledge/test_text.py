@@ -260,6 +260,7 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("What was the outcome of the 2023 Smart UP call?", "result"),
         # When it will start asks whether a call is coming; when it started, for a date.
         ("Kiedy ruszy nowy nabór FENG 2.17?", "status"),
+        ("Kiedy ma ruszyć nabór w FENG 2.17?", "status"),
         ("Kiedy to właściwie ruszyło, ten pilotaż ScaleUp z PARP?", "date"),
     ],
 )
