@@ -26,8 +26,7 @@ _CUE_WORD = re.compile(r"([^\W_]+)(!?)")
 #: Cue words at least this long match as prefixes; shorter ones must match whole words.
 PREFIX_MIN = 5
 #: A cue made of "what" or "co" and a copula names no ask of its own ("what is", "what are",
-#: "co to jest", "czym są"): any other cue found beats it ("What are the
-#: *benefits* …", "What are the *criteria* …").
+#: "co to jest", "czym są"): any other cue found beats it ("What are the *benefits* …").
 _COPULAS = frozenset({"is", "are", "was", "were", "to", "jest", "sa", "byl", "byla", "bylo"})
 _VAGUE = _COPULAS | {"what", "co", "czym"}
 
