@@ -77,9 +77,11 @@ class AskDetector:
         question_words: Iterable[str] = (),
         fillers: Iterable[str] = (),
         now_words: Iterable[str] = (),
+        recent_words: Iterable[str] = (),
     ) -> None:
         self.types = tuple(types)
         self._now = frozenset(fold(w) for w in now_words)
+        self._recent = frozenset(fold(w) for w in recent_words)
         self._interrogatives = frozenset(fold(w) for w in question_words)
         #: Fillers as folded word sequences, the longest first.
         self._fillers = sorted(
@@ -144,6 +146,10 @@ class AskDetector:
     def asks_now(self, question: str) -> bool:
         """Whether a question says it asks about what holds now ("jak *teraz* wygląda …")."""
         return not self._now.isdisjoint(question_words(question))
+
+    def asks_recent(self, words: Iterable[str]) -> bool:
+        """Whether the words that ask say they ask about the latest ("co *ostatnio* …")."""
+        return any(fold(word.lower()) in self._recent for word in words)
 
     def _without_fillers(self, words: list[str]) -> list[str]:
         """The words without the fillers in them ("ile w końcu projektów" → "ile projektów")."""

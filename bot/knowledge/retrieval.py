@@ -111,6 +111,7 @@ class KnowledgeBase:
             content.vocabulary.question_words,
             content.vocabulary.fillers,
             content.vocabulary.now_words,
+            content.vocabulary.recent_words,
         )
         #: Words a sentence that asks may open with ("Ile …", "Poleć …").
         self._openers = frozenset(
@@ -316,6 +317,7 @@ class KnowledgeBase:
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told, now = [1.0 if a else ASIDE_SHARE for a in asks], self.asks.asks_now(plain)
+        recent = self.asks.asks_recent(t.surface for t, a in zip(every, asks, strict=True) if a)
         ranked: list[tuple[float, Card]] = []
         # A sentence that asks and names a card chooses it; else the whole question does.
         cut = CARD_ASIDE if any(self._names_a_card(every[i]) for i in keep if asks[i]) else 1.0
@@ -335,7 +337,16 @@ class KnowledgeBase:
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
             facts = (
-                indexed.rank(every, ask, self.info, resemblance.facts, told, now=now, names=named)
+                indexed.rank(
+                    every,
+                    ask,
+                    self.info,
+                    resemblance.facts,
+                    told,
+                    now=now,
+                    recent=recent,
+                    names=named,
+                )
                 if rank < CARD_POOL
                 else ()
             )

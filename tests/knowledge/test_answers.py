@@ -165,6 +165,15 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         ("jak wygląda konkurs o status KKK krok po kroku", "W 2015 r. konkurs o status KKK"),
         # ... unless the question says it asks about now.
         ("jak teraz wygląda konkurs o status KKK krok po kroku", "Od rund 2019/2021 konkurs"),
+        # Asked about the latest, of the facts that fit nearly as well the latest leads,
+        # whatever its kind ...
+        ("What has the KKK Council discussed recently?", "In March 2024 the Council of KKKs"),
+        ("Czy będzie nowa edycja benchmarkingu klastrów PARP?", "Znane edycje benchmarkingu"),
+        # ... but "nowy" told about the asker asks nothing about the latest.
+        (
+            "Nowy prezes pyta, czy to na zawsze. Jak długo ważny jest status KKK?",
+            "Minister przyznaje status KKK na 3 lata",
+        ),
         # Of two close cards, the one whose answer explains clearly more of the question: the
         # ECCP listing a label needs, not the label's definition.
         ("Czy do Złotej Odznaki ESCA potrzebny jest profil na ECCP?", "Od 15.11.2019 wpis na ECCP"),
