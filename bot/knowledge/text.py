@@ -28,6 +28,8 @@ _ACRONYM_ENDING = re.compile(
     r"(?<![^\W_])([A-ZĄĆĘŁŃÓŚŹŻ]{2,})-(?:u|a|y|ie|em|om|owi|ach|ami|ów|ą|ę|i"
     r"|owsk(?:i|a|ie|iego|iej|ich|im|ą)|ow(?:y|a|e|ego|ej|ych|ym|ą))(?![^\W_])"
 )
+#: A short ending after a hyphen ("start-*upu*", "start-*upów*"): not a word of its own.
+_HYPHEN_ENDING = re.compile(r"(?<=[^\W\d_]{3})-([^\W\d_A-ZĄĆĘŁŃÓŚŹŻ]{1,4})(?![^\W_])")
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: The term a group of synonyms shares begins with this ("s:kryterium").
@@ -161,6 +163,10 @@ class Analyzer:
         #: the same words recur in thousands of example questions and in every question.
         self._words: dict[str, tuple[Token | None, int | None]] = {}
 
+    def _ending(self, match: re.Match[str]) -> str:
+        """A short ending after a hyphen goes when it is not a word ("start-upu" → "start")."""
+        return match.group() if self.knows(match.group(1)) else ""
+
     def knows(self, word: str) -> bool:
         """Whether the lexicon has the word: a dictionary word, not a typo ("branżowym")."""
         lower = word.lower()
@@ -197,7 +203,9 @@ class Analyzer:
     def tokens(self, text: str) -> list[Token]:
         """Analyse ``text`` into tokens, dropping stop words."""
         out: list[Token] = []
-        text = _ACRONYM_ENDING.sub(r"\1", text) if "-" in text else text
+        if "-" in text:
+            text = _ACRONYM_ENDING.sub(r"\1", text)
+            text = _HYPHEN_ENDING.sub(self._ending, text)
         for match in _NUMBER.finditer(text):
             digits = re.sub(r"\D", "", match.group())
             out.append(Token(match.group(), (f"n{digits}",)))

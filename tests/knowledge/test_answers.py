@@ -174,6 +174,11 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Nowy prezes pyta, czy to na zawsze. Jak długo ważny jest status KKK?",
             "Minister przyznaje status KKK na 3 lata",
         ),
+        # A hyphenated ending is no rare word of its own.
+        (
+            "Jak wygląda udział start-upu w Smart UP?",
+            "„Startup Booster Poland – Smart UP” to program",
+        ),
         # Of two close cards, the one whose answer explains clearly more of the question: the
         # ECCP listing a label needs, not the label's definition.
         ("Czy do Złotej Odznaki ESCA potrzebny jest profil na ECCP?", "Od 15.11.2019 wpis na ECCP"),

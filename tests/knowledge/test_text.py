@@ -181,6 +181,21 @@ def test_an_acronym_with_its_ending_is_the_acronym(content: Content, written: st
     assert [t.main for t in tokens] == ["standard", "parp"]
 
 
+@pytest.mark.parametrize("written", ["start-upu", "start-upów", "start-up"])
+def test_a_short_ending_after_a_hyphen_is_no_word_of_its_own(
+    content: Content, written: str
+) -> None:
+    # "upu" is no word: alone it would weigh as the rarest word of all and sink the answer.
+    tokens = content.knowledge_base.analyzer.tokens(f"udział {written}")
+    assert [t.main for t in tokens][:2] == ["udzial", "start"]
+    assert len(tokens) == (3 if written == "start-up" else 2)  # "up" is a word
+
+
+@pytest.mark.parametrize("written", ["follow-up", "spin-off"])
+def test_a_word_after_a_hyphen_stays(content: Content, written: str) -> None:
+    assert len(content.knowledge_base.analyzer.tokens(written)) == 2
+
+
 def test_stop_words_and_emoji_give_no_tokens(content: Content) -> None:
     assert content.knowledge_base.analyzer.tokens("czy to jest?") == []
     assert content.knowledge_base.analyzer.tokens("🙂🙂🙂") == []
