@@ -29,6 +29,9 @@ PREFIX_MIN = 5
 #: "co to jest", "czym są"): any other cue found beats it ("What are the *benefits* …").
 _COPULAS = frozenset({"is", "are", "was", "were", "to", "jest", "sa", "byl", "byla", "bylo"})
 _VAGUE = _COPULAS | {"what", "co", "czym"}
+#: The words that may stand between a vague cue and the main cue it frames ("what were *the*
+#: results"); "Czym to jest *i* jak …" asks two things.
+_ARTICLES = frozenset({"the", "a", "an", "its", "their", "these", "those"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +109,16 @@ class AskDetector:
         words = self._without_fillers(question_words(question))
         best: tuple[tuple[bool, bool, int, int], AskType, list[str], str | None] | None = None
         #: The words each cue holding a question word covers, and its ask-type.
-        asked: list[tuple[range, AskType]] = []
+        asked: list[tuple[range, AskType, bool]] = []
         for start, word in enumerate(words):
             for cue, ask_type in self._candidates(word):
                 span = _match(words, start, cue)
                 if span is not None:
                     asking = any(part in self._interrogatives for part in cue)
-                    if asking:
-                        asked.append((range(start, _end(words, start, span)), ask_type))
                     generic = not _COPULAS.isdisjoint(cue) and _VAGUE.issuperset(cue)
+                    if asking:
+                        where = range(start, _end(words, start, span))
+                        asked.append((where, ask_type, generic))
                     key = (not generic, asking, sum(len(p) for p in cue), -start)
                     if best is None or key > best[0]:
                         after = _after(words, start, span)
@@ -129,11 +133,15 @@ class AskDetector:
         # longer cue: "ile klastrów" asks how many, not also how much; "do kiedy", not "kiedy".
         main = range(-best[0][3], _end(words, -best[0][3], best[2]))
         others: dict[str, AskType] = {}
-        for words_of, ask_type in asked:
+        for words_of, ask_type, generic in asked:
             inside = any(
-                len(longer) > len(words_of) and _within(words_of, longer) for longer, _ in asked
+                len(longer) > len(words_of) and _within(words_of, longer) for longer, _, _ in asked
             )
-            if not inside and not set(words_of) & set(main) and ask_type != best[1]:
+            # "What were the results …": the vague "what were" right before the main cue
+            # frames it.
+            between = words[words_of.stop : main.start]
+            framing = generic and words_of.stop <= main.start and _ARTICLES.issuperset(between)
+            if not inside and not framing and not set(words_of) & set(main) and ask_type != best[1]:
                 others.setdefault(ask_type.name, ask_type)
         return Ask(best[1], frozenset(best[2]), best[3], tuple(others.values()))
 

@@ -174,6 +174,12 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "Nowy prezes pyta, czy to na zawsze. Jak długo ważny jest status KKK?",
             "Minister przyznaje status KKK na 3 lata",
         ),
+        # "What was it about?" asks what it is; "What were the results?" asks only those.
+        ("What was the European Cluster Conference 2019 about?", "The theme of the European"),
+        (
+            "What were the results of the KKK coordinators' capacity call?",
+            'In the POIR call "Developing KKK coordinators\' capacity" 14 of the 15',
+        ),
         # A hyphenated ending is no rare word of its own.
         (
             "Jak wygląda udział start-upu w Smart UP?",

@@ -273,6 +273,8 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("What is PARP's cluster benchmarking?", "definition"),
         ("Co to jest Euroclusters?", "definition"),
         ("What was the outcome of the 2023 Smart UP call?", "result"),
+        ("What was the European Cluster Conference 2019 about?", "definition"),
+        ("O czym była konferencja w Bukareszcie?", "definition"),
         # When it will start asks whether a call is coming; when it started, for a date.
         ("Kiedy ruszy nowy nabór FENG 2.17?", "status"),
         ("Kiedy ma ruszyć nabór w FENG 2.17?", "status"),
@@ -293,6 +295,12 @@ def test_a_question_asking_two_things_keeps_both(content: Content) -> None:
     found = content.knowledge_base.asks.detect("Kiedy był pierwszy benchmarking i ile klastrów?")
     assert found is not None
     assert {found.type.name, *(other.name for other in found.others)} == {"date", "count"}
+    # "What were" right before "the results" frames them; "Czym to jest i jak …" asks twice.
+    found = content.knowledge_base.asks.detect("What were the results of the call?")
+    assert found is not None and (found.type.name, found.others) == ("result", ())
+    found = content.knowledge_base.asks.detect("Czym to jest i jak korzystają z tego firmy?")
+    assert found is not None
+    assert {found.type.name, *(other.name for other in found.others)} == {"procedure", "definition"}
     # A question word inside a longer cue asks nothing more: "do kiedy" is not also "kiedy".
     found = content.knowledge_base.asks.detect("Ile wynosi dofinansowanie i do kiedy?")
     assert found is not None
