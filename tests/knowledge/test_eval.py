@@ -107,10 +107,14 @@ def test_fresh_part_does_not_regress() -> None:
         ("val6", 0.97, 0.81),
         # The same, written at the end of the latest session (blind: 92.9%, 33/38).
         ("val7", 0.94, 0.84),
-        # Written blind at the start of this session: one question per fact (blind: 94.5%,
-        # 29/36), and per card and ask-type as the frozen part was (blind: 81.2%, 27/36).
+        # Written blind at the start of the session before the latest: one question per fact
+        # (blind: 94.5%, 29/36), and per card and ask-type as the frozen part was (blind: 81.2%,
+        # 27/36).
         ("val8", 0.93, 0.78),
         ("val9", 0.82, 0.72),
+        # The same as val9, written blind in the latest session (blind: 76.9%, 14/32): general
+        # questions and off-topic ones that name our topics are the weak points.
+        ("val10", 0.76, 0.40),
         # Questions told after a word about the asker's cluster: refusals are the weak point.
         ("context", 0.83, 0.73),
     ],
@@ -133,6 +137,7 @@ def test_validation_parts_do_not_regress(part: str, in_scope: float, refused: fl
         "val7",
         "val8",
         "val9",
+        "val10",
         "context",
         "test",
         "fresh",
