@@ -186,7 +186,9 @@ class KnowledgeBase:
         in_titles = Counter(term for index in self._index.values() for term in index.title)
         self._naming = frozenset(t for t, n in in_titles.items() if n <= NAMING and may_name(t))
         self._one_word_names = frozenset().union(*(i.names for i in self._index.values()))
-        self._weigher = Weigher(card_df, len(self._index), self._title_terms, words, verbs)
+        self._weigher = Weigher(
+            card_df, len(self._index), self._title_terms, words, verbs, self._one_word_names
+        )
         written = (text for card in content.cards for part in card_texts(card) for text in part)
         forms = (token for text in written for token in self._tokens_of(text))
         self._typos = Typos(

@@ -36,8 +36,10 @@ class Weigher:
         title_terms: frozenset[str],
         words: WordInfo,
         verbs: VerbEndings,
+        names: frozenset[str] = frozenset(),
     ) -> None:
         self._card_df = card_df
+        self._names = names
         self._n_cards = n_cards
         self._title_terms = title_terms
         self.words = words
@@ -63,13 +65,17 @@ class Weigher:
         """Weights of a question's words, and with English words judged as Polish ones.
 
         ``named``: the places of the words of a card's alias of two or more words ("National
-        Key Cluster"): they weigh as rare words.
+        Key Cluster"): they weigh as rare words. So does, towards naming our topic, a card's
+        one-word name that the word lists lack ("ScaleUp": its stem "scale" is no guide).
         """
         plain, balanced = [], []
         for i, token in enumerate(tokens):
             rarity = self.weight(token, info=1.0)
             plain.append(rarity if i in named else rarity * self.info(token))
-            balanced.append(rarity if i in named else rarity * self.info(token, balanced=True))
+            name = token.main in self._names and not self.words.zipf(token.surface)
+            balanced.append(
+                rarity if i in named or name else rarity * self.info(token, balanced=True)
+            )
         return plain, balanced
 
     def info(self, token: Token, *, balanced: bool = False) -> float:

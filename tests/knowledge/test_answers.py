@@ -180,6 +180,8 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "What were the results of the KKK coordinators' capacity call?",
             'In the POIR call "Developing KKK coordinators\' capacity" 14 of the 15',
         ),
+        # A card's one-word name the word lists lack names our topic, whatever its stem.
+        ("W jakich latach był pilotaż ScaleUp?", "Pilotaż ScaleUp w POIR 2.5 trwał"),
         # A hyphenated ending is no rare word of its own.
         (
             "Jak wygląda udział start-upu w Smart UP?",
