@@ -114,7 +114,7 @@ class AskDetector:
             for cue, ask_type in self._candidates(word):
                 span = _match(words, start, cue)
                 if span is not None:
-                    asking = any(part in self._interrogatives for part in cue)
+                    asking = any(part.rstrip("!") in self._interrogatives for part in cue)
                     generic = not _COPULAS.isdisjoint(cue) and _VAGUE.issuperset(cue)
                     if asking:
                         where = range(start, _end(words, start, span))

@@ -279,11 +279,19 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Kiedy ruszy nowy nabór FENG 2.17?", "status"),
         ("Kiedy ma ruszyć nabór w FENG 2.17?", "status"),
         ("Kiedy to właściwie ruszyło, ten pilotaż ScaleUp z PARP?", "date"),
+        # "Kiedyś" (once) asks nothing of when.
+        ("Słyszałam, że PARP kiedyś sprawdzał klastry. Ile z nich przeszło?", "amount"),
+        ("kiedy przyznano pierwsze zlote etykiety", "date"),
     ],
 )
 def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -> None:
     found = content.knowledge_base.asks.detect(question)
     assert found is not None and found.type.name == ask
+
+
+def test_once_is_no_when(content: Content) -> None:
+    found = content.knowledge_base.asks.detect("Pamiętam, że kiedyś był Scale Up. Czy to to samo?")
+    assert found is None or found.type.name != "date"
 
 
 def test_currently_alone_does_not_ask_whether_a_call_is_open(content: Content) -> None:
