@@ -279,6 +279,11 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Kiedy ruszy nowy nabór FENG 2.17?", "status"),
         ("Kiedy ma ruszyć nabór w FENG 2.17?", "status"),
         ("Kiedy to właściwie ruszyło, ten pilotaż ScaleUp z PARP?", "date"),
+        # What activities are supported asks what is funded; what has changed, for history.
+        ("Na jakie działania można dostać dotację w mazowieckim konkursie?", "funded"),
+        ("What kind of activities does the Mazovian competition support?", "funded"),
+        ("Czy w ostatnich latach zmieniły się zasady Brązowej Odznaki?", "history"),
+        ("How has the ECCP changed since it was launched?", "history"),
         # "Kiedyś" (once) asks nothing of when.
         ("Słyszałam, że PARP kiedyś sprawdzał klastry. Ile z nich przeszło?", "amount"),
         ("kiedy przyznano pierwsze zlote etykiety", "date"),
