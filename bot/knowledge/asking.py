@@ -30,8 +30,8 @@ PREFIX_MIN = 5
 _COPULAS = frozenset({"is", "are", "was", "were", "to", "jest", "sa", "byl", "byla", "bylo"})
 _VAGUE = _COPULAS | {"what", "co", "czym"}
 #: The words that may stand between a vague cue and the main cue it frames ("what were *the*
-#: results"); "Czym to jest *i* jak …" asks two things.
-_ARTICLES = frozenset({"the", "a", "an", "its", "their", "these", "those"})
+#: results", "what were *their* costs"); "Czym to jest *i* jak …" asks two things.
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "these", "those"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +80,11 @@ class AskDetector:
         question_words: Iterable[str] = (),
         fillers: Iterable[str] = (),
         now_words: Iterable[str] = (),
-        recent_words: Iterable[str] = (),
+        recent_cues: Iterable[str] = (),
     ) -> None:
         self.types = tuple(types)
         self._now = frozenset(fold(w) for w in now_words)
-        self._recent = frozenset(fold(w) for w in recent_words)
+        self._recent = [cue for cue in map(cue_words, recent_cues) if cue]
         self._interrogatives = frozenset(fold(w) for w in question_words)
         #: Fillers as folded word sequences, the longest first.
         self._fillers = sorted(
@@ -140,7 +140,7 @@ class AskDetector:
             # "What were the results …": the vague "what were" right before the main cue
             # frames it.
             between = words[words_of.stop : main.start]
-            framing = generic and words_of.stop <= main.start and _ARTICLES.issuperset(between)
+            framing = generic and words_of.stop <= main.start and _DETERMINERS.issuperset(between)
             if not inside and not framing and not set(words_of) & set(main) and ask_type != best[1]:
                 others.setdefault(ask_type.name, ask_type)
         return Ask(best[1], frozenset(best[2]), best[3], tuple(others.values()))
@@ -155,9 +155,10 @@ class AskDetector:
         """Whether a question says it asks about what holds now ("jak *teraz* wygląda …")."""
         return not self._now.isdisjoint(question_words(question))
 
-    def asks_recent(self, words: Iterable[str]) -> bool:
-        """Whether the words that ask say they ask about the latest ("co *ostatnio* …")."""
-        return any(fold(word.lower()) in self._recent for word in words)
+    def asks_recent(self, asking: str) -> bool:
+        """Whether the sentences that ask say they ask about the latest ("co *ostatnio* …")."""
+        words = question_words(asking)
+        return any(_match(words, i, cue) for cue in self._recent for i in range(len(words)))
 
     def _without_fillers(self, words: list[str]) -> list[str]:
         """The words without the fillers in them ("ile w końcu projektów" → "ile projektów")."""

@@ -78,7 +78,9 @@ EDITIONED = frozenset({"amount", "share", "cost", "count", "deadline", "eligibil
 #: working on lately?" gets the 2024 meeting, not 2017's; "czy będzie nowa edycja
 #: benchmarkingu" the known editions, not 2018's result. Tuning parts +4 (val9 +3, val2 +1),
 #: none worse; held-out example questions the same (4 better, 4 worse); 0.2, 0.4 and 0.5
-#: gain less. Only the sentences that ask count: "nowy prezes pyta …" tells who asks.
+#: gain less. Only the sentences that ask count ("Nowy prezes pyta …" tells who asks), and
+#: "nowy" only before a call or an edition ("nowa usługa koordynatora" names a call's aim).
+#: When no later fact is close enough, two close editions may still trade (``_edition``).
 RECENT_MARGIN = 0.3
 RECENT_POOL = 3
 #: Asked about now, procedures are editions too; a later history is not ("Kto jest obecnie
@@ -201,26 +203,31 @@ class CardFacts:
         # Among equal fits: the latest year first, then the card's order (a stable sort).
         scored.sort(key=lambda s: (-s.fit, -self.latest[s.fact.id]))
         first_asked = asked.ordinals == {FIRST} and not any(self.ordinals.values())
-        if recent and not asked.years and not asked.ordinals:
-            self._latest(scored)
-        elif (not asked.years and not asked.ordinals) or first_asked:
+        undated = not asked.years and not asked.ordinals
+        if recent and undated and self._latest(scored):
+            return tuple(scored)
+        if undated or first_asked:
             self._edition(scored, NOW_MARGIN if now else NEWER_MARGIN, now, first=first_asked)
         return tuple(scored)
 
-    def _latest(self, scored: list[ScoredFact]) -> None:
+    def _latest(self, scored: list[ScoredFact]) -> bool:
         """Let the fact about the latest year lead among those within ``RECENT_MARGIN``.
 
-        The fits keep their order; the facts trade places.
+        The lead and that fact trade places, each keeping its place's fit. Whether they did:
+        when not, two close editions may still trade (``_edition``: "the latest 2.3.3 call"
+        names a now-word too).
         """
-        lead = scored[0] if scored else None
-        if lead is None:
-            return
+        if not scored:
+            return False
+        lead = scored[0]
         close = [s for s in scored[:RECENT_POOL] if lead.fit - s.fit <= RECENT_MARGIN]
         newest = max(close, key=lambda s: self.latest[s.fact.id])  # the first among equals
-        if self.latest[newest.fact.id] > self.latest[lead.fact.id]:
-            place = scored.index(newest)
-            scored[0] = ScoredFact(newest.fact, lead.fit)
-            scored[place] = ScoredFact(lead.fact, newest.fit)
+        if self.latest[newest.fact.id] <= self.latest[lead.fact.id]:
+            return False
+        place = scored.index(newest)
+        scored[0] = ScoredFact(newest.fact, lead.fit)
+        scored[place] = ScoredFact(lead.fact, newest.fit)
+        return True
 
     def _edition(self, scored: list[ScoredFact], margin: float, now: bool, *, first: bool) -> None:
         """Let the later of the two best facts lead when they are editions of one another.

@@ -240,9 +240,9 @@ class Vocabulary(_Frozen):
     #: Words that say a question asks about what holds now ("teraz", "current"): of two close
     #: facts of one kind, the later leads.
     now_words: tuple[str, ...] = ()
-    #: Words that say a question asks about the latest ("ostatnio", "nowa", "lately"): of the
-    #: facts that fit it nearly as well, whatever their kinds, the latest leads.
-    recent_words: tuple[str, ...] = ()
+    #: Cues that say a question asks about the latest ("ostatnio", "nowa edycja", "lately"): of
+    #: the facts that fit it nearly as well, whatever their kinds, the latest leads.
+    recent_cues: tuple[str, ...] = ()
     stopwords: tuple[str, ...]
     #: Groups of words a question may use for one another ("kryterium", "warunek").
     synonyms: tuple[Annotated[tuple[str, ...], Field(min_length=2)], ...] = ()

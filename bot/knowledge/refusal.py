@@ -6,18 +6,25 @@ card's own examples is not that card's, unless the sentences that ask, read alon
 resemble the card's ("Robimy na walne zgromadzenie prezentację … Które klastry jako pierwsze
 dostały status KKK …?": the questions outside our topics ask about general assemblies). The
 sentences that ask, read alone, are held to the same and to one more test: "Mamy Złotą Odznakę
-ESCA. Jak usunąć plamę z wina?" names the card only in what it tells about the asker.
+ESCA. Jak usunąć plamę z wina?" names the card only in what it tells about the asker. And
+a question is held to it without the card's name: "Tell me a joke about PARP cluster
+benchmarking" spells the name out to ask for a joke.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from bot.knowledge.examples import Resemblance
+from bot.knowledge.text import Token
 from bot.knowledge.tuning import (
     ASKED_OURS,
     ASKING_MIN_LIKENESS,
     ASKING_OUTSIDE_MARGIN,
     OUTSIDE,
     OUTSIDE_MARGIN,
+    REST_MARGIN,
+    REST_WORDS,
 )
 
 
@@ -53,3 +60,21 @@ def foreign_ask(asked: Resemblance, words: int, card_id: str, *, outside: bool =
     if outside and sounds_outside(asked, card_id, ASKING_OUTSIDE_MARGIN):
         return True
     return words >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
+
+
+def unnamed_outside(
+    tokens: Sequence[Token],
+    name: frozenset[str],
+    card_id: str,
+    resemble: Callable[[Sequence[Token]], Resemblance],
+) -> bool:
+    """Whether the question, the card's name (its title terms) taken out, is none of ours.
+
+    What is left ("tell joke") sounds like the questions outside our topics by ``REST_MARGIN``
+    more than like the card's examples. At least ``REST_WORDS`` words must be left: "What
+    exactly is a Eurocluster and how does it work?" leaves two.
+    """
+    rest = [token for token in tokens if not token.matches(name)]
+    if len(rest) < REST_WORDS or len(rest) == len(tokens):
+        return False
+    return sounds_outside(resemble(rest), card_id, REST_MARGIN)

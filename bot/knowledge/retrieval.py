@@ -44,7 +44,7 @@ from bot.knowledge.facts import NAME_WEIGHT, CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
-from bot.knowledge.refusal import foreign_ask, not_the_cards, sounds_outside
+from bot.knowledge.refusal import foreign_ask, not_the_cards, sounds_outside, unnamed_outside
 from bot.knowledge.signature import Signature, courtesy_pattern
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
@@ -54,6 +54,7 @@ from bot.knowledge.tuning import (
     CARD_ASIDE,
     CARD_EXAMPLE,
     CARD_POOL,
+    CONFIDENCE_THRESHOLD,
     CONTACT,
     FACT_WEIGHT,
     NAMING,
@@ -111,7 +112,7 @@ class KnowledgeBase:
             content.vocabulary.question_words,
             content.vocabulary.fillers,
             content.vocabulary.now_words,
-            content.vocabulary.recent_words,
+            content.vocabulary.recent_cues,
         )
         #: Words a sentence that asks may open with ("Ile …", "Poleć …").
         self._openers = frozenset(
@@ -217,6 +218,10 @@ class KnowledgeBase:
         telling = token.matches(self._naming) and self.info(token) >= NAMING_INFO
         return telling or token.main in self._one_word_names
 
+    def _resemble(self, tokens: Sequence[Token]) -> Resemblance:
+        """How closely words resemble each fact's and card's example questions."""
+        return self._examples.resemblance(tokens, self._weigher.example_weight)
+
     def forget(self) -> None:
         """Drop remembered word weights (benchmarks measure each run from cold)."""
         self._weigher.forget()
@@ -301,7 +306,7 @@ class KnowledgeBase:
             self.verbs.share,
             anchors,
         )
-        by_words = self._examples.resemblance(every, self._weigher.example_weight)
+        by_words = self._resemble(every)
         asked, asking_words = self._asked_alone(every, asks, range(len(every)))
         topic, topic_words = self._asked_alone(every, asks, keep)  # without the ask cue
         if back:
@@ -319,7 +324,7 @@ class KnowledgeBase:
         # The letter likeness (``SPELLING_SHARE`` of it) adds to the word likeness.
         resemblance = by_words.plus(self._spelling.resemblance(plain, marks(every)), SPELLING_SHARE)
         told, now = [1.0 if a else ASIDE_SHARE for a in asks], self.asks.asks_now(plain)
-        recent = self.asks.asks_recent(t.surface for t, a in zip(every, asks, strict=True) if a)
+        recent = self.asks.asks_recent(asking_text(plain, self._openers) or plain)
         ranked: list[tuple[float, Card]] = []
         # A sentence that asks and names a card chooses it; else the whole question does.
         cut = CARD_ASIDE if any(self._names_a_card(every[i]) for i in keep if asks[i]) else 1.0
@@ -363,6 +368,10 @@ class KnowledgeBase:
                 share = 0.0  # what it asks is not this card's
             elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):
                 share = 0.0  # nor what it asks about ("Kto wygrał Ligę Mistrzów?")
+            elif share >= CONFIDENCE_THRESHOLD and unnamed_outside(
+                every, self._index[card.id].title, card.id, self._resemble
+            ):
+                share = 0.0  # nor once its name is gone ("Tell me a joke about ESCA")
             fit = score + FACT_WEIGHT * best_fit  # a fact's name chooses among its card's only
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
@@ -386,7 +395,7 @@ class KnowledgeBase:
         alone = [t for i, t in enumerate(every) if asks[i] and i in kept]
         if all(asks) or not alone:
             return None, 0
-        return self._examples.resemblance(alone, self._weigher.example_weight), len(alone)
+        return self._resemble(alone), len(alone)
 
     def _about(
         self,

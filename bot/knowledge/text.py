@@ -29,7 +29,7 @@ _ACRONYM_ENDING = re.compile(
     r"|owsk(?:i|a|ie|iego|iej|ich|im|ą)|ow(?:y|a|e|ego|ej|ych|ym|ą))(?![^\W_])"
 )
 #: A short ending after a hyphen ("start-*upu*", "start-*upów*"): not a word of its own.
-_HYPHEN_ENDING = re.compile(r"(?<=[^\W\d_]{3})-([^\W\d_A-ZĄĆĘŁŃÓŚŹŻ]{1,4})(?![^\W_])")
+_HYPHEN_ENDING = re.compile(r"(?<=[^\W\d_]{3})-([^\W\d_A-ZĄĆĘŁŃÓŚŹŻ]{1,7})(?![^\W_])")
 PREFIX_LENGTH = 5
 _PREFIX_TERM = f"p{PREFIX_LENGTH}"
 #: The term a group of synonyms shares begins with this ("s:kryterium").

@@ -180,9 +180,21 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "What were the results of the KKK coordinators' capacity call?",
             'In the POIR call "Developing KKK coordinators\' capacity" 14 of the 15',
         ),
+        # "Latest" with two close editions: the later call's limits, not the closer words.
+        ("What was the maximum grant in the latest 2.3.3 call?", "In the 2020 POIR 2.3.3 call"),
+        # "Nowa" alone is no question about the latest: here it is part of the call's name.
+        (
+            "Na czym polegała nowa usługa koordynatora KKK w naborze POIR?",
+            "Nabór POIR „Rozwój potencjału koordynatorów KKK” służył",
+        ),
+        # "What were the costs" asks the price; "What exactly is …" with two words left
+        # once the name is out is still ours.
+        ("What were the costs of the ESCA Gold label?", "A first assessment for the ESCA Gold"),
+        ("What exactly is a Eurocluster and how does it work?", "Euroclusters (Joint Cluster"),
         # A card's one-word name the word lists lack names our topic, whatever its stem.
         ("W jakich latach był pilotaż ScaleUp?", "Pilotaż ScaleUp w POIR 2.5 trwał"),
-        # A hyphenated ending is no rare word of its own.
+        # A hyphenated ending is no rare word of its own, however long.
+        ("Ile grantu przysługuje start-upowi w Smart UP?", "W FENG „Startup Booster Poland"),
         (
             "Jak wygląda udział start-upu w Smart UP?",
             "„Startup Booster Poland – Smart UP” to program",
@@ -390,6 +402,9 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         "We run a KKK in Lodz - how do we register a trademark for the cluster?",
         "Chcę zmienić statut stowarzyszenia w KRS. Kogo o to zapytać?",
         "Gdzie najlepiej zapytać o kredyt hipoteczny?",
+        # One sentence that spells out a card's name but, the name taken out, asks for
+        # something we do not answer.
+        "Tell me a joke about the ESCA Gold Label.",
     ],
 )
 async def test_what_is_not_ours_is_refused_whatever_it_shares_with_us(

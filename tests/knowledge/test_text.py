@@ -181,7 +181,7 @@ def test_an_acronym_with_its_ending_is_the_acronym(content: Content, written: st
     assert [t.main for t in tokens] == ["standard", "parp"]
 
 
-@pytest.mark.parametrize("written", ["start-upu", "start-upów", "start-up"])
+@pytest.mark.parametrize("written", ["start-upu", "start-upów", "start-upowi", "start-up"])
 def test_a_short_ending_after_a_hyphen_is_no_word_of_its_own(
     content: Content, written: str
 ) -> None:
