@@ -284,6 +284,13 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("What kind of activities does the Mazovian competition support?", "funded"),
         ("Czy w ostatnich latach zmieniły się zasady Brązowej Odznaki?", "history"),
         ("How has the ECCP changed since it was launched?", "history"),
+        # How a call went asks its result; how something came about, its history; a theme,
+        # what it was.
+        ("Wiadomo może, jak poszedł nabór na umiędzynarodowienie KKK?", "result"),
+        ("What came out of the conference in Bucharest?", "result"),
+        ("Jak doszło do powstania EUCLES?", "history"),
+        ("Where did the idea of regional key clusters come from?", "history"),
+        ("konferencja bukareszt temat", "definition"),
         # "Kiedyś" (once) asks nothing of when.
         ("Słyszałam, że PARP kiedyś sprawdzał klastry. Ile z nich przeszło?", "amount"),
         ("kiedy przyznano pierwsze zlote etykiety", "date"),
