@@ -368,10 +368,6 @@ class KnowledgeBase:
                 share = 0.0  # what it asks is not this card's
             elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):
                 share = 0.0  # nor what it asks about ("Kto wygrał Ligę Mistrzów?")
-            elif share >= CONFIDENCE_THRESHOLD and unnamed_outside(
-                every, self._index[card.id].title, card.id, self._resemble
-            ):
-                share = 0.0  # nor once its name is gone ("Tell me a joke about ESCA")
             fit = score + FACT_WEIGHT * best_fit  # a fact's name chooses among its card's only
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
@@ -381,7 +377,19 @@ class KnowledgeBase:
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         if len(hits) > 1 and not asks_where and explains_more(hits[0], hits[1], ask):
             hits[:2] = hits[1::-1]
+        if hits and self._name_only(every, hits[0]):
+            hits[0] = replace(hits[0], confidence=0.0)  # "Tell me a joke about ESCA"
         return hits
+
+    def _name_only(self, every: Sequence[Token], hit: Hit) -> bool:
+        """Whether the answer would go to a question that names its card and asks other things.
+
+        Only the answer given is tested (``unnamed_outside``): one more likeness per question.
+        """
+        card = hit.card.id
+        title = self._index[card].title
+        answered = card != CONTACT and hit.confidence >= CONFIDENCE_THRESHOLD
+        return answered and unnamed_outside(every, title, card, self._resemble)
 
     def _asked_alone(
         self, every: Sequence[Token], asks: Sequence[bool], keep: Sequence[int]
