@@ -377,19 +377,22 @@ class KnowledgeBase:
         hits.sort(key=lambda h: (asks_where and h.card.id == CONTACT, h.score), reverse=True)
         if len(hits) > 1 and not asks_where and explains_more(hits[0], hits[1], ask):
             hits[:2] = hits[1::-1]
-        if hits and self._name_only(every, hits[0]):
+        asked_words = [token for token, a in zip(every, asks, strict=True) if a]
+        if hits and self._name_only(asked_words, hits[0]):
             hits[0] = replace(hits[0], confidence=0.0)  # "Tell me a joke about ESCA"
         return hits
 
-    def _name_only(self, every: Sequence[Token], hit: Hit) -> bool:
+    def _name_only(self, asked: Sequence[Token], hit: Hit) -> bool:
         """Whether the answer would go to a question that names its card and asks other things.
 
-        Only the answer given is tested (``unnamed_outside``): one more likeness per question.
+        ``asked``: the words of the sentences that ask ("Szukam ciekawostek do newslettera:
+        czym jest EUCLES?" asks only the second). Only the answer given is tested
+        (``unnamed_outside``): one more likeness per question.
         """
         card = hit.card.id
         title = self._index[card].title
         answered = card != CONTACT and hit.confidence >= CONFIDENCE_THRESHOLD
-        return answered and unnamed_outside(every, title, card, self._resemble)
+        return answered and unnamed_outside(asked, title, card, self._resemble)
 
     def _asked_alone(
         self, every: Sequence[Token], asks: Sequence[bool], keep: Sequence[int]

@@ -92,13 +92,14 @@ ASKING_OUTSIDE_MARGIN = 0.1
 #: much (cosine): on the context part's tuning half one more refusal (0.2 and more cost dev
 #: two and more), dev, val and val2 unchanged.
 ASKING_MIN_LIKENESS = 0.1
-#: A question that, the card's name taken out, resembles the questions outside our topics by
-#: this much more than the card's examples is refused ("Tell me a joke about PARP cluster
-#: benchmarking", "Is there a good hotel near the FENG 2.17 information day?"), when at least
-#: ``REST_WORDS`` of its words are left. Tuning parts: 5 more refused, none fewer answered
-#: right; held-out example questions: 1 fewer right ("… ESCA Silver Label, VAT aside?"). 0.15
-#: refuses 10 more and answers 3 fewer right; two words left refused "What exactly is a
-#: Eurocluster and how does it work?".
+#: A question whose sentences that ask, the card's name taken out, resemble the questions
+#: outside our topics by this much more than the card's examples is refused ("Tell me a joke
+#: about PARP cluster benchmarking.", "Is there a good hotel near the venue of the FENG 2.17
+#: information day in Warsaw?"), when at least ``REST_WORDS`` of their words are left.
+#: Tuning parts: 6 more refused, none fewer answered right; held-out example questions 1 fewer
+#: right ("… ESCA Silver Label, VAT aside?"). 0.15 refuses 10 more and answers 3 fewer right,
+#: 0.25 refuses 1. The card's examples keep its name, so the test leans to refusing: a
+#: newcomer's review found "Tell me something interesting about EUCLES." refused.
 REST_MARGIN = 0.2
 REST_WORDS = 3
 #: How much the likeness of a question's letters to the examples' (``spelling``) adds to the

@@ -289,8 +289,12 @@ def test_reduce_lexicon_keeps_forms_of_corpus_lemmas() -> None:
         ("Wiadomo może, jak poszedł nabór na umiędzynarodowienie KKK?", "result"),
         ("What came out of the conference in Bucharest?", "result"),
         ("Jak doszło do powstania EUCLES?", "history"),
-        ("Where did the idea of regional key clusters come from?", "history"),
-        ("konferencja bukareszt temat", "definition"),
+        ("Regional key clusters: where did this idea come from?", "history"),
+        ("Jaki był temat przewodni konferencji w Bukareszcie?", "definition"),
+        # … but "na temat" is "about", "come from" and "powstanie" (will be set up) ask no
+        # history, "the costs" of what is covered are what is funded.
+        ("Proszę o informacje na temat kosztów Brązowej Odznaki ESCA.", "cost"),
+        ("Czy w tym roku powstanie nowa runda konkursu o status KKK?", "status"),
         # "Kiedyś" (once) asks nothing of when.
         ("Słyszałam, że PARP kiedyś sprawdzał klastry. Ile z nich przeszło?", "amount"),
         ("kiedy przyznano pierwsze zlote etykiety", "date"),
