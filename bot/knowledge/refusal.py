@@ -50,6 +50,25 @@ def not_the_cards(whole: Resemblance, asked: Resemblance | None, card_id: str) -
     return asked is None or outside_lead(asked, card_id) >= -ASKED_OURS
 
 
+def asked_alone(
+    tokens: Sequence[Token],
+    asks: Sequence[bool],
+    keep: Sequence[int],
+    resemble: Callable[[Sequence[Token]], Resemblance],
+) -> tuple[Resemblance | None, int]:
+    """The sentences that ask, alone: their likeness to the examples, and their size.
+
+    ``asks``: whether each word stands in a sentence that asks; ``None`` when every word does.
+    ``keep``: the places of the words read (all, or all but the ask cue's: "Mamy KKK. Ile
+    kosztuje bilet?" is then read as "bilet").
+    """
+    kept = set(keep)
+    alone = [t for i, t in enumerate(tokens) if asks[i] and i in kept]
+    if all(asks) or not alone:
+        return None, 0
+    return resemble(alone), len(alone)
+
+
 def foreign_ask(asked: Resemblance, words: int, card_id: str, *, outside: bool = True) -> bool:
     """Whether the sentences that ask, read alone, are no question for this card.
 

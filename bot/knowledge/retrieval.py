@@ -44,7 +44,13 @@ from bot.knowledge.facts import NAME_WEIGHT, CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
-from bot.knowledge.refusal import foreign_ask, not_the_cards, sounds_outside, unnamed_outside
+from bot.knowledge.refusal import (
+    asked_alone,
+    foreign_ask,
+    not_the_cards,
+    sounds_outside,
+    unnamed_outside,
+)
 from bot.knowledge.signature import Signature, courtesy_pattern
 from bot.knowledge.spelling import SpellingIndex
 from bot.knowledge.text import Analyzer, Token, asking_sentences, marks, refers_back
@@ -252,10 +258,6 @@ class KnowledgeBase:
             terms += known
         return terms
 
-    def _correct(self, tokens: list[Token]) -> list[Token]:
-        """Replace unknown word lemmas by the closest known term (typos)."""
-        return self._typos.correct(tokens)
-
     def plain(self, question: str) -> str:
         """The question without greetings, framing and a signature.
 
@@ -272,7 +274,7 @@ class KnowledgeBase:
         """The question without courtesy, its ask-type, and all its words (typos mended)."""
         plain = self.plain(question)
         ask = self.asks.detect(plain, asking_text(plain, self._openers))
-        return plain, ask, self._correct(self.analyzer.tokens(plain))
+        return plain, ask, self._typos.correct(self.analyzer.tokens(plain))
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank cards (each with its best facts) for a question; empty when nothing matches.
@@ -307,8 +309,8 @@ class KnowledgeBase:
             anchors,
         )
         by_words = self._resemble(every)
-        asked, asking_words = self._asked_alone(every, asks, range(len(every)))
-        topic, topic_words = self._asked_alone(every, asks, keep)  # without the ask cue
+        asked, asking_words = asked_alone(every, asks, range(len(every)), self._resemble)
+        topic, topic_words = asked_alone(every, asks, keep, self._resemble)  # without the cue
         if back:
             asking_words = topic_words = 0  # "Kto go przygotował?" need not resemble examples
         if asks_where and asked is not None and ask is not None:
@@ -393,20 +395,6 @@ class KnowledgeBase:
         title = self._index[card].title
         answered = card != CONTACT and hit.confidence >= CONFIDENCE_THRESHOLD
         return answered and unnamed_outside(asked, title, card, self._resemble)
-
-    def _asked_alone(
-        self, every: Sequence[Token], asks: Sequence[bool], keep: Sequence[int]
-    ) -> tuple[Resemblance | None, int]:
-        """The sentences that ask, alone: their likeness to the examples, and their size.
-
-        ``None`` when every word stands in them. ``keep``: the places of the words read (all,
-        or all but the ask cue's: "Mamy KKK. Ile kosztuje bilet?" is then read as "bilet").
-        """
-        kept = set(keep)
-        alone = [t for i, t in enumerate(every) if asks[i] and i in kept]
-        if all(asks) or not alone:
-            return None, 0
-        return self._resemble(alone), len(alone)
 
     def _about(
         self,
