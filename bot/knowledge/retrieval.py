@@ -258,6 +258,10 @@ class KnowledgeBase:
             terms += known
         return terms
 
+    def _correct(self, tokens: list[Token]) -> list[Token]:
+        """Replace unknown word lemmas by the closest known term (typos)."""
+        return self._typos.correct(tokens)
+
     def plain(self, question: str) -> str:
         """The question without greetings, framing and a signature.
 
@@ -274,7 +278,7 @@ class KnowledgeBase:
         """The question without courtesy, its ask-type, and all its words (typos mended)."""
         plain = self.plain(question)
         ask = self.asks.detect(plain, asking_text(plain, self._openers))
-        return plain, ask, self._typos.correct(self.analyzer.tokens(plain))
+        return plain, ask, self._correct(self.analyzer.tokens(plain))
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """Rank cards (each with its best facts) for a question; empty when nothing matches.
