@@ -58,9 +58,9 @@ def asked_alone(
 ) -> tuple[Resemblance | None, int]:
     """The sentences that ask, alone: their likeness to the examples, and their size.
 
-    ``asks``: whether each word stands in a sentence that asks; ``None`` when every word does.
-    ``keep``: the places of the words read (all, or all but the ask cue's: "Mamy KKK. Ile
-    kosztuje bilet?" is then read as "bilet").
+    ``None`` and 0 when every word stands in them. ``asks``: whether each word stands in a
+    sentence that asks; ``keep``: the places of the words read (all, or all but the ask cue's:
+    "Mamy KKK. Ile kosztuje bilet?" is then read as "bilet").
     """
     kept = set(keep)
     alone = [t for i, t in enumerate(tokens) if asks[i] and i in kept]
