@@ -305,6 +305,11 @@ def test_the_ask_type_of_a_question(content: Content, question: str, ask: str) -
     assert found is not None and found.type.name == ask
 
 
+def test_how_did_it_work_is_no_history(content: Content) -> None:
+    found = content.knowledge_base.asks.detect("How did the assessment work in the first round?")
+    assert found is None or found.type.name != "history"
+
+
 def test_once_is_no_when(content: Content) -> None:
     found = content.knowledge_base.asks.detect("Pamiętam, że kiedyś był Scale Up. Czy to to samo?")
     assert found is None or found.type.name != "date"
