@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
+from bot.knowledge.model import Vocabulary
 from bot.knowledge.text import Token, asking_sentences, sentences
 
 _WORD = re.compile(r"[^\W_]+")
@@ -96,6 +97,26 @@ class AskDetector:
             for cue in ask_type.cues:
                 if cue:
                     self._by_first.setdefault(cue[0].rstrip("!"), []).append((cue, ask_type))
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: Vocabulary) -> AskDetector:
+        """The detector of ``content/knowledge.yaml``'s ask-types, cues and word lists."""
+        types = [
+            AskType(
+                entry.name,
+                entry.kinds,
+                tuple(cue_words(c) for c in entry.cues),
+                re.compile(entry.shape) if entry.shape else None,
+            )
+            for entry in vocabulary.ask_types
+        ]
+        return cls(
+            types,
+            vocabulary.question_words,
+            vocabulary.fillers,
+            vocabulary.now_words,
+            vocabulary.recent_cues,
+        )
 
     def detect(self, question: str, asking_text: str | None = None) -> Ask | None:
         """Return the ask-type of the longest cue found (earliest on a tie), or ``None``.

@@ -28,13 +28,12 @@ on the dev part of the evaluation (``tests/knowledge/qa.py``), never on the froz
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.folding import fold
-from bot.knowledge.asking import Ask, AskDetector, AskType, asking_text, cue_words, topical_places
+from bot.knowledge.asking import Ask, AskDetector, AskType, asking_text, topical_places
 from bot.knowledge.cards import CardIndex, card_score, may_name
 from bot.knowledge.confidence import QuestionWords, explained_share, explains_more
 from bot.knowledge.documents import card_texts, fact_texts
@@ -105,21 +104,7 @@ class KnowledgeBase:
         self.verbs = verbs
         self.cards = {card.id: card for card in content.cards}
         self.facts = {fact.id: fact for card in content.cards for fact in card.facts}
-        self.asks = AskDetector(
-            [
-                AskType(
-                    entry.name,
-                    entry.kinds,
-                    tuple(cue_words(c) for c in entry.cues),
-                    re.compile(entry.shape) if entry.shape else None,
-                )
-                for entry in content.vocabulary.ask_types
-            ],
-            content.vocabulary.question_words,
-            content.vocabulary.fillers,
-            content.vocabulary.now_words,
-            content.vocabulary.recent_cues,
-        )
+        self.asks = AskDetector.from_vocabulary(content.vocabulary)
         #: Words a sentence that asks may open with ("Ile …", "Poleć …").
         self._openers = frozenset(
             fold(word.lower())
