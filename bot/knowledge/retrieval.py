@@ -41,6 +41,7 @@ from bot.knowledge.endings import VerbEndings
 from bot.knowledge.examples import ExampleIndex, Resemblance
 from bot.knowledge.facts import NAME_WEIGHT, CardFacts, ScoredFact
 from bot.knowledge.facts import shown as shown_facts
+from bot.knowledge.kinds import KindModel
 from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
 from bot.knowledge.refusal import (
@@ -169,6 +170,9 @@ class KnowledgeBase:
         examples = [(card_id, fact.id, q) for card_id, fact in facts for q in fact.questions]
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
         self._examples = ExampleIndex.build(examples, self._tokens_of)
+        self._kinds = KindModel(
+            (q, fact.kind, card_id) for card_id, fact in facts for q in fact.questions
+        )
         # The facts' own words, both languages, are examples of themselves.
         own_words = [(card_id, fact.id, t) for card_id, fact in facts for t in (fact.pl, fact.en)]
         self._spelling = SpellingIndex(
@@ -331,6 +335,7 @@ class KnowledgeBase:
             # "Where can I ask …?" is answered by where to ask, whatever card it is about.
             ranked = [(1.0, self.cards[CONTACT])] + [r for r in ranked if r[1].id != CONTACT]
         named = self._fact_names.sole(tokens)
+        kinds = self._kinds.probabilities(asking_text(plain, self._openers) or plain)
         hits = []
         for rank, (score, card) in enumerate(ranked[:limit]):
             indexed = self._facts[card.id]
@@ -344,6 +349,7 @@ class KnowledgeBase:
                     now=now,
                     recent=recent,
                     names=named,
+                    kinds=kinds,
                 )
                 if rank < CARD_POOL
                 else ()

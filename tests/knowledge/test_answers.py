@@ -306,6 +306,9 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
             "w ogóle jest ten krajowy klaster kluczowy?",
             "Krajowy Klaster Kluczowy (KKK) to",
         ),
+        # No cue says what is asked; the example questions' wording does ("co to za …" asks
+        # what a thing is, on every card), not the call's status.
+        ("co to za euroclusters", "Euroclusters (Joint Cluster Initiatives) to"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
