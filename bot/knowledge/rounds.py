@@ -36,6 +36,16 @@ _ENGLISH_ORDINALS = {
         ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"), 1
     )
 } | {"tenth": 10}
+#: English numbers that name a round only right after an English word for one ("round one",
+#: "edition two"): before it they count ("one call", "two rounds"), and after "call" the
+#: word may be a verb ("call one of them").
+_ENGLISH_AFTER = {
+    word: i
+    for i, word in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
+    )
+}
+_ENGLISH_ROUNDS = ("round", "edition", "stage")
 
 
 def ordinal(word: str) -> int | None:
@@ -47,6 +57,16 @@ def ordinal(word: str) -> int | None:
         return _ENGLISH_ORDINALS[folded]
     polish = _POLISH_ORDINAL.fullmatch(folded)
     return _POLISH_STEMS[polish.group(1)] if polish else None
+
+
+def number_after_round(text: str, found: Sequence[re.Match[str]], index: int) -> int | None:
+    """The round an English number names right after a word for rounds ("round one": 1)."""
+    number = _ENGLISH_AFTER.get(fold(found[index].group()))
+    if number is None or index == 0:
+        return None
+    before = found[index - 1]
+    named = fold(before.group()).startswith(_ENGLISH_ROUNDS)
+    return number if named and not text[before.end() : found[index].start()].strip() else None
 
 
 def beside_round(text: str, found: Sequence[re.Match[str]], index: int) -> bool:

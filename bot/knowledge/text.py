@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.core.folding import fold
-from bot.knowledge.rounds import ROMAN, beside_round, is_ordinal, ordinal
+from bot.knowledge.rounds import (
+    ROMAN,
+    beside_round,
+    is_ordinal,
+    number_after_round,
+    ordinal,
+)
 
 _NUMBER = re.compile(r"(?<![\d.])\d(?:[ .]\d){1,3}(?![\d])|\d+(?:\.\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -219,7 +225,11 @@ class Analyzer:
                     self._words.clear()
                 known = self._words[word] = (self._word(word), ordinal(word))
             token, number = known
-            if number is not None and beside_round(rest, found, index):
+            if number is None:
+                number = number_after_round(rest, found, index)  # "round one"
+            elif not beside_round(rest, found, index):
+                number = None
+            if number is not None:
                 terms = token.terms if token is not None else (fold(word),)
                 token = Token(word, (*terms, f"o{number}"))
             if token is not None:

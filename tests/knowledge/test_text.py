@@ -86,6 +86,9 @@ def test_instrument_numbers(content: Content, written: str) -> None:
         # An acronym may stand between.
         ("the third KKK round", "o3"),
         ("VI RUNDA", "o6"),
+        # An English number after the word for rounds.
+        ("in round one", "o1"),
+        ("KKK round three results", "o3"),
     ],
 )
 def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordinal: str) -> None:
@@ -116,6 +119,9 @@ def test_rounds_by_numeral_or_ordinal_word(content: Content, written: str, ordin
         "Let's call PARP first: when was the last KKK round?",
         "Czy jest nabór? I KKK nabór też?",
         "PIERWSZY RAZ NABÓR KKK",
+        # … and a number before it counts rounds; after "call" it may follow a verb.
+        "two rounds",
+        "We should call one of them.",
     ],
 )
 def test_no_round_without_a_numeral(content: Content, written: str) -> None:
