@@ -13,9 +13,9 @@ again, weighted to English and colloquial questions, after ``val3`` had been tun
 the test part was, after ``val5`` had been tuned on; ``val7``, the same, after ``val6`` had been
 tuned on; ``val8``, one question per fact, two for the weakest kinds; ``val9``, written per card
 and ask-type and then mapped to facts, as the test part was; ``val10``, the same again, with
-off-topic questions that name our topics); the
+off-topic questions that name our topics; ``val11``, the same again); the
 ``fresh`` part was written after the retrieval tuning and is frozen too. Run
-``python -m tests.knowledge.qa [PART …] [-v]`` (PART: dev, val, val2 … val10, context,
+``python -m tests.knowledge.qa [PART …] [-v]`` (PART: dev, val, val2 … val11, context,
 context:even, context:odd, test, fresh; all by default) for the tables the README quotes.
 """
 
@@ -56,6 +56,7 @@ PARTS = {
     "val8": DATA / "qa_eval_val8.yaml",
     "val9": DATA / "qa_eval_val9.yaml",
     "val10": DATA / "qa_eval_val10.yaml",
+    "val11": DATA / "qa_eval_val11.yaml",
     "context": DATA / "qa_eval_context.yaml",
     "test": DATA / "qa_eval_test.yaml",
     "fresh": DATA / "qa_eval_fresh.yaml",
