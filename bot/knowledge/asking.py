@@ -252,10 +252,20 @@ def _word_matches(word: str, part: str) -> bool:
     return word == part or (len(part) >= PREFIX_MIN and word.startswith(part))
 
 
-def topical_places(every: Sequence[Token], ask: Ask | None) -> list[int]:
-    """The places of the words that say what a question is about: all but its ask cue's."""
+def topical_places(
+    every: Sequence[Token], ask: Ask | None, names: frozenset[str] = frozenset()
+) -> list[int]:
+    """The places of the words that say what a question is about: all but its ask cue's.
+
+    A cue word that is a word of our cards' names (``names``) says what it is about too:
+    "Ile jest *standardów* zarządzania klastrem?" names the standards in its cue "ile
+    standard". Not where it asks where to ask: "infolinia" asks for the helpline, whatever
+    else the question is about.
+    """
     cue = ask.cue_words if ask is not None else frozenset()
-    return [i for i, t in enumerate(every) if fold(t.surface) not in cue]
+    if ask is not None and ask.type.name == "contact":
+        names = frozenset()
+    return [i for i, t in enumerate(every) if fold(t.surface) not in cue or t.matches(names)]
 
 
 def asking_text(question: str, openers: Collection[str] = ()) -> str | None:

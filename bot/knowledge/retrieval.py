@@ -261,7 +261,7 @@ class KnowledgeBase:
     def topical(self, question: str) -> tuple[list[Token], Ask | None]:
         """The question's words that say what it is about, and its ask-type."""
         _, ask, every = self._read(question)
-        return [every[i] for i in topical_places(every, ask)], ask
+        return [every[i] for i in topical_places(every, ask, self._title_terms)], ask
 
     def _read(self, question: str) -> tuple[str, Ask | None, list[Token]]:
         """The question without courtesy, its ask-type, and all its words (typos mended)."""
@@ -276,7 +276,7 @@ class KnowledgeBase:
         its chosen facts explain: what the answer shows must cover what was asked.
         """
         plain, ask, every = self._read(question)
-        keep = topical_places(every, ask)
+        keep = topical_places(every, ask, self._title_terms)
         tokens = [every[i] for i in keep]
         asks_where = ask is not None and ask.type.name == "contact" and CONTACT in self.cards
         if not tokens:  # "Kogo o to zapytać?" is answered by where to ask

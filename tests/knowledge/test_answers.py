@@ -309,6 +309,8 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         # No cue says what is asked; the example questions' wording does ("co to za …" asks
         # what a thing is, on every card), not the call's status.
         ("co to za euroclusters", "Euroclusters (Joint Cluster Initiatives) to"),
+        # A word of the card's name in the ask cue ("ile *standardów*") still names the topic.
+        ("Ile jest standardów zarządzania klastrem?", "Narzędzie do autoewaluacji standardów PARP"),
     ],
 )
 async def test_the_fact_asked_for_leads(dispatcher: Dispatcher, question: str, lead: str) -> None:
@@ -408,6 +410,8 @@ async def test_unknown_question_is_refused_honestly(dispatcher: Dispatcher) -> N
         # One sentence that spells out a card's name but, the name taken out, asks for
         # something we do not answer.
         "Tell me a joke about the ESCA Gold Label.",
+        # The helpline's name in the cue of where to ask says nothing of what is asked.
+        "opowiedz kawał o infolinii PARP",
     ],
 )
 async def test_what_is_not_ours_is_refused_whatever_it_shares_with_us(
