@@ -309,6 +309,11 @@ async def test_a_precise_question_gets_the_precise_fact(dispatcher: Dispatcher) 
         # No cue says what is asked; the example questions' wording does ("co to za …" asks
         # what a thing is, on every card), not the call's status.
         ("co to za euroclusters", "Euroclusters (Joint Cluster Initiatives) to"),
+        # The round asked for, in English words, outweighs another round's better-fitting words.
+        (
+            "When did round four of the KKK contest take place?",
+            "Round IV of the KKK status competition (2019)",
+        ),
         # A word of the card's name in the ask cue ("ile *standardów*") still names the topic.
         ("Ile jest standardów zarządzania klastrem?", "Narzędzie do autoewaluacji standardów PARP"),
     ],
