@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from bot.knowledge.asking import question_words
+from bot.knowledge.model import Card
 
 #: Added to every word's count in every kind (unseen words do not zero a kind out).
 ALPHA = 0.1
@@ -66,6 +67,16 @@ class KindModel:
             self._log[kind] = {f: math.log(n + ALPHA) - denominator for f, n in counted.items()}
             self._unseen[kind] = math.log(ALPHA) - denominator
         self._vocabulary = frozenset(vocabulary)
+
+    @classmethod
+    def learn(cls, cards: Iterable[Card]) -> KindModel:
+        """The model of the cards' facts' example questions."""
+        return cls(
+            (question, fact.kind, card.id)
+            for card in cards
+            for fact in card.facts
+            for question in fact.questions
+        )
 
     def probabilities(self, question: str) -> Mapping[str, float]:
         """How likely the question asks for each kind (summing to 1; empty without examples)."""

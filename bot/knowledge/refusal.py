@@ -81,6 +81,27 @@ def foreign_ask(asked: Resemblance, words: int, card_id: str, *, outside: bool =
     return words >= 2 and asked.cards.get(card_id, 0.0) < ASKING_MIN_LIKENESS
 
 
+def not_ours(
+    card_id: str,
+    whole: Resemblance,
+    asked: tuple[Resemblance | None, int],
+    topic: tuple[Resemblance | None, int],
+) -> bool:
+    """Whether a card must not answer, however much of the question it explains.
+
+    The question sounds like the questions we do not answer (``not_the_cards``); or what its
+    sentences that ask ask is not this card's (``asked``: their likeness, read alone, and
+    their size); or, read without the ask cue, what they ask about is not (``topic``: "Kto
+    wygrał Ligę Mistrzów?").
+    """
+    (asking, asking_words), (about, about_words) = asked, topic
+    if not_the_cards(whole, asking, card_id):
+        return True
+    if asking is not None and foreign_ask(asking, asking_words, card_id):
+        return True
+    return about is not None and foreign_ask(about, about_words, card_id, outside=False)
+
+
 def unnamed_outside(
     tokens: Sequence[Token],
     name: frozenset[str],

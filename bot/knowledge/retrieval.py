@@ -46,7 +46,7 @@ from bot.knowledge.model import Card, Fact, KnowledgeContent
 from bot.knowledge.names import Names
 from bot.knowledge.refusal import (
     asked_alone,
-    foreign_ask,
+    not_ours,
     not_the_cards,
     sounds_outside,
     unnamed_outside,
@@ -170,9 +170,7 @@ class KnowledgeBase:
         examples = [(card_id, fact.id, q) for card_id, fact in facts for q in fact.questions]
         examples += [(OUTSIDE, OUTSIDE, q) for q in content.outside]
         self._examples = ExampleIndex.build(examples, self._tokens_of)
-        self._kinds = KindModel(
-            (q, fact.kind, card_id) for card_id, fact in facts for q in fact.questions
-        )
+        self._kinds = KindModel.learn(content.cards)
         # The facts' own words, both languages, are examples of themselves.
         own_words = [(card_id, fact.id, t) for card_id, fact in facts for t in (fact.pl, fact.en)]
         self._spelling = SpellingIndex(
@@ -359,12 +357,8 @@ class KnowledgeBase:
                 *(self._fact_terms[f.id] for f in shown_facts(facts))
             )
             share = explained_share(words, shown, self._index[card.id].title)
-            if not_the_cards(by_words, asked, card.id):
-                share = 0.0  # it sounds like the questions we do not answer
-            elif asked is not None and foreign_ask(asked, asking_words, card.id):
-                share = 0.0  # what it asks is not this card's
-            elif topic is not None and foreign_ask(topic, topic_words, card.id, outside=False):
-                share = 0.0  # nor what it asks about ("Kto wygrał Ligę Mistrzów?")
+            if not_ours(card.id, by_words, (asked, asking_words), (topic, topic_words)):
+                share = 0.0
             fit = score + FACT_WEIGHT * best_fit  # a fact's name chooses among its card's only
             hits.append(Hit(card, facts, round(share, 3), fit, ask.type if ask else None))
         if asks_where:  # where to ask is known when the rest of the question is about us
